@@ -90,6 +90,12 @@ class Claim:
     chain: tuple[Link, ...]
     document: str  # id of the Document (article or comment) whose text holds the content
     confidence: float = 0.8
+    disputes: tuple[str, ...] = ()  # refs of claims this one disputes (a reader comment on the article)
+
+    @property
+    def ref(self) -> str:
+        """Identity of the claim within its article: document and anchor offsets."""
+        return f"{self.document}#{self.anchor.start},{self.anchor.end}"
 
     @property
     def anchor(self) -> Span:

@@ -1,0 +1,264 @@
+"""Reported speech and belief: cue verbs and nouns with their sources and their content clauses."""
+from __future__ import annotations
+
+from kg.extract.candidates import Candidate, token_runs
+from kg.extract.lexicon import Lexicon
+from kg.model import CueType, QuoteType
+
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+CONTENT_CLAUSES = ("ccomp",)
+# Dependents of a cue verb that are never part of its content.
+NOT_CONTENT = ("nsubj", "nsubjpass", "aux", "auxpass", "neg", "punct", "mark", "cc", "agent", "prt", "dative")
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+
+
+def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Candidate]:
+    """Every verb of the cue lexicon that has content: "X said (that) ...", "“...,” X said", "X said: ..."."""
+    found = []
+    for token in doc:
+        if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in lexicon.verbs:
+            continue
+        if _inside(token, quotes):
+            continue  # a cue word inside a quotation belongs to the quoted speaker's own words
+        cue = lexicon.verbs[token.lemma_.lower()]
+        content, quote_type, rule = verb_content(token, cue.object, quotes)
+        if not content:
+            continue
+        source = subject_of(token)
+        if source is None and not _passive(token):
+            continue  # "to say that ..." with nothing to say it: not an attribution we can place
+        recipient = addressee_of(token, cue.object)
+        found.append(Candidate(
+            cue_type=cue.cue_type, stance=cue.stance, content=content, source=source,
+            cue=_char_span(_cue_tokens(token)), recipient=recipient, quote_type=quote_type,
+            confidence=0.9 if rule in ("clause", "quote") else 0.7, rule=rule,
+            sentence=token.sent.start))
+    return found
+
+
+def verb_content(verb, object_role: str, quotes):
+    """(content char spans, quote type, rule) of a cue verb, or ([], None, None)."""
+    sentence = verb.sent
+    clauses = [child for child in verb.children if child.dep_ in CONTENT_CLAUSES]
+    objects = [child for child in verb.children if child.dep_ == "dobj"]
+    if object_role == "content" and objects and clauses and clauses[0].i > objects[0].i and any(
+            t.is_punct for t in verb.doc[objects[0].right_edge.i:clauses[0].left_edge.i]):
+        clauses = []  # "X blame Y for Z, it's easier ...": a comma-spliced clause is not the content
+    quoted = [q for q in quotes if sentence.start_char <= q[0] < sentence.end_char and not _covers(q, verb)]
+    if clauses:
+        tokens = [t for clause in clauses for t in clause.subtree]
+        spans = with_quotes(token_runs(tokens), quotes)
+        return spans, _quote_type(spans, quotes), "clause"
+    colon = _colon_after(verb)
+    if colon is not None:
+        tokens = [t for t in sentence if t.i > colon.i]
+        if tokens:
+            spans = with_quotes(token_runs(tokens), quotes)
+            return spans, _quote_type(spans, quotes), "colon"
+    if quoted:
+        return [q for q in quoted], QuoteType.DIRECT, "quote"
+    if object_role == "content":
+        objects = [child for child in verb.children if child.dep_ in ("dobj", "attr")]
+        if objects:
+            tokens = [t for child in verb.children if child.i > verb.i and child.dep_ not in NOT_CONTENT
+                      and child.dep_ not in ("conj", "advcl", "parataxis", "ccomp") for t in child.subtree]
+            spans = with_quotes(token_runs(tokens), quotes)
+            return spans, _quote_type(spans, quotes), "object"
+    if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.head.i != verb.i and not objects:
+        # "The plan, he said, will fail." / "It will fail, she said": the governing clause is the content
+        outside = set(t.i for t in verb.subtree)
+        tokens = [t for t in verb.head.subtree if t.i not in outside]
+        spans = with_quotes(token_runs(tokens), quotes)
+        return spans, _quote_type(spans, quotes), "parenthetical"
+    return [], None, None
+
+
+def subject_of(verb):
+    """The source mention of a cue verb: its subject, the agent of a passive, or a shared subject."""
+    subjects = [child for child in verb.children if child.dep_ in SUBJECTS]
+    if len(subjects) > 1:
+        # "The Iran-backed militia Kataib Hezbollah said": the parser splits a noun + name apposition
+        # into two subjects; the whole phrase is the source
+        first, last = noun_phrase(subjects[0]), noun_phrase(subjects[-1])
+        if first.end >= subjects[-1].left_edge.i:
+            return verb.doc[first.start:last.end]
+    for child in subjects:
+        if child.dep_ in SUBJECTS:
+            if child.dep_ == "nsubjpass" or child.lower_ == "it" and _passive(verb):
+                agent = _passive_agent(verb)
+                return agent
+            if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return noun_phrase(verb.head)
+            return noun_phrase(child)
+    agent = _passive_agent(verb)
+    if agent is not None:
+        return agent
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return noun_phrase(verb.head)
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i \
+            and verb.tag_ != "VB":  # a bare "Think of ..." is an imperative, not a shared subject
+        return subject_of(verb.head)  # "X said ... and added ...", "X said, adding ..."
+    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
+        return noun_source(verb.head)  # "a statement saying ..."
+    return None
+
+
+def noun_source(noun):
+    """Who a cue noun belongs to: "his claim", "X's statement", "X made the claim that", "a statement by X"."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return noun_phrase(child)
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return noun_phrase(objects[0])
+    if noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
+        return subject_of(noun.head)
+    return None
+
+
+def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
+    """Cue nouns with a content clause: "the claim that ...", "his belief that ...", "a statement: ..."."""
+    found = []
+    for token in doc:
+        if token.pos_ != "NOUN" or token.lemma_.lower() not in lexicon.nouns or _inside(token, quotes):
+            continue
+        clauses = [c for c in token.children if c.dep_ in ("acl", "ccomp", "appos")
+                   and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+        if not clauses:
+            continue
+        source = noun_source(token)
+        if source is None:
+            continue
+        cue = lexicon.nouns[token.lemma_.lower()]
+        spans = with_quotes(token_runs([t for c in clauses for t in c.subtree]), quotes)
+        if spans:
+            found.append(Candidate(cue_type=cue.cue_type, stance=cue.stance, content=spans, source=source,
+                                   cue=_char_span([token]), quote_type=_quote_type(spans, quotes),
+                                   confidence=0.75, rule="noun", sentence=token.sent.start))
+    return found
+
+
+def according_to(doc, quotes) -> list[Candidate]:
+    """"According to X, ..." and "..., according to X": X is the source of the rest of the clause."""
+    found = []
+    for token in doc:
+        if token.lower_ != "according":
+            continue
+        to = next((c for c in token.children if c.lower_ == "to"), None)
+        if to is None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            to = doc[token.i + 1]
+        if to is None:
+            continue
+        objects = [c for c in to.children if c.dep_ == "pobj"] or [t for t in to.rights if t.pos_ in ("NOUN", "PROPN", "PRON")]
+        if not objects:
+            continue
+        phrase = set(t.i for t in token.subtree) | set(t.i for t in to.subtree) | {token.i, to.i}
+        clause_head = token.head if token.head.i != token.i else token.sent.root
+        scope = clause_head.subtree if clause_head.pos_ in ("VERB", "AUX") else token.sent
+        tokens = [t for t in scope if t.i not in phrase and t.sent.start == token.sent.start]
+        spans = with_quotes(token_runs(tokens), quotes)
+        if not spans:
+            continue
+        found.append(Candidate(cue_type=CueType.REPORT, content=spans, source=noun_phrase(objects[0]),
+                               cue=_char_span([token, to]), quote_type=_quote_type(spans, quotes),
+                               confidence=0.9, rule="according", sentence=token.sent.start))
+    return found
+
+
+def addressee_of(verb, object_role: str):
+    """Whom the source told: "told the network Z", "said to reporters"."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "dative") and object_role == "addressee":
+            return noun_phrase(child)
+        if child.dep_ in ("prep", "dative") and child.lower_ == "to":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return noun_phrase(objects[0])
+    return None
+
+
+def noun_phrase(head):
+    """The mention a head token stands for: its subtree without appositions, relative clauses or commas."""
+    doc = head.doc
+    dropped = set()
+    for child in head.children:
+        if child.dep_ in ("appos", "relcl", "acl", "punct", "cc", "conj", "advcl") and child.i > head.i:
+            dropped.update(t.i for t in child.subtree)
+    tokens = [t for t in head.subtree if t.i not in dropped]
+    start, end = tokens[0].i, tokens[-1].i
+    # keep it one contiguous span; stop at the first dropped token after the head
+    for i in range(head.i + 1, end + 1):
+        if i in dropped:
+            end = i - 1
+            break
+    while end > start and (doc[end].is_punct or doc[end].is_space):
+        end -= 1
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return doc[start:end + 1]
+
+
+# ---------------------------------------------------------------- small helpers
+
+def _passive(verb) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
+def _passive_agent(verb):
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return noun_phrase(objects[0])
+    return None
+
+
+def _cue_tokens(verb):
+    particles = [c for c in verb.children if c.dep_ == "prt"]
+    return [verb, *particles]
+
+
+def _colon_after(verb):
+    doc = verb.doc
+    for i in range(verb.i + 1, min(verb.i + 3, verb.sent.end)):
+        if doc[i].text == ":":
+            return doc[i]
+        if not (doc[i].dep_ in ("prt", "advmod") or doc[i].is_space):
+            return None
+    return None
+
+
+def _char_span(tokens) -> tuple[int, int]:
+    return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
+
+
+def _inside(token, quotes) -> bool:
+    return any(start < token.idx < end - 1 for start, end in quotes)
+
+
+def _covers(quote, token) -> bool:
+    return quote[0] <= token.idx < quote[1]
+
+
+def with_quotes(spans, quotes) -> list[tuple[int, int]]:
+    """Content spans grown to whole quotations where they overlap one (the marks belong to the quote)."""
+    grown = []
+    for start, end in spans:
+        for q_start, q_end in quotes:
+            if q_start < end and start < q_end:
+                start, end = min(start, q_start), max(end, q_end)
+        if grown and start <= grown[-1][1]:
+            grown[-1] = (grown[-1][0], max(end, grown[-1][1]))
+        else:
+            grown.append((start, end))
+    return grown
+
+
+def _quote_type(spans, quotes) -> QuoteType:
+    """Direct if the content is (almost) all quotation, mixed if it holds a quotation, else indirect."""
+    total = sum(e - s for s, e in spans)
+    quoted = sum(max(0, min(e, qe) - max(s, qs)) for s, e in spans for qs, qe in quotes)
+    if quoted == 0:
+        return QuoteType.INDIRECT
+    return QuoteType.DIRECT if quoted >= 0.9 * total else QuoteType.MIXED
