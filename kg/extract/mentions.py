@@ -61,6 +61,9 @@ def _named_by(span, head):
     for token in span:
         if token.i > head.i and token.pos_ == "PROPN":
             return name_tokens(token)
+    after = head.doc[span.end] if span.end < len(head.doc) else None
+    if after is not None and after.i == head.i + 1 and after.pos_ == "PROPN":
+        return name_tokens(after)  # the parser often cuts "the channel Sawt al-Shamal" after the noun
     for child in head.children:
         if child.dep_ == "appos" and child.pos_ == "PROPN":
             return name_tokens(child)

@@ -62,10 +62,13 @@ def _continues_name(doc, i: int, left: bool) -> bool:
     if _is_name_token(token):
         return True
     if token.text in NAME_JOINERS and token.whitespace_ == "" and i > 0 and doc[i - 1].whitespace_ == "":
-        return True
+        return True  # "al-Sham", "O’Brien", "AT&T": a joiner glued on both sides inside a name
+    if token.text in ("’", "'") and 0 < i < len(doc) - 1 and doc[i - 1].whitespace_ == "" \
+            and doc[i - 1].lower_.endswith("s") and _is_name_token(doc[i + 1]) and _is_name_token(doc[i - 1]):
+        return True  # "Kurdistan Workers’ Party": a plural possessive inside a name
     if token.lower_ in NAME_INFIXES and 0 < i < len(doc) - 1 and _is_name_token(doc[i - 1]) \
             and _is_name_token(doc[i + 1]) and doc[i - 1].ent_type_ == "ORG" and doc[i + 1].ent_type_ == "ORG":
-        return True  # only inside an organisation's name, not between two people ("Trump and Clinton")  # "al-Sham", "O’Brien", "AT&T": a joiner glued on both sides inside a name
+        return True  # only inside an organisation's name, not between two people ("Trump and Clinton")
     return token.lower_ in NAME_PARTICLES and i + 1 < len(doc) and doc[i + 1].text in NAME_JOINERS
 
 

@@ -70,7 +70,7 @@ class Resolver:
         if key in self.index:
             return self.index[key]
         family_is_org = kind in ORG_KINDS
-        if kind in (AgentKind.PERSON, None) and " " not in key:
+        if kind != AgentKind.MEDIA_OUTLET and " " not in key and not name.isupper():
             # a surname ("al-Shami", "Clinton") refers to the last full name ending with it
             for known, entry_id in reversed(list(self.index.items())):
                 if known.endswith(" " + key) and self._kind(entry_id) == AgentKind.PERSON:
