@@ -21,17 +21,16 @@ def main() -> None:
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as error:  # click usage errors and the like
-        import click
-
-        if isinstance(error, click.exceptions.Exit):
-            sys.exit(error.exit_code)
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(2 if isinstance(error, click.UsageError) else 1)
-        if isinstance(error, click.exceptions.Abort):
-            sys.exit(130)
-        raise
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except typer.TyperException as error:  # usage errors from the option parser: exit 2
+        show = getattr(error, "show", None)
+        if show is None:
+            raise
+        show()
+        sys.exit(getattr(error, "exit_code", 2))
 
 
 # --- extract, query, validate -------------------------------------------------------------
@@ -124,7 +123,8 @@ def query(
     else:
         raise typer.BadParameter("say what to query: --data FILE... or --store DIR")
     results = queries.run(graph_store, sparql, queries.parse_bindings(bind or []))
-    print(queries.render(results, format))
+    text = queries.render(results, format)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 @app.command()

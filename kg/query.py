@@ -60,11 +60,23 @@ def parse_bindings(pairs: list[str]) -> dict[ox.Variable, object]:
 def run(store: ox.Store, sparql: str, bindings: dict | None = None):
     """Query results over the union of all graphs (Turtle input lands in the default graph, TriG in named ones)."""
     try:
-        return store.query(sparql, use_default_graph_as_union=True, substitutions=bindings or None)
+        try:
+            return store.query(sparql, use_default_graph_as_union=True, substitutions=bindings or None)
+        except (ValueError, RuntimeError, OSError) as error:
+            if not bindings or "projection" not in str(error):
+                raise
+            # Oxigraph substitutes only projected variables; bind the others with a trailing VALUES
+            return store.query(with_values(sparql, bindings), use_default_graph_as_union=True)
     except SyntaxError as error:
         raise UserError(f"malformed SPARQL: {_first_line(error)}") from None
     except (OSError, ValueError, RuntimeError) as error:
         raise UserError(f"query failed: {_first_line(error)}") from None
+
+
+def with_values(sparql: str, bindings: dict) -> str:
+    names = " ".join(str(variable) for variable in bindings)
+    values = " ".join(str(term) for term in bindings.values())
+    return f"{sparql}\nVALUES ({names}) {{ ({values}) }}"
 
 
 def _first_line(error: Exception) -> str:
