@@ -1,6 +1,7 @@
 """The extraction model: plain frozen dataclasses between spaCy and RDF (no spaCy or rdflib types here)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -104,7 +105,9 @@ class Claim:
 
     @property
     def text(self) -> str:
-        return " … ".join(fragment.text for fragment in self.content)
+        """The content as readable text: fragments joined, without a leading complementizer."""
+        text = " … ".join(fragment.text for fragment in self.content)
+        return re.sub(r"^(?:that|whether)\s+", "", text, flags=re.IGNORECASE) or text
 
 
 @dataclass(frozen=True)

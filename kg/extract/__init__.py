@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlparse
 
@@ -57,7 +57,7 @@ class _Found:
     source_key: str | None = None
     recipient_key: str | None = None
     source_span: Span | None = None
-    extra: dict = field(default_factory=dict)
+    source_extent: tuple[int, int] | None = None
 
 
 def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extraction:
@@ -160,8 +160,10 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
         source = _headline_mention(candidate.source, offset, lexicon) if part.kind == "headline" \
             else mention_of(candidate.source, offset, lexicon)
         hedges, stance = _hedges(doc, candidate.content, offset, text, lexicon)
+        extent = candidate.source_extent
         found.append(_Found(part, candidate, content, source, mention_of(candidate.recipient, offset, lexicon),
-                            hedges, stance))
+                            hedges, stance, source_extent=(extent.start_char + offset, extent.end_char + offset)
+                            if extent is not None and source is not None else None))
     covered = [c for f in found for c in f.candidate.content]
     for start, end in quotes:
         if end - start >= MIN_CONTINUATION_CHARS and not any(s < end and start < e for s, e in covered):
@@ -220,7 +222,8 @@ def _resolve_sources(found: list[_Found], resolver: Resolver, text: str) -> None
             continue
         if item.source is not None:
             item.source_key = resolver.resolve(item.source, position)
-            item.source_span = Span(item.source.start, item.source.end, text[item.source.start:item.source.end])
+            start, end = item.source_extent or (item.source.start, item.source.end)
+            item.source_span = Span(start, end, text[start:end])
         if item.recipient is not None:
             item.recipient_key = resolver.resolve(item.recipient, position)
         if item.candidate.quote_type in (QuoteType.DIRECT, QuoteType.MIXED) and item.source_key:

@@ -16,7 +16,8 @@ class Candidate:
 
     cue_type: CueType
     content: list[tuple[int, int]]
-    source: object | None = None  # spacy.tokens.Span of the source mention
+    source: object | None = None  # spacy.tokens.Span of the source mention (the name or noun phrase)
+    source_extent: object | None = None  # the whole source phrase, appositions and relative clauses included
     cue: tuple[int, int] | None = None
     recipient: object | None = None  # spacy.tokens.Span of the addressee
     quote_type: QuoteType = QuoteType.INDIRECT
@@ -31,8 +32,12 @@ class Candidate:
         return self.content[0][0], self.content[-1][1]
 
 
-def token_runs(tokens, keep_that: bool = False) -> list[tuple[int, int]]:
-    """Char spans of the contiguous runs of ``tokens``, trimmed of edge punctuation and "that"."""
+def token_runs(tokens, keep_that: bool = True) -> list[tuple[int, int]]:
+    """Char spans of the contiguous runs of ``tokens``, trimmed of edge punctuation.
+
+    A leading complementizer ("that", "whether") stays, as in PARC and PolNeAR annotations; the
+    claim's readable text drops it (Claim.text).
+    """
     indices = sorted({t.i for t in tokens})
     if not indices:
         return []

@@ -30,6 +30,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         recipient = addressee_of(token, cue.object)
         found.append(Candidate(
             cue_type=cue.cue_type, stance=cue.stance, content=content, source=source,
+            source_extent=phrase_extent(source),
             cue=_char_span(_cue_tokens(token)), recipient=recipient, quote_type=quote_type,
             confidence=0.9 if rule in ("clause", "quote") else 0.7, rule=rule,
             sentence=token.sent.start))
@@ -134,7 +135,7 @@ def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
         spans = with_quotes(token_runs([t for c in clauses for t in c.subtree]), quotes)
         if spans:
             found.append(Candidate(cue_type=cue.cue_type, stance=cue.stance, content=spans, source=source,
-                                   cue=_char_span([token]), quote_type=_quote_type(spans, quotes),
+                                   source_extent=phrase_extent(source), cue=_char_span([token]), quote_type=_quote_type(spans, quotes),
                                    confidence=0.75, rule="noun", sentence=token.sent.start))
     return found
 
@@ -160,7 +161,9 @@ def according_to(doc, quotes) -> list[Candidate]:
         spans = with_quotes(token_runs(tokens), quotes)
         if not spans:
             continue
-        found.append(Candidate(cue_type=CueType.REPORT, content=spans, source=noun_phrase(objects[0]),
+        source = noun_phrase(objects[0])
+        found.append(Candidate(cue_type=CueType.REPORT, content=spans, source=source,
+                               source_extent=phrase_extent(source),
                                cue=_char_span([token, to]), quote_type=_quote_type(spans, quotes),
                                confidence=0.9, rule="according", sentence=token.sent.start))
     return found
@@ -176,6 +179,23 @@ def addressee_of(verb, object_role: str):
             if objects:
                 return noun_phrase(objects[0])
     return None
+
+
+def phrase_extent(mention):
+    """The whole phrase a source mention heads ("Huma Abedin, vice chairwoman of the campaign,")."""
+    if mention is None:
+        return None
+    root = mention.root
+    doc = root.doc
+    start, end = min(root.left_edge.i, mention.start), max(root.right_edge.i + 1, mention.end)
+    start = max(start, root.sent.start)
+    end = min(end, root.sent.end)
+    has_aside = any(c.dep_ in ("appos", "relcl", "acl") and c.i > root.i for c in root.children)
+    if has_aside and end < len(doc) and doc[end].text == "," and end < root.sent.end:
+        end += 1  # an apposition is closed by a comma that belongs to it
+    while end - 1 > start and doc[end - 1].is_space:
+        end -= 1
+    return doc[start:end]
 
 
 def noun_phrase(head):
