@@ -13,7 +13,7 @@ RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 
 
 # Below this learned probability a frame is not taken as attributed content (tuned on PolNeAR dev).
-FRAME_THRESHOLD = 0.3
+FRAME_THRESHOLD = 0.2
 # Probabilities for what the learned table cannot know: quotes and colons are not dependency frames,
 # and a hand-listed cue with a that-clause is an attribution whatever the corpus annotated.
 HAND_FRAME_P = {"ccomp": 0.6, "parataxis-head": 0.5}
