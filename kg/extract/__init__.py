@@ -15,6 +15,7 @@ from kg.extract.mentions import Mention, mention_of
 from kg.extract.names import NAME_PARTICLES, slug
 from kg.extract.quotes import find_quotes
 from kg.extract.resolve import Resolver
+from kg.extract.tokens import positions
 from kg.model import (Affiliation, Agent, AgentKind, Claim, CueType, Document, Extraction, Link, Membership,
                       QuoteType, Span, Stance)
 
@@ -199,9 +200,10 @@ def _headline_mention(span, offset: int, lexicon: Lexicon) -> Mention | None:
 
 def _hedges(doc, spans, offset: int, text: str, lexicon: Lexicon):
     hedges, stance = [], Stance.CERTAIN
-    for token in doc:
-        cue = lexicon.hedges.get(token.lower_)
-        if cue and any(s <= token.idx < e for s, e in spans):
+    for i in positions(doc, lowers=frozenset(lexicon.hedges)):
+        token = doc[i]
+        cue = lexicon.hedges[token.lower_]
+        if any(s <= token.idx < e for s, e in spans):
             start = token.idx + offset
             hedges.append(Span(start, start + len(token), text[start:start + len(token)]))
             stance = max(stance, cue.stance, key=STANCE_ORDER.index)
