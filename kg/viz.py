@@ -35,6 +35,7 @@ EDGE_STYLES = {
     P.WROTE: {"color": "#aaaaaa", "dashes": [1, 2], "label": "wrote (comment)"},
 }
 BIG = 1000          # from this many nodes: straight edges, edges hidden while dragging/zooming
+KK_CLUSTER = 60     # clusters up to this size get Kamada-Kawai
 SMALL_CLUSTER = 400  # clusters up to this size get a force layout; bigger ones get cheap rings
 _LABEL_MAX = {P.CLAIM: 60}
 
@@ -59,11 +60,14 @@ def _root_document(graph: nx.DiGraph, node: str) -> str | None:
 def clusters(graph: nx.DiGraph) -> list[list[str]]:
     """Nodes grouped by the article they belong to (sources join the cluster of their first claim)."""
     home: dict[str, str] = {}
+    for claim in P.claims(graph):
+        root = _root_document(graph, claim)
+        if root:
+            home[claim] = root
+    articles = set(home.values())
     for node, kind in graph.nodes(data="kind"):
-        if kind in (P.CLAIM, P.DOCUMENT):
-            root = _root_document(graph, node)
-            if root:
-                home[node] = root
+        if kind == P.DOCUMENT and _root_document(graph, node) in articles:
+            home[node] = _root_document(graph, node)
     for claim in sorted(P.claims(graph)):
         for source in graph.nodes[claim].get("chain", []):
             if claim in home:
@@ -86,6 +90,10 @@ def _cluster_positions(graph: nx.DiGraph, members: list[str]) -> dict[str, tuple
     """Positions in roughly [-1, 1]²: a seeded force layout, or kind rings when the cluster is big."""
     if len(members) == 1:
         return {members[0]: (0.0, 0.0)}
+    if len(members) <= KK_CLUSTER:
+        # Kamada-Kawai spreads small graphs evenly (few crossings); it is quadratic, so only for small clusters.
+        sub = nx.Graph(graph.subgraph(members).to_undirected())
+        return {n: (float(x), float(y)) for n, (x, y) in nx.kamada_kawai_layout(sub).items()}
     if len(members) <= SMALL_CLUSTER:
         sub = graph.subgraph(members).to_undirected(as_view=True)
         k = 1.6 / math.sqrt(len(members))
@@ -104,7 +112,7 @@ def layout(graph: nx.DiGraph, spacing: float = 110.0) -> dict[str, tuple[float, 
     total_area = sum((spacing * math.sqrt(len(g)) + spacing) ** 2 for g in groups)
     shelf_width = max(math.sqrt(total_area) * 1.3, spacing * 4)
     for members in groups:
-        radius = spacing * math.sqrt(len(members)) / 1.4 + spacing / 2
+        radius = spacing * math.sqrt(len(members)) * 0.9 + spacing
         if x > 0 and x + 2 * radius > shelf_width:
             x, y, row_height = 0.0, y + row_height, 0.0
         for node, (px, py) in _cluster_positions(graph, members).items():

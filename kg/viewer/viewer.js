@@ -43,7 +43,7 @@
     layout: { randomSeed: 7, improvedLayout: false },
     interaction: { hover: true, tooltipDelay: 80, hideEdgesOnDrag: data.big, hideEdgesOnZoom: data.big,
                    navigationButtons: false, keyboard: false },
-    edges: { smooth: data.big ? false : { type: 'continuous', roundness: 0.2 }, selectionWidth: 2 },
+    edges: { smooth: false, selectionWidth: 2 },
     nodes: { borderWidth: 1.5 }
   };
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
