@@ -165,6 +165,15 @@ def ids_by_label(page):
     return page.evaluate("Object.fromEntries(claimgraph.data.nodes.map(n => [n.t, n.id]))")
 
 
+def pixel(page, node_id):
+    """The canvas colour [r, g, b] at the centre of a node."""
+    return page.evaluate(f"""(() => {{ const net = claimgraph.network;
+        const p = net.canvasToDOM(net.getPositions([{node_id}])[{node_id}]);
+        const canvas = document.querySelector('#cg-graph canvas'); const r = canvas.width / canvas.clientWidth;
+        return Array.from(canvas.getContext('2d').getImageData(Math.round(p.x * r), Math.round(p.y * r), 1, 1).data)
+            .slice(0, 3); }})()""")
+
+
 def click_node(page, node_id):
     """A real mouse click on the node's position on the canvas."""
     point = page.evaluate(f"""(() => {{ const net = claimgraph.network;
@@ -196,6 +205,9 @@ def test_click_on_a_claim_highlights_exactly_its_chain(chromium, seed_html):
     ids = ids_by_label(page)
     labels = {v: k for k, v in ids.items()}
     claim = next(i for t, i in ids.items() if t.startswith("HTS had captured"))
+    person, organisation = ids["Hussain al-Shami"], ids["Hay’at Tahrir al-Sham"]
+    before = {person: pixel(page, person), organisation: pixel(page, organisation)}
+    assert before[organisation][2] < 60  # orange: no blue
     click_node(page, claim)
     highlighted = page.evaluate("claimgraph.highlightedNodes()")
     assert {labels[i] for i in highlighted} == {
@@ -206,6 +218,11 @@ def test_click_on_a_claim_highlights_exactly_its_chain(chromium, seed_html):
     # The rest is dimmed in the vis DataSet itself, not just in our bookkeeping.
     dimmed = page.evaluate("claimgraph.dimmedNodes()")
     assert set(dimmed) == set(ids.values()) - set(highlighted)
+    # And on the canvas: the organisation (not in the chain) is washed out, the speaker keeps its colour.
+    assert pixel(page, organisation)[2] > 180
+    assert max(abs(a - b) for a, b in zip(pixel(page, person), before[person])) < 10
+    edges = page.evaluate("claimgraph.highlightedEdges().map(i => claimgraph.data.edges[i].k).sort()")
+    assert edges == sorted([P.STATES, P.RELAYED, P.RELAYED, P.REPORTED, P.REPORTED, P.COMMENT_ON])
     assert page.locator("#cg-details").is_visible()
     # Another claim: another chain (the comment's own chain does not include al-Shami).
     comment_claim = next(i for t, i in ids.items() if t.startswith("HTS is lying"))
@@ -218,6 +235,7 @@ def test_click_on_a_claim_highlights_exactly_its_chain(chromium, seed_html):
     page.mouse.click(box["x"] + 3, box["y"] + 3)
     assert page.evaluate("claimgraph.highlightedNodes()") is None
     assert page.evaluate("claimgraph.dimmedNodes()") == []
+    assert pixel(page, organisation) == before[organisation]
     assert log.console_errors == [] and log.page_errors == []
     page.close()
 

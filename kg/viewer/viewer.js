@@ -6,8 +6,8 @@
   var tip = document.getElementById('cg-tip');
   var details = document.getElementById('cg-details');
   var status = document.getElementById('cg-status');
-  var DIM_NODE = { background: '#eeeeee', border: '#dddddd' };
-  var DIM_EDGE = '#e6e6e6';
+  // Dashed lines cost ~6x more to draw than solid ones: big graphs tell edge kinds apart by colour only.
+  if (data.big) Object.keys(data.edgeKinds).forEach(function (k) { data.edgeKinds[k].dashes = false; });
   var byId = new Map();
   data.nodes.forEach(function (n) { byId.set(n.id, n); });
 
@@ -96,23 +96,37 @@
     return keep;
   }
 
+  // Dimming draws a veil over the finished frame and redraws only the chain on top of it. Updating the vis
+  // DataSets instead costs ~0.2 ms per node and edge: 2 s for a 5,000-node graph on every click.
+  var overlay = null;
+  network.on('afterDrawing', function (ctx) {
+    if (!overlay) return;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = 'rgba(252, 252, 250, 0.86)';
+    ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    ctx.restore();
+    var body = network.body;
+    overlay.edges.forEach(function (id) { var e = body.edges[id]; if (e && e.connected) e.draw(ctx); });
+    overlay.edges.forEach(function (id) { var e = body.edges[id]; if (e && e.connected) e.drawArrows(ctx); });
+    overlay.nodes.forEach(function (id) {
+      var n = body.nodes[id];
+      if (!n) return;
+      var drawn = n.draw(ctx);
+      if (drawn && drawn.drawExternalLabel) drawn.drawExternalLabel();
+    });
+  });
+
   function applyHighlight(keep) {
-    nodes.update(data.nodes.map(function (n) {
-      var on = keep.has(n.id);
-      return { id: n.id, color: on ? nodeColor(n) : DIM_NODE, font: { color: on ? '#222222' : '#c8c8c8' } };
-    }));
-    edges.update(data.edges.map(function (e, i) {
-      var on = keep.has(e.f) && keep.has(e.t);
-      return { id: i, color: on ? edgeColor(e) : { color: DIM_EDGE }, font: { color: on ? '#555555' : 'rgba(0,0,0,0)' } };
-    }));
+    var chainEdges = [];
+    data.edges.forEach(function (e, i) { if (keep.has(e.f) && keep.has(e.t)) chainEdges.push(i); });
+    overlay = { nodes: Array.from(keep), edges: chainEdges };
     state.highlighted = keep;
+    network.redraw();
   }
 
   function reset() {
-    if (state.highlighted) {
-      nodes.update(data.nodes.map(function (n) { return { id: n.id, color: nodeColor(n), font: { color: '#222222' } }; }));
-      edges.update(data.edges.map(function (e, i) { return { id: i, color: edgeColor(e), font: { color: '#555555' } }; }));
-    }
+    if (overlay) { overlay = null; network.redraw(); }
     state.highlighted = null;
     state.selected = null;
     details.hidden = true;
@@ -227,9 +241,10 @@
       return state.highlighted ? Array.from(state.highlighted).sort(function (a, b) { return a - b; }) : null;
     },
     dimmedNodes: function () {
-      return nodes.get({ filter: function (n) { return n.color && n.color.background === DIM_NODE.background; } })
-        .map(function (n) { return n.id; }).sort(function (a, b) { return a - b; });
+      return state.highlighted ? data.nodes.map(function (n) { return n.id; })
+        .filter(function (id) { return !state.highlighted.has(id); }) : [];
     },
+    highlightedEdges: function () { return overlay ? overlay.edges.slice() : null; },
     idOf: function (iri) { var n = data.nodes.find(function (x) { return x.iri === iri; }); return n ? n.id : null; }
   };
   function ready() {
