@@ -35,7 +35,7 @@ EDGE_STYLES = {
     P.WROTE: {"color": "#aaaaaa", "dashes": [1, 2], "label": "wrote (comment)"},
 }
 BIG = 1000          # from this many nodes: straight edges, edges hidden while dragging/zooming
-KK_CLUSTER = 60     # clusters up to this size get Kamada-Kawai
+KK_GRAPH = 60       # graphs up to this size get Kamada-Kawai (nicer, but up to 0.5 s per cluster)
 SMALL_CLUSTER = 400  # clusters up to this size get a force layout; bigger ones get cheap rings
 _LABEL_MAX = {P.CLAIM: 60}
 
@@ -57,8 +57,8 @@ def _root_document(graph: nx.DiGraph, node: str) -> str | None:
     return root
 
 
-def clusters(graph: nx.DiGraph) -> list[list[str]]:
-    """Nodes grouped by the article they belong to (sources join the cluster of their first claim)."""
+def _homes(graph: nx.DiGraph) -> dict[str, str]:
+    """Node -> key of its cluster: the article a claim or comment belongs to; sources join their first claim's."""
     home: dict[str, str] = {}
     for claim in P.claims(graph):
         root = _root_document(graph, claim)
@@ -76,21 +76,40 @@ def clusters(graph: nx.DiGraph) -> list[list[str]]:
         if node not in home:
             near = [home[m] for m in (*graph.successors(node), *graph.predecessors(node)) if m in home]
             home[node] = near[0] if near else node
+    return home
+
+
+def hubs(graph: nx.DiGraph, home: dict[str, str]) -> set[str]:
+    """Agents tied to claims of several articles (an outlet relaying everywhere): placed between their articles
+    rather than inside one, so their edges stay short."""
+    found = set()
+    for node, kind in graph.nodes(data="kind"):
+        if kind in P.AGENT_KINDS:
+            keys = {home[m] for m in (*graph.successors(node), *graph.predecessors(node))
+                    if graph.nodes[m]["kind"] == P.CLAIM}
+            if len(keys) > 1:
+                found.add(node)
+    return found
+
+
+def clusters(graph: nx.DiGraph, exclude: set[str] = frozenset()) -> list[list[str]]:
+    """Nodes grouped by the article they belong to, biggest first; singletons are packed together."""
+    home = _homes(graph)
     groups: dict[str, list[str]] = {}
     for node in graph.nodes:
-        groups.setdefault(home.get(node, node), []).append(node)
-    # Singletons of the same kind are packed together instead of scattered.
+        if node not in exclude:
+            groups.setdefault(home.get(node, node), []).append(node)
     merged: dict[str, list[str]] = {}
     for key, members in groups.items():
         merged.setdefault("__singletons__" if len(members) == 1 else key, []).extend(members)
     return sorted(merged.values(), key=len, reverse=True)
 
 
-def _cluster_positions(graph: nx.DiGraph, members: list[str]) -> dict[str, tuple[float, float]]:
+def _cluster_positions(graph: nx.DiGraph, members: list[str], *, fine: bool) -> dict[str, tuple[float, float]]:
     """Positions in roughly [-1, 1]²: a seeded force layout, or kind rings when the cluster is big."""
     if len(members) == 1:
         return {members[0]: (0.0, 0.0)}
-    if len(members) <= KK_CLUSTER:
+    if fine:
         # Kamada-Kawai spreads small graphs evenly (few crossings); it is quadratic, so only for small clusters.
         sub = nx.Graph(graph.subgraph(members).to_undirected())
         return {n: (float(x), float(y)) for n, (x, y) in nx.kamada_kawai_layout(sub).items()}
@@ -107,18 +126,27 @@ def _cluster_positions(graph: nx.DiGraph, members: list[str]) -> dict[str, tuple
 def layout(graph: nx.DiGraph, spacing: float = 110.0) -> dict[str, tuple[float, float]]:
     """Pixel positions for every node, deterministic, computed in Python so the browser needs no physics."""
     positions: dict[str, tuple[float, float]] = {}
+    hub_nodes = hubs(graph, _homes(graph))
+    groups = clusters(graph, exclude=hub_nodes)
+    radii = [spacing * math.sqrt(len(g)) * 0.9 + spacing for g in groups]
+    total_area = sum((2 * r + spacing / 2) ** 2 for r in radii)
+    shelf_width = max(math.sqrt(total_area) * 1.5, spacing * 4)  # a landscape picture, like the screen
+    fine = graph.number_of_nodes() <= KK_GRAPH
     x = y = row_height = 0.0
-    groups = clusters(graph)
-    total_area = sum((spacing * math.sqrt(len(g)) + spacing) ** 2 for g in groups)
-    shelf_width = max(math.sqrt(total_area) * 1.3, spacing * 4)
-    for members in groups:
-        radius = spacing * math.sqrt(len(members)) * 0.9 + spacing
+    for members, radius in zip(groups, radii):
         if x > 0 and x + 2 * radius > shelf_width:
             x, y, row_height = 0.0, y + row_height, 0.0
-        for node, (px, py) in _cluster_positions(graph, members).items():
+        for node, (px, py) in _cluster_positions(graph, members, fine=fine).items():
             positions[node] = (round(x + radius + px * radius, 1), round(y + radius + py * radius, 1))
         x += 2 * radius + spacing / 2
         row_height = max(row_height, 2 * radius + spacing / 2)
+    for i, node in enumerate(sorted(hub_nodes)):
+        near = [positions[m] for m in (*graph.successors(node), *graph.predecessors(node)) if m in positions]
+        cx = sum(p[0] for p in near) / len(near) if near else 0.0
+        cy = sum(p[1] for p in near) / len(near) if near else -spacing
+        # A golden-angle offset keeps hubs with the same neighbourhood from landing on one spot.
+        angle, dist = i * 2.39996, spacing * (0.5 + (i % 5) * 0.3)
+        positions[node] = (round(cx + dist * math.cos(angle), 1), round(cy + dist * math.sin(angle), 1))
     return positions
 
 

@@ -23,7 +23,10 @@
     return { background: k.color, border: k.border,
              highlight: { background: k.color, border: '#000000' }, hover: { background: k.color, border: '#000000' } };
   }
-  function edgeColor(e) { return { color: data.edgeKinds[e.k].color, highlight: '#000000', hover: '#000000' }; }
+  // Big graphs draw edges translucent so that clusters stay visible under the fans of shared outlets.
+  function edgeColor(e) {
+    return { color: data.edgeKinds[e.k].color, highlight: '#000000', hover: '#000000', opacity: data.big ? 0.35 : 1 };
+  }
 
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     var k = data.kinds[n.k];
