@@ -21,17 +21,123 @@ def main() -> None:
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as error:  # click usage errors and the like
-        import click
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except typer.TyperException as error:  # usage errors from the option parser: exit 2
+        show = getattr(error, "show", None)
+        if show is None:
+            raise
+        show()
+        sys.exit(getattr(error, "exit_code", 2))
 
-        if isinstance(error, click.exceptions.Exit):
-            sys.exit(error.exit_code)
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(2 if isinstance(error, click.UsageError) else 1)
-        if isinstance(error, click.exceptions.Abort):
-            sys.exit(130)
-        raise
+
+# --- extract, query, validate -------------------------------------------------------------
+
+FORMAT_BY_SUFFIX = {".ttl": "turtle", ".trig": "trig", ".nq": "nquads", ".jsonld": "jsonld", ".json": "jsonld"}
+
+
+def _rdf_format(name: str):
+    import pyoxigraph as ox
+
+    formats = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
+               "jsonld": ox.RdfFormat.JSON_LD}
+    if name not in formats:
+        raise typer.BadParameter(f"unknown format {name!r} (turtle, trig, nquads, jsonld)", param_hint="--format")
+    return formats[name]
+
+
+@app.command()
+def extract(
+    articles: list[str] = typer.Argument(..., help="Article text files; '-' reads one article from stdin."),
+    output: str = typer.Option(None, "-o", "--output", help="Write RDF here (default: stdout)."),
+    format: str = typer.Option(None, "--format", "-f", help="turtle | trig | nquads | jsonld (default: from -o, else turtle)."),
+    publisher: str = typer.Option(None, help="The article's publisher (else ARTICLE.meta.json, else unknown)."),
+    url: str = typer.Option(None, help="The article's URL."),
+    date: str = typer.Option(None, help="The article's publication date."),
+    plain: bool = typer.Option(False, "--plain", help="Plain text: no headline, caption or comment layout."),
+) -> None:
+    """Extract who-said-what from articles into RDF."""
+    from kg.article import article_from_text, decode, read_article
+    from kg.output import write_atomically
+    from kg.pipeline import extract_articles
+    from kg.rdf import extraction_quads, serialize
+
+    fmt = _rdf_format(format or FORMAT_BY_SUFFIX.get(_suffix(output), "turtle"))
+    loaded = []
+    for name in articles:
+        if name == "-":
+            text, warnings = decode(sys.stdin.buffer.read(), "<stdin>")
+            loaded.append(article_from_text(text, identifier="stdin", publisher=publisher, url=url, date=date,
+                                            structured=not plain))
+            for warning in warnings:
+                print(f"kg: warning: {warning}", file=sys.stderr)
+        else:
+            article = read_article(name, publisher=publisher, url=url, date=date, structured=not plain)
+            for warning in article.warnings:
+                print(f"kg: warning: {warning}", file=sys.stderr)
+            loaded.append(article)
+    quads, claims = [], 0
+    for extraction in extract_articles(loaded):
+        quads.extend(extraction_quads(extraction)[1])
+        claims += len(extraction.claims)
+    data = serialize(quads, fmt)
+    if output:
+        write_atomically(output, data)
+        print(f"kg: {claims} claims from {len(loaded)} article(s), {len(quads)} statements -> {output}",
+              file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+def _suffix(path: str | None) -> str:
+    from pathlib import Path
+
+    return Path(path).suffix.lower() if path else ""
+
+
+@app.command()
+def query(
+    query: str = typer.Argument(..., help="A built-in query name (who-said-what, memberships, chains, "
+                                          "claims-by-organization), a .rq file, or SPARQL text."),
+    data: list[str] = typer.Option(None, "--data", "-d", help="RDF files to query (.ttl, .trig, .nq, .jsonld)."),
+    store: str = typer.Option(None, "--store", help="An on-disk store directory (kg ingest)."),
+    format: str = typer.Option("table", "--format", "-f", help="table | csv | json"),
+    bind: list[str] = typer.Option(None, "--bind", help="Pre-bind a variable: VAR=IRI or VAR=text (repeatable)."),
+) -> None:
+    """Run a SPARQL query (built-in or your own) over RDF files or a store."""
+    from kg import query as queries
+    from kg.store import load_files, open_existing_store, open_store
+
+    if format not in ("table", "csv", "json"):
+        raise typer.BadParameter(f"unknown format {format!r} (table, csv, json)", param_hint="--format")
+    sparql = queries.resolve_query(query)
+    if data and store:
+        raise typer.BadParameter("give --data or --store, not both")
+    if data:
+        graph_store = open_store()
+        load_files(graph_store, data)
+    elif store:
+        graph_store = open_existing_store(store)
+    else:
+        raise typer.BadParameter("say what to query: --data FILE... or --store DIR")
+    results = queries.run(graph_store, sparql, queries.parse_bindings(bind or []))
+    text = queries.render(results, format)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@app.command()
+def validate(files: list[str] = typer.Argument(..., help="RDF files to check against the shipped SHACL shapes.")) -> None:
+    """Check RDF files against claimgraph's SHACL shapes (with the ontology)."""
+    from kg.validate import validate_files
+
+    conforms, report = validate_files(files)
+    if conforms:
+        print(f"conforms: {len(files)} file(s) match the claimgraph shapes")
+        return
+    print(report)
+    raise UserError("does not conform to the claimgraph shapes (report above)")
 
 
 # --- graph and stats commands (viewer) ---
@@ -45,9 +151,9 @@ def _projected_graph(data: Optional[List[Path]], store_dir: Optional[Path]):
     from kg.store import load_files, open_store
 
     if data and store_dir:
-        raise UserError("give either --data FILE... or --store DIR, not both")
+        raise typer.BadParameter("give --data or --store, not both")
     if not data and not store_dir:
-        raise UserError("nothing to draw: give --data FILE... or --store DIR")
+        raise typer.BadParameter("say what to draw: --data FILE... or --store DIR")
     if store_dir and not Path(store_dir).is_dir():
         raise UserError(f"{store_dir}: no such store directory")
     store = open_store(store_dir) if store_dir else open_store()

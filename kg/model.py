@@ -1,6 +1,7 @@
 """The extraction model: plain frozen dataclasses between spaCy and RDF (no spaCy or rdflib types here)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -90,6 +91,12 @@ class Claim:
     chain: tuple[Link, ...]
     document: str  # id of the Document (article or comment) whose text holds the content
     confidence: float = 0.8
+    disputes: tuple[str, ...] = ()  # refs of claims this one disputes (a reader comment on the article)
+
+    @property
+    def ref(self) -> str:
+        """Identity of the claim within its article: document and anchor offsets."""
+        return f"{self.document}#{self.anchor.start},{self.anchor.end}"
 
     @property
     def anchor(self) -> Span:
@@ -98,7 +105,9 @@ class Claim:
 
     @property
     def text(self) -> str:
-        return " … ".join(fragment.text for fragment in self.content)
+        """The content as readable text: fragments joined, without a leading complementizer."""
+        text = " … ".join(fragment.text for fragment in self.content)
+        return re.sub(r"^(?:that|whether)\s+", "", text, flags=re.IGNORECASE) or text
 
 
 @dataclass(frozen=True)

@@ -50,3 +50,11 @@ def load_files(store: ox.Store, paths: list[str | Path]) -> None:
         except (SyntaxError, ValueError) as error:
             first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise UserError(f"{path}: not valid {rdf_format.name}: {first_line}") from None
+
+
+def open_existing_store(path: str | Path) -> ox.Store:
+    """The on-disk store in ``path``, which must already exist (querying must not create one)."""
+    path = Path(path)
+    if not path.is_dir():
+        raise UserError(f"{path}: no such store (create one with kg ingest)")
+    return open_store(path)

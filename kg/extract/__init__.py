@@ -1,0 +1,354 @@
+"""Extraction: an article and the parses of its parts -> the extraction model (claims, agents, organisations)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlparse
+
+from kg import EXTRACTOR_VERSION
+from kg.article import Article
+from kg.extract import headline, organizations, speech
+from kg.extract.candidates import Candidate
+from kg.extract.lexicon import Lexicon, _data_lines, load as load_lexicon
+from kg.extract.mentions import Mention, mention_of
+from kg.extract.names import NAME_PARTICLES, slug
+from kg.extract.quotes import find_quotes
+from kg.extract.resolve import Resolver
+from kg.model import (Affiliation, Agent, AgentKind, Claim, CueType, Document, Extraction, Link, Membership,
+                      QuoteType, Span, Stance)
+
+MIN_CONTINUATION_CHARS = 15  # a shorter stray quotation is a scare quote, not a continued statement
+STANCE_ORDER = [Stance.CERTAIN, Stance.PROBABLE, Stance.POSSIBLE, Stance.UNDERSPECIFIED]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One separately parsed piece of the article."""
+
+    kind: str  # "headline" | "caption" | "paragraph" | "comment"
+    span: Span
+    comment: int | None = None  # index into Article.comments
+
+
+def parts_of(article: Article) -> list[Part]:
+    """The pieces to parse, in text order; their texts are what the pipeline feeds to spaCy."""
+    parts = []
+    if article.title:
+        parts.append(Part("headline", article.title))
+    parts.extend(Part("caption", span) for span in article.captions)
+    parts.extend(Part("paragraph", span) for span in article.paragraphs)
+    for number, comment in enumerate(article.comments):
+        parts.extend(Part("comment", span, number) for span in comment.paragraphs)
+    return parts
+
+
+@dataclass
+class _Found:
+    """A candidate in article offsets with its mentions, before agents are final."""
+
+    part: Part
+    candidate: Candidate
+    content: tuple[Span, ...]
+    source: Mention | None
+    recipient: Mention | None
+    hedges: tuple[Span, ...] = ()
+    hedge_stance: Stance = Stance.CERTAIN
+    source_key: str | None = None
+    recipient_key: str | None = None
+    source_span: Span | None = None
+    source_extent: tuple[int, int] | None = None
+
+
+def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extraction:
+    """The claims, agents, memberships and affiliations of one article, given spaCy Docs of parts_of()."""
+    lexicon = lexicon or load_lexicon()
+    parts = parts_of(article)
+    docs = list(docs)
+    if len(docs) != len(parts):
+        raise ValueError(f"{len(parts)} parts but {len(docs)} parses")
+    text = article.text
+    resolver = Resolver(article.doc_id, text)
+    memberships, affiliations = _organizations(parts, docs, resolver, lexicon)
+
+    found: list[_Found] = []
+    for part, doc in zip(parts, docs):
+        found.extend(_candidates(part, doc, text, lexicon))
+    found.sort(key=lambda f: (f.content[0].start, f.candidate.cue or (0, 0)))
+    _resolve_sources(found, resolver, text)
+
+    publisher = _publisher(article, resolver)
+    documents, commenters = _documents(article, resolver, publisher)
+    mapping = resolver.final_keys()
+
+    def final(key: str | None) -> str | None:
+        return mapping.get(key, key) if key else key
+
+    claims = [_claim(f, final, resolver, article, publisher, commenters) for f in found]
+    claims += _comment_claims(article, commenters, claims)
+    membership_objs = [Membership(final(m), final(o), role, span) for m, o, role, span in memberships]
+    affiliation_objs = [Affiliation(final(a), final(o), how, span) for a, o, how, span in affiliations]
+
+    used = {link.source for c in claims for link in c.chain} | {link.recipient for c in claims for link in c.chain}
+    used |= {m.member for m in membership_objs} | {m.organization for m in membership_objs}
+    used |= {a.agent for a in affiliation_objs} | {a.organization for a in affiliation_objs}
+    used |= {publisher} | {d.author for d in documents if d.author}
+    agents = resolver.agents({final(k) for k in used if k} | used)
+    return Extraction(
+        doc_id=article.doc_id, identifier=article.identifier, text=text,
+        title=article.title.text if article.title else None, url=article.url, date=article.date,
+        publisher=final(publisher), documents=tuple(documents), agents=tuple(sorted(agents, key=lambda a: a.key)),
+        claims=tuple(_unique(claims)), memberships=tuple(dict.fromkeys(membership_objs)),
+        affiliations=tuple(dict.fromkeys(affiliation_objs)), extractor_version=EXTRACTOR_VERSION,
+        warnings=article.warnings)
+
+
+# ---------------------------------------------------------------- organisations
+
+def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon):
+    """Register names from defining contexts first, so that later mentions resolve to them."""
+    raw_aliases, raw_members, raw_affiliations = [], [], []
+    for part, doc in zip(parts, docs):
+        if part.kind == "headline":
+            continue  # headline capitalisation misleads the parser; its names are matched later
+        offset = part.span.start
+        raw_aliases += organizations.acronyms(doc, offset)
+        raw_members += organizations.memberships(doc, offset, lexicon)
+        raw_affiliations += organizations.affiliations(doc, offset, lexicon)
+    for alias in raw_aliases:
+        entry = resolver.add_name(alias.name.text, AgentKind.ORGANIZATION, strong=True, weight=3,
+                                  span=(alias.name.start, alias.name.end))
+        resolver.add_alias(entry, alias.alias.text)
+    memberships = []
+    for m in raw_members:
+        org = resolver.add_name(m.organization.text, AgentKind.ORGANIZATION, strong=True, weight=2,
+                                span=(m.organization.start, m.organization.end))
+        member = resolver.add_name(m.member.text, AgentKind.PERSON, strong=True, weight=2,
+                                   span=(m.member.start, m.member.end))
+        resolver.add_membership(member, org, m.role)
+        memberships.append((resolver.entry_key(member), resolver.entry_key(org), m.role,
+                            Span(m.start, m.end, resolver.text[m.start:m.end])))
+    affiliations = []
+    for a in raw_affiliations:
+        org = resolver.add_name(a.organization.text, AgentKind.ORGANIZATION, weight=2,
+                                span=(a.organization.start, a.organization.end))
+        kind = AgentKind.MEDIA_OUTLET if a.media else AgentKind.ORGANIZATION
+        agent = resolver.add_name(a.agent.text, kind, strong=True, weight=2, span=(a.agent.start, a.agent.end))
+        affiliations.append((resolver.entry_key(agent), resolver.entry_key(org), a.how,
+                             Span(a.start, a.end, resolver.text[a.start:a.end])))
+    return memberships, affiliations
+
+
+# ---------------------------------------------------------------- candidates
+
+def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
+    offset = part.span.start
+    if part.kind == "caption":
+        return []
+    if part.kind == "headline":
+        raw = headline.headline_claims(doc, lexicon)
+        quotes: list[tuple[int, int]] = []
+    else:
+        quotes = find_quotes(doc.text)
+        raw = speech.cue_verbs(doc, lexicon, quotes) + speech.cue_nouns(doc, lexicon, quotes) \
+            + speech.according_to(doc, quotes)
+    found = []
+    for candidate in _deduplicate(raw):
+        content = tuple(Span(s + offset, e + offset, text[s + offset:e + offset]) for s, e in candidate.content)
+        if not content:
+            continue
+        source = _headline_mention(candidate.source, offset, lexicon) if part.kind == "headline" \
+            else mention_of(candidate.source, offset, lexicon)
+        hedges, stance = _hedges(doc, candidate.content, offset, text, lexicon)
+        extent = candidate.source_extent
+        found.append(_Found(part, candidate, content, source, mention_of(candidate.recipient, offset, lexicon),
+                            hedges, stance, source_extent=(extent.start_char + offset, extent.end_char + offset)
+                            if extent is not None and source is not None else None))
+    covered = [c for f in found for c in f.candidate.content]
+    for start, end in quotes:
+        if end - start >= MIN_CONTINUATION_CHARS and not any(s < end and start < e for s, e in covered):
+            span = Span(start + offset, end + offset, text[start + offset:end + offset])
+            continuation = Candidate(cue_type=CueType.ASSERT, content=[(start, end)], quote_type=QuoteType.DIRECT,
+                                     confidence=0.6, rule="continuation")
+            found.append(_Found(part, continuation, (span,), None, None))
+    return found
+
+
+def _deduplicate(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per cue and per content: the most confident rule wins."""
+    taken: set = set()
+    kept = []
+    for candidate in sorted(candidates, key=lambda c: -c.confidence):
+        keys = [key for key in (("cue", candidate.cue), ("content", tuple(candidate.content))) if key[1]]
+        if any(key in taken for key in keys):
+            continue
+        taken.update(keys)
+        kept.append(candidate)
+    return kept
+
+
+def _headline_mention(span, offset: int, lexicon: Lexicon) -> Mention | None:
+    """A title-cased headline source is taken as a name if every word is capitalised."""
+    if span is None:
+        return None
+    words = [t for t in span if t.is_alpha and t.lower_ not in NAME_PARTICLES]
+    if words and all(t.text[:1].isupper() for t in words) and span.root.lower_ not in ("it", "they"):
+        return Mention(span.start_char + offset, span.end_char + offset, span.text, "name", name=span.text)
+    return mention_of(span, offset, lexicon)
+
+
+def _hedges(doc, spans, offset: int, text: str, lexicon: Lexicon):
+    hedges, stance = [], Stance.CERTAIN
+    for token in doc:
+        cue = lexicon.hedges.get(token.lower_)
+        if cue and any(s <= token.idx < e for s, e in spans):
+            start = token.idx + offset
+            hedges.append(Span(start, start + len(token), text[start:start + len(token)]))
+            stance = max(stance, cue.stance, key=STANCE_ORDER.index)
+    return tuple(hedges), stance
+
+
+def _resolve_sources(found: list[_Found], resolver: Resolver, text: str) -> None:
+    """Resolve sources and recipients in text order, so pronouns see what came before them."""
+    last_quoted: _Found | None = None
+    for item in found:
+        position = item.content[0].start
+        if item.candidate.rule == "continuation":
+            # a quotation with no cue of its own continues the last quoted speaker's statement
+            if last_quoted is None or last_quoted.part.comment != item.part.comment:
+                item.source_key = None
+                continue
+            item.source_key, item.source_span = last_quoted.source_key, last_quoted.source_span
+            continue
+        if item.source is not None:
+            item.source_key = resolver.resolve(item.source, position)
+            start, end = item.source_extent or (item.source.start, item.source.end)
+            item.source_span = Span(start, end, text[start:end])
+        if item.recipient is not None:
+            item.recipient_key = resolver.resolve(item.recipient, position)
+        if item.candidate.quote_type in (QuoteType.DIRECT, QuoteType.MIXED) and item.source_key:
+            last_quoted = item
+
+
+# ---------------------------------------------------------------- documents and chains
+
+def _publisher(article: Article, resolver: Resolver) -> str:
+    """The article's publisher: named when known, else an explicit unknown publisher of this document."""
+    if article.publisher:
+        entry = resolver.add_name(article.publisher, AgentKind.MEDIA_OUTLET, strong=True, weight=5)
+        return resolver.entry_key(entry)
+    return resolver.scoped_agent(Agent(
+        f"publisher:{article.doc_id}", f"Unknown publisher of {article.identifier}", AgentKind.MEDIA_OUTLET,
+        scope=article.doc_id))
+
+
+def _site(article: Article, resolver: Resolver, publisher: str) -> str:
+    """Commenter names are unique only per site: the publisher, else the URL's host, else this document."""
+    if article.publisher:
+        return slug(article.publisher)
+    if article.url:
+        host = urlparse(article.url).hostname
+        if host:
+            return slug(host.removeprefix("www."))
+    return f"publisher-of-{article.doc_id}"
+
+
+def _documents(article: Article, resolver: Resolver, publisher: str):
+    body = article.body or Span(0, len(article.text), "")
+    documents = [Document(article.doc_id, "article", Span(body.start, body.end, article.text[body.start:body.end]))]
+    commenters = {}
+    site = _site(article, resolver, publisher)
+    for number, comment in enumerate(article.comments):
+        doc_id = f"{article.doc_id}/comment/{number + 1}"
+        name = comment.author.text
+        key = resolver.scoped_agent(Agent(f"commenter:{site}:{slug(name)}-{_short_hash(name)}", name,
+                                          AgentKind.COMMENTER, mentions=(comment.author,), scope=site))
+        body = comment.body
+        documents.append(Document(doc_id, "comment", Span(body.start, body.end, article.text[body.start:body.end]),
+                                  author=key, parent=article.doc_id))
+        commenters[number] = (doc_id, key)
+    return documents, commenters
+
+
+def _short_hash(name: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+
+
+def _claim(item: _Found, final, resolver: Resolver, article: Article, publisher: str, commenters) -> Claim:
+    candidate = item.candidate
+    source = final(item.source_key) or resolver.scoped_agent(Agent(
+        f"unnamed:{article.doc_id}:unspecified", "Unspecified source", AgentKind.UNNAMED_SOURCE,
+        scope=article.doc_id))
+    writer_hedged = candidate.rule == "according"
+    cue = Span(candidate.cue[0] + item.part.span.start, candidate.cue[1] + item.part.span.start,
+               article.text[candidate.cue[0] + item.part.span.start:candidate.cue[1] + item.part.span.start]) \
+        if candidate.cue else None
+    recipient = final(item.recipient_key)
+    chain = [Link(source=source, cue_type=candidate.cue_type, quote_type=candidate.quote_type, cue=cue,
+                  source_span=item.source_span, recipient=recipient,
+                  stance=candidate.stance if writer_hedged else max(candidate.stance, item.hedge_stance,
+                                                                     key=STANCE_ORDER.index),
+                  hedges=() if writer_hedged else item.hedges, confidence=candidate.confidence)]
+    if recipient and _is_outlet(resolver, item.recipient_key, final):
+        # "told the network Z that ...": Z's (unseen) report is the next link of the chain
+        chain.append(Link(source=recipient, cue_type=CueType.REPORT, quote_type=QuoteType.INDIRECT,
+                          stance=Stance.UNDERSPECIFIED, confidence=0.7))
+    if item.part.comment is not None:
+        document, commenter = commenters[item.part.comment]
+        chain.append(Link(source=commenter, cue_type=CueType.ASSERT, quote_type=QuoteType.INDIRECT,
+                          stated_in=document, confidence=0.9))
+    else:
+        document = article.doc_id
+        chain.append(Link(source=publisher, cue_type=CueType.REPORT, quote_type=candidate.quote_type,
+                          stated_in=document, hedges=item.hedges if writer_hedged else (),
+                          stance=item.hedge_stance if writer_hedged else Stance.CERTAIN, confidence=0.95))
+    return Claim(content=item.content, chain=tuple(chain), document=document, confidence=candidate.confidence)
+
+
+def _is_outlet(resolver: Resolver, key: str | None, final) -> bool:
+    if not key or not key.startswith("entry:"):
+        return False
+    return resolver._kind(int(key.split(":")[1])) == AgentKind.MEDIA_OUTLET
+
+
+def _comment_claims(article: Article, commenters, article_claims: list[Claim]) -> list[Claim]:
+    """Every reader comment is a claim by its commenter; disputing ones point at what they dispute."""
+    claims = []
+    disputable = [c for c in article_claims if c.document == article.doc_id]
+    for number, comment in enumerate(article.comments):
+        document, commenter = commenters[number]
+        body = comment.body
+        span = Span(body.start, body.end, article.text[body.start:body.end])
+        disputes = _disputed(span.text, disputable)
+        claims.append(Claim(content=(span,), chain=(Link(source=commenter, cue_type=CueType.ASSERT,
+                                                         quote_type=QuoteType.NONE, stated_in=document,
+                                                         confidence=0.95),),
+                            document=document, confidence=0.95, disputes=disputes))
+    return claims
+
+
+@lru_cache(maxsize=1)
+def _dispute_pattern() -> re.Pattern:
+    words = sorted(_data_lines("dispute_words.txt"), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
+def _disputed(comment: str, claims: list[Claim]) -> tuple[str, ...]:
+    """The article claim a disputing comment most likely targets (most shared content words)."""
+    if not claims or not _dispute_pattern().search(comment):
+        return ()
+    words = set(re.findall(r"\w{4,}", comment.lower()))
+    best = max(claims, key=lambda c: (len(words & set(re.findall(r"\w{4,}", c.text.lower()))), -c.anchor.start))
+    return (best.ref,)
+
+
+def _unique(claims: list[Claim]) -> list[Claim]:
+    seen, unique = set(), []
+    for claim in claims:
+        key = (claim.document, claim.anchor.start, claim.anchor.end, claim.chain[0].source)
+        if key not in seen:
+            seen.add(key)
+            unique.append(claim)
+    return unique

@@ -1,0 +1,69 @@
+"""The raw attribution found in one parsed text, before its source is resolved to an agent."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.model import CueType, QuoteType, Stance
+
+# Punctuation trimmed from the edges of content; quotation marks are kept (they belong to quotes).
+QUOTE_MARKS = set("“”\"«»„")
+EDGE_PUNCT = set(",.;:!?—–-()[]…") | {"--"}
+
+
+@dataclass
+class Candidate:
+    """One attribution in part-relative character offsets; ``source`` is a spaCy Span or None."""
+
+    cue_type: CueType
+    content: list[tuple[int, int]]
+    source: object | None = None  # spacy.tokens.Span of the source mention (the name or noun phrase)
+    source_extent: object | None = None  # the whole source phrase, appositions and relative clauses included
+    cue: tuple[int, int] | None = None
+    recipient: object | None = None  # spacy.tokens.Span of the addressee
+    quote_type: QuoteType = QuoteType.INDIRECT
+    stance: Stance = Stance.CERTAIN
+    hedges: list[tuple[int, int]] = field(default_factory=list)
+    confidence: float = 0.8
+    rule: str = ""
+    sentence: int = 0  # index of the sentence start token, to order and deduplicate
+
+    @property
+    def extent(self) -> tuple[int, int]:
+        return self.content[0][0], self.content[-1][1]
+
+
+def token_runs(tokens, keep_that: bool = True) -> list[tuple[int, int]]:
+    """Char spans of the contiguous runs of ``tokens``, trimmed of edge punctuation.
+
+    A leading complementizer ("that", "whether") stays, as in PARC and PolNeAR annotations; the
+    claim's readable text drops it (Claim.text).
+    """
+    indices = sorted({t.i for t in tokens})
+    if not indices:
+        return []
+    doc = tokens[0].doc
+    runs, start, prev = [], indices[0], indices[0]
+    for i in indices[1:]:
+        if i != prev + 1:
+            runs.append((start, prev))
+            start = i
+        prev = i
+    runs.append((start, prev))
+    spans = []
+    for first, last in runs:
+        first, last = _trim(doc, first, last, keep_that)
+        if first <= last:
+            spans.append((doc[first].idx, doc[last].idx + len(doc[last].text)))
+    return spans
+
+
+def _trim(doc, first: int, last: int, keep_that: bool) -> tuple[int, int]:
+    def droppable_left(t):
+        return t.is_space or t.text in EDGE_PUNCT or (not keep_that and t.lower_ in ("that", "whether", "if")
+                                                       and t.dep_ == "mark")
+
+    while first <= last and droppable_left(doc[first]):
+        first += 1
+    while first <= last and (doc[last].is_space or doc[last].text in EDGE_PUNCT):
+        last -= 1
+    return first, last

@@ -1,0 +1,19 @@
+"""Frames: the dependents of a cue word that can hold its content ("said [that ...]", "criticized [X]")."""
+from __future__ import annotations
+
+# Dependency labels whose subtree can be a cue's content; a dative counts as an object.
+FRAME_LABELS = ("ccomp", "dobj", "xcomp", "prep", "advcl", "attr", "acl", "nsubj")
+
+
+def frame_options(token) -> dict[str, set[int]]:
+    """Frame name -> token indices of the content that frame would give, for the frames ``token`` has."""
+    options: dict[str, set[int]] = {}
+    for child in token.children:
+        label = "dobj" if child.dep_ == "dative" else child.dep_
+        if label in FRAME_LABELS:
+            options.setdefault(label, set()).update(t.i for t in child.subtree)
+    if token.dep_ in ("parataxis", "ccomp", "advcl") and token.head.i != token.i:
+        # "The plan, he said, will fail": the governing clause, minus the cue's own phrase
+        outside = {t.i for t in token.subtree}
+        options["parataxis-head"] = {t.i for t in token.head.subtree} - outside
+    return options

@@ -1,0 +1,89 @@
+"""Cue-word lexicons (verbs, nouns, phrases, hedges, role and media nouns) loaded from kg/data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from kg.model import CueType, Stance
+
+
+@dataclass(frozen=True)
+class Cue:
+    cue_type: CueType
+    stance: Stance
+    object: str = "-"  # a direct object of the verb is the "content", the "addressee", or neither ("-")
+
+
+@dataclass(frozen=True)
+class LearnedCue:
+    """How often a lemma was a cue in the training data, and with which frame holding the content."""
+
+    seen: int
+    cue: int
+    p_source: float
+    frames: dict[str, tuple[int, int]]  # frame -> (times present, times it held a cue's content)
+
+    def p_frame(self, frame: str) -> float | None:
+        """P(cue with this frame's content | the lemma has this frame), smoothed; None if never seen."""
+        if frame not in self.frames:
+            return None
+        present, cue = self.frames[frame]
+        return cue / (present + 2)
+
+    @property
+    def p_cue(self) -> float:
+        return self.cue / self.seen if self.seen else 0.0
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: dict[str, Cue]
+    nouns: dict[str, Cue]
+    phrases: dict[str, Cue]
+    hedges: dict[str, Cue]
+    role_nouns: frozenset[str]
+    media_nouns: frozenset[str]
+    media_outlets: frozenset[str]
+    org_words: frozenset[str]
+    group_nouns: frozenset[str]
+    learned: dict[tuple[str, str], LearnedCue]  # (lemma, "verb"|"noun") -> statistics
+
+
+def _data_lines(name: str):
+    for line in files("kg.data").joinpath(name).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            yield line
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(line.lower() for line in _data_lines(name))
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    tables: dict[str, dict[str, Cue]] = {"verb": {}, "noun": {}, "phrase": {}, "hedge": {}}
+    for line in _data_lines("cues.tsv"):
+        lemma, kind, cue_type, stance, obj = line.split("\t")
+        tables[kind][lemma.lower()] = Cue(CueType(cue_type), Stance(stance), obj)
+    return Lexicon(
+        verbs=tables["verb"], nouns=tables["noun"], phrases=tables["phrase"], hedges=tables["hedge"],
+        role_nouns=_words("role_nouns.txt"), media_nouns=_words("media_nouns.txt"),
+        media_outlets=_words("media_outlets.txt"), org_words=_words("org_words.txt"),
+        group_nouns=_words("group_nouns.txt"), learned=_learned(),
+    )
+
+
+def _learned() -> dict[tuple[str, str], LearnedCue]:
+    """kg/data/cues_learned.tsv, written by scripts/train_cue_lexicon.py from PolNeAR's train split."""
+    table = {}
+    for line in _data_lines("cues_learned.tsv"):
+        lemma, kind, seen, cue, _, p_source, *rest = line.split("\t")
+        frames = {}
+        for item in (rest[0].split(",") if rest and rest[0] else []):
+            frame, counts = item.split("=")
+            present, hits = counts.split("/")
+            frames[frame] = (int(present), int(hits))
+        table[(lemma, kind)] = LearnedCue(int(seen), int(cue), float(p_source), frames)
+    return table

@@ -1,0 +1,83 @@
+"""Mentions of possible sources (names, pronouns, role nouns, unnamed groups) in article offsets."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.extract.lexicon import Lexicon
+from kg.extract.names import PRONOUNS_OTHER, PRONOUNS_PERSON, guess_kind, name_tokens, strip_title
+from kg.model import AgentKind
+
+DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span that may refer to an agent; ``form`` says how it refers."""
+
+    start: int
+    end: int
+    text: str  # the mention as written
+    form: str  # "name" | "pronoun" | "role" | "unnamed" | "group"
+    name: str = ""  # the proper name inside it (form "name"), else the head word
+    kind: AgentKind | None = None  # best guess from the mention alone
+    head: str = ""  # head lemma, lower case
+    modifiers: tuple[str, ...] = ()  # names modifying a role noun ("the HTS commander")
+
+
+def mention_of(span, offset: int, lexicon: Lexicon) -> Mention | None:
+    """Classify a spaCy Span (a noun phrase) as a mention; ``offset`` maps it into article offsets."""
+    if span is None or len(span) == 0:
+        return None
+    head = span.root
+    start, end = span.start_char + offset, span.end_char + offset
+    lower = head.lower_
+    if head.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_OTHER:
+        return Mention(start, end, span.text, "pronoun", name=lower, head=lower)
+    run = name_tokens(head)
+    described = run is None and head.pos_ == "NOUN"
+    run = run or _named_by(span, head)
+    if run is not None:
+        kind = guess_kind(run, lexicon)
+        if described and head.lemma_.lower() not in lexicon.role_nouns:
+            kind = AgentKind.ORGANIZATION  # "the militia Kataib Hezbollah": named by a non-person noun
+        if kind != AgentKind.MEDIA_OUTLET and _described_as_media(head, lexicon):
+            kind = AgentKind.MEDIA_OUTLET
+        name = strip_title(run.text)
+        return Mention(run.start_char + offset, run.end_char + offset, run.text, "name", name=name,
+                       kind=kind, head=head.lemma_.lower())
+    lemma = head.lemma_.lower()
+    names = tuple(t.text for t in span if t.pos_ == "PROPN" and t.i < head.i)
+    determiner = next((t.lower_ for t in span if t.dep_ == "det"), "")
+    if lemma in lexicon.role_nouns and head.tag_ != "NNS" and (determiner in DEFINITE or names):
+        return Mention(start, end, span.text, "role", name=head.text, head=lemma, modifiers=names)
+    form = "group" if head.tag_ in ("NNS", "NNPS") or lower in lexicon.group_nouns else "unnamed"
+    return Mention(start, end, span.text, form, name=head.text, head=lemma, modifiers=names)
+
+
+def _named_by(span, head):
+    """The name in "the militia Kataib Hezbollah" / "the network, Iba'a": a common noun with a name."""
+    if head.pos_ != "NOUN":
+        return None
+    for token in span:
+        if token.i > head.i and token.pos_ == "PROPN":
+            return name_tokens(token)
+    after = head.doc[span.end] if span.end < len(head.doc) else None
+    if after is not None and after.i == head.i + 1 and after.pos_ == "PROPN":
+        return name_tokens(after)  # the parser often cuts "the channel Sawt al-Shamal" after the noun
+    for child in head.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN":
+            return name_tokens(child)
+    return None
+
+
+def _described_as_media(head, lexicon: Lexicon) -> bool:
+    """"the news network Iba'a", "Iba'a, a news agency": a media noun describes the name."""
+    for token in head.children:
+        if token.dep_ in ("compound", "amod", "nmod", "appos") and token.lemma_.lower() in lexicon.media_nouns:
+            return True
+        if token.dep_ == "appos" and any(t.lemma_.lower() in lexicon.media_nouns for t in token.subtree):
+            return True
+    if head.dep_ == "appos" and head.head.lemma_.lower() in lexicon.media_nouns:
+        return True  # "the network, Iba'a"
+    left = [t for t in head.lefts if t.pos_ in ("NOUN", "PROPN")]
+    return any(t.lemma_.lower() in lexicon.media_nouns for t in left)

@@ -1,0 +1,96 @@
+"""Proper-name spans in a parse, name normalisation, and the kind of thing a name names."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kg.extract.lexicon import Lexicon
+from kg.model import AgentKind
+
+TITLES = {"mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "capt", "sgt", "rev",
+          "president", "senator", "governor", "minister", "sheikh", "mayor", "judge", "secretary"}
+PRONOUNS_PERSON = {"he", "she", "him", "her", "i", "we"}
+PRONOUNS_OTHER = {"it", "they", "them"}
+NAME_JOINERS = {"-", "–", "’", "'", ".", "&"}
+# Lower-case words inside organisation names: "Center for Policy Studies", "Bank of America".
+NAME_INFIXES = {"of", "for", "on", "and", "&"}
+NAME_PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "del", "der", "van", "von", "da", "di", "la", "le", "du"}
+
+
+def normalize(name: str) -> str:
+    """Case-, accent-, apostrophe- and article-insensitive form of a name, for matching."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("’", "'").replace("‘", "'").replace("`", "'").lower()
+    text = re.sub(r"\s*-\s*", "-", text)
+    text = re.sub(r"[^\w'&-]+", " ", text).strip()
+    text = re.sub(r"^(the|a|an) ", "", text)
+    return text
+
+
+def slug(name: str) -> str:
+    """An IRI-safe slug of a normalised name."""
+    text = re.sub(r"[^a-z0-9]+", "-", normalize(name).replace("'", "")).strip("-")
+    return text or "x"
+
+
+def name_tokens(token):
+    """The run of proper-noun tokens around ``token`` (with in-name hyphens, apostrophes, particles)."""
+    if not _is_name_token(token):
+        return None
+    doc = token.doc
+    start = end = token.i
+    while start > token.sent.start and _continues_name(doc, start - 1, left=True):
+        start -= 1
+    while end + 1 < token.sent.end and _continues_name(doc, end + 1, left=False):
+        end += 1
+    while start <= end and (doc[start].text in NAME_JOINERS or doc[start].lower_ in TITLES or doc[start].pos_ == "DET"):
+        start += 1
+    while end >= start and doc[end].text in NAME_JOINERS - {"."}:
+        end -= 1
+    if start > end:
+        return None
+    return doc[start:end + 1]
+
+
+def _is_name_token(token) -> bool:
+    return token.pos_ == "PROPN" or (token.text[:1].isupper() and token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"))
+
+
+def _continues_name(doc, i: int, left: bool) -> bool:
+    token = doc[i]
+    if _is_name_token(token):
+        return True
+    if token.text in NAME_JOINERS and token.whitespace_ == "" and i > 0 and doc[i - 1].whitespace_ == "":
+        return True  # "al-Sham", "O’Brien", "AT&T": a joiner glued on both sides inside a name
+    if token.text in ("’", "'") and 0 < i < len(doc) - 1 and doc[i - 1].whitespace_ == "" \
+            and doc[i - 1].lower_.endswith("s") and _is_name_token(doc[i + 1]) and _is_name_token(doc[i - 1]):
+        return True  # "Kurdistan Workers’ Party": a plural possessive inside a name
+    if token.lower_ in NAME_INFIXES and 0 < i < len(doc) - 1 and _is_name_token(doc[i - 1]) \
+            and _is_name_token(doc[i + 1]) and doc[i - 1].ent_type_ == "ORG" and doc[i + 1].ent_type_ == "ORG":
+        return True  # only inside an organisation's name, not between two people ("Trump and Clinton")
+    return token.lower_ in NAME_PARTICLES and i + 1 < len(doc) and doc[i + 1].text in NAME_JOINERS
+
+
+def strip_title(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def guess_kind(span, lexicon: Lexicon) -> AgentKind:
+    """Person, organisation or media outlet, from the entity label and the words of the name."""
+    text = span.text
+    norm = normalize(text)
+    words = set(norm.replace("-", " ").split())
+    if norm in lexicon.media_outlets or ("the " + norm) in lexicon.media_outlets:
+        return AgentKind.MEDIA_OUTLET
+    labels = [t.ent_type_ for t in span if t.ent_type_]
+    if words & lexicon.org_words:
+        return AgentKind.MEDIA_OUTLET if words & lexicon.media_nouns else AgentKind.ORGANIZATION
+    if text.isupper() and len(text) >= 2:
+        return AgentKind.ORGANIZATION  # acronyms name organisations far more often than people
+    if labels and max(set(labels), key=labels.count) in ("ORG", "NORP", "GPE", "FAC", "LOC"):
+        return AgentKind.ORGANIZATION
+    return AgentKind.PERSON

@@ -1,0 +1,226 @@
+"""Resolve mentions to agents across an article: full names, surnames, aliases, variants, pronouns, roles."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from kg.extract.mentions import Mention
+from kg.extract.names import TITLES, normalize, slug
+from kg.model import Agent, AgentKind, Span
+
+ORG_KINDS = (AgentKind.ORGANIZATION, AgentKind.MEDIA_OUTLET)
+VARIANT_SIMILARITY = 0.88  # "Hay'at Tahir al-Sham" vs "Hay'at Tahrir al-Sham" = 0.97; distinct names < 0.8
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+
+
+@dataclass
+class _Entry:
+    names: dict[str, int] = field(default_factory=dict)  # surface name -> count
+    strong_names: set[str] = field(default_factory=set)  # names seen in defining contexts
+    kind_votes: dict[AgentKind, float] = field(default_factory=dict)
+    mentions: list[Span] = field(default_factory=list)
+    roles: set[str] = field(default_factory=set)
+    organizations: set[int] = field(default_factory=set)  # entry ids this one is a member of
+
+
+class Resolver:
+    """Builds the article's agents while mentions are resolved in text order."""
+
+    def __init__(self, doc_id: str, text: str):
+        self.doc_id = doc_id
+        self.text = text
+        self.entries: list[_Entry] = []
+        self.index: dict[str, int] = {}  # normalised name or alias -> entry id
+        self.history: list[tuple[int, int]] = []  # (entry id, position) of resolved sources
+        self.scoped: dict[str, Agent] = {}  # unnamed sources and commenters, by key
+
+    # ------------------------------------------------------------ named agents
+
+    def add_name(self, name: str, kind: AgentKind | None, *, span: tuple[int, int] | None = None,
+                 strong: bool = False, weight: float = 1.0) -> int:
+        """Register a proper name (or find the agent it names) and return the entry id."""
+        entry_id = self.find_name(name, kind)
+        if entry_id is None:
+            entry_id = len(self.entries)
+            self.entries.append(_Entry())
+        entry = self.entries[entry_id]
+        clean = _clean(name)
+        entry.names[clean] = entry.names.get(clean, 0) + 1
+        if strong:
+            entry.strong_names.add(clean)
+        if kind is not None:
+            entry.kind_votes[kind] = entry.kind_votes.get(kind, 0.0) + weight
+        if span is not None:
+            entry.mentions.append(Span(span[0], span[1], self.text[span[0]:span[1]]))
+        self.index.setdefault(normalize(clean), entry_id)
+        words = clean.split()
+        if words and words[0].lower().rstrip(".") in TITLES | {"commander", "spokesman", "spokeswoman"}:
+            entry.roles.add(words[0].lower().rstrip("."))
+        return entry_id
+
+    def add_alias(self, entry_id: int, alias: str) -> None:
+        self.index.setdefault(normalize(alias), entry_id)
+        self.entries[entry_id].names.setdefault(_clean(alias), 0)
+
+    def find_name(self, name: str, kind: AgentKind | None) -> int | None:
+        """The known agent a name refers to: same name, alias, surname, acronym or spelling variant."""
+        key = normalize(_clean(name))
+        if not key:
+            return None
+        if key in self.index:
+            return self.index[key]
+        family_is_org = kind in ORG_KINDS
+        if kind != AgentKind.MEDIA_OUTLET and " " not in key and not name.isupper():
+            # a surname ("al-Shami", "Clinton") refers to the last full name ending with it
+            for known, entry_id in reversed(list(self.index.items())):
+                if known.endswith(" " + key) and self._kind(entry_id) == AgentKind.PERSON:
+                    return entry_id
+        if name.isupper() and 2 <= len(name) <= 10:
+            for known, entry_id in self.index.items():
+                if _initials(known) == key and self._kind(entry_id) in ORG_KINDS:
+                    return entry_id
+        if len(key) >= 8:
+            for known, entry_id in self.index.items():
+                if len(known) >= 8 and (kind is None or (self._kind(entry_id) in ORG_KINDS) == family_is_org) and \
+                        SequenceMatcher(None, key, known).ratio() >= VARIANT_SIMILARITY:
+                    return entry_id
+        return None
+
+    def _kind(self, entry_id: int) -> AgentKind:
+        votes = self.entries[entry_id].kind_votes
+        if not votes:
+            return AgentKind.PERSON
+        if AgentKind.MEDIA_OUTLET in votes and votes.get(AgentKind.PERSON, 0) <= votes[AgentKind.MEDIA_OUTLET]:
+            return AgentKind.MEDIA_OUTLET  # an outlet is also an organisation: outlet evidence wins
+        if AgentKind.MEDIA_OUTLET in votes:
+            votes = {**votes, AgentKind.ORGANIZATION: votes.get(AgentKind.ORGANIZATION, 0) + votes[AgentKind.MEDIA_OUTLET]}
+        return max(votes, key=lambda k: (votes[k], k != AgentKind.PERSON))
+
+    def add_membership(self, member: int, organization: int, role: str) -> None:
+        self.entries[member].roles.update(role.split())
+        self.entries[member].organizations.add(organization)
+
+    # ------------------------------------------------------------ sources
+
+    def resolve(self, mention: Mention, position: int) -> str:
+        """The agent key a source or recipient mention refers to (and remember it for pronouns)."""
+        entry_id = None
+        if mention.form == "name":
+            entry_id = self.add_name(mention.name, mention.kind, span=(mention.start, mention.end))
+        elif mention.form == "pronoun":
+            entry_id = self._antecedent(mention.head)
+        elif mention.form == "role":
+            entry_id = self._role_holder(mention)
+        if entry_id is None:
+            return self.unnamed(mention)
+        self.entries[entry_id].mentions.append(Span(mention.start, mention.end, mention.text))
+        self.history.append((entry_id, position))
+        return self.entry_key(entry_id)
+
+    def _antecedent(self, pronoun: str) -> int | None:
+        """Pronouns refer to the most recent source of a compatible kind."""
+        want_person = pronoun in PERSON_PRONOUNS or pronoun in ("i", "we")
+        for entry_id, _ in reversed(self.history):
+            if (self._kind(entry_id) == AgentKind.PERSON) == want_person:
+                return entry_id
+        if want_person:  # no earlier source: the last person named anywhere before
+            people = [i for i in range(len(self.entries)) if self._kind(i) == AgentKind.PERSON]
+            return people[-1] if people else None
+        return None
+
+    def _role_holder(self, mention: Mention) -> int | None:
+        """"The HTS commander": the person known to hold that role (in that organisation)."""
+        orgs = {self.find_name(name, AgentKind.ORGANIZATION) for name in mention.modifiers} - {None}
+        holders = [i for i, e in enumerate(self.entries)
+                   if mention.head in e.roles and (not orgs or e.organizations & orgs)]
+        if not holders:
+            return None
+        recent = [i for i, _ in reversed(self.history) if i in holders]
+        return recent[0] if recent else holders[-1]
+
+    def unnamed(self, mention: Mention) -> str:
+        """An unnamed source ("Local observers", "a spokesman"), scoped to this document."""
+        name = mention.text.strip()
+        if name.lower().startswith("the "):
+            name = name[4:]
+        kind = AgentKind.UNNAMED_GROUP if mention.form == "group" else AgentKind.UNNAMED_SOURCE
+        key = f"unnamed:{self.doc_id}:{slug(name)}"
+        old = self.scoped.get(key)
+        mentions = (old.mentions if old else ()) + (Span(mention.start, mention.end, mention.text),)
+        self.scoped[key] = Agent(key, name[:1].upper() + name[1:], kind, mentions=mentions, scope=self.doc_id)
+        return key
+
+    def scoped_agent(self, agent: Agent) -> str:
+        """Register an agent built elsewhere (a commenter, the unknown publisher)."""
+        old = self.scoped.get(agent.key)
+        if old is not None:
+            agent = Agent(agent.key, agent.name, agent.kind, agent.aliases, old.mentions + agent.mentions, agent.scope)
+        self.scoped[agent.key] = agent
+        return agent.key
+
+    # ------------------------------------------------------------ results
+
+    def canonical_name(self, entry_id: int) -> str:
+        entry = self.entries[entry_id]
+        pool = entry.strong_names or set(entry.names)
+        full = [n for n in pool if not n.isupper()] or list(pool)
+        return max(full, key=lambda n: (entry.names.get(n, 0) > 0, len(n.split()) > 1, entry.names.get(n, 0), len(n)))
+
+    def entry_key(self, entry_id: int) -> str:
+        return f"entry:{entry_id}"
+
+    def final_keys(self) -> dict[str, str]:
+        """Internal entry keys -> stable agent keys (kind family + slug of the canonical name)."""
+        mapping = {}
+        for entry_id in range(len(self.entries)):
+            family = "person" if self._kind(entry_id) == AgentKind.PERSON else "org"
+            mapping[self.entry_key(entry_id)] = f"{family}:{slug(self.canonical_name(entry_id))}"
+        return mapping
+
+    def agents(self, used: set[str]) -> list[Agent]:
+        """The agents that some claim, membership or affiliation refers to (keys from final_keys)."""
+        mapping = self.final_keys()
+        found = []
+        for entry_id, entry in enumerate(self.entries):
+            key = mapping[self.entry_key(entry_id)]
+            if key not in used:
+                continue
+            name = self.canonical_name(entry_id)
+            aliases = tuple(sorted(n for n in entry.names if n != name))
+            found.append(Agent(key, name, self._kind(entry_id), aliases, tuple(sorted(set(entry.mentions)))))
+        found.extend(a for a in self.scoped.values() if a.key in used)
+        return _merge_same_key(found)
+
+    def organizations_of(self, entry_id: int) -> set[int]:
+        return self.entries[entry_id].organizations
+
+
+def _merge_same_key(agents: list[Agent]) -> list[Agent]:
+    merged: dict[str, Agent] = {}
+    for agent in agents:
+        old = merged.get(agent.key)
+        if old is None:
+            merged[agent.key] = agent
+        else:
+            aliases = tuple(sorted(set(old.aliases) | set(agent.aliases) | ({agent.name} - {old.name})))
+            merged[agent.key] = Agent(old.key, old.name, old.kind, aliases,
+                                      tuple(sorted(set(old.mentions) | set(agent.mentions))), old.scope)
+    return list(merged.values())
+
+
+def _clean(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    return " ".join(words).strip(" ,.;:")
+
+
+def _initials(normalised: str) -> str:
+    """Initials of a normalised name, counting hyphenated parts: "hay'at tahrir al-sham" -> "hts"."""
+    letters = []
+    for word in normalised.replace("'", "").split():
+        parts = [p for p in word.split("-") if p]
+        if parts and parts[0] in ("al", "el") and len(parts) > 1:
+            parts = parts[1:]
+        letters.extend(p[0] for p in parts if p not in ("of", "for", "and", "the", "at", "a"))
+    return "".join(letters)

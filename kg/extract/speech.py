@@ -1,0 +1,299 @@
+"""Reported speech and belief: cue verbs and nouns with their sources and their content clauses."""
+from __future__ import annotations
+
+from kg.extract.candidates import Candidate, token_runs
+from kg.extract.lexicon import Lexicon
+from kg.extract.frames import frame_options
+from kg.model import CueType, QuoteType, Stance
+
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+CONTENT_CLAUSES = ("ccomp",)
+# Dependents of a cue verb that are never part of its content.
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+
+
+# Below this learned probability a frame is not taken as attributed content (tuned on PolNeAR dev).
+FRAME_THRESHOLD = 0.3
+# Probabilities for what the learned table cannot know: quotes and colons are not dependency frames,
+# and a hand-listed cue with a that-clause is an attribution whatever the corpus annotated.
+HAND_FRAME_P = {"ccomp": 0.6, "parataxis-head": 0.5}
+QUOTE_P, COLON_P = 0.85, 0.8
+
+
+def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Candidate]:
+    """Every cue verb with content: "X said (that) ...", "“...,” X said", "X said: ...", "X criticized Y"."""
+    found = []
+    for token in doc:
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = token.lemma_.lower()
+        hand, learned = lexicon.verbs.get(lemma), lexicon.learned.get((lemma, "verb"))
+        if (hand is None and learned is None) or _inside(token, quotes):
+            continue  # a cue word inside a quotation belongs to the quoted speaker's own words
+        choice = choose_frame(token, hand, learned, quotes)
+        if choice is None:
+            continue
+        content, quote_type, rule, confidence = choice
+        source = subject_of(token)
+        if source is None and not _passive(token) and (learned is None or learned.p_source >= 0.5):
+            continue  # "to say that ..." with nobody to say it: not an attribution we can place
+        recipient = addressee_of(token, hand.object if hand else "-")
+        found.append(Candidate(
+            cue_type=hand.cue_type if hand else CueType.ASSERT, stance=hand.stance if hand else Stance.CERTAIN,
+            content=content, source=source, source_extent=phrase_extent(source),
+            cue=_char_span(_cue_tokens(token)), recipient=recipient, quote_type=quote_type,
+            confidence=round(confidence, 2), rule=rule, sentence=token.sent.start))
+    return found
+
+
+def choose_frame(verb, hand, learned, quotes):
+    """The most probable content of a cue verb: (char spans, quote type, rule, probability) or None."""
+    options = frame_options(verb)
+    if hand is not None and hand.object == "addressee":
+        options.pop("dobj", None)  # "told [the network]": the object is whom, not what
+    if "ccomp" in options and "dobj" in options and _comma_spliced(verb):
+        options.pop("ccomp")  # "X blame Y for Z, it's easier ...": a comma-spliced clause is not the content
+    scored: list[tuple[float, str]] = []
+    for frame in options:
+        p = learned.p_frame(frame) if learned is not None else None
+        if hand is not None:
+            p = max(p or 0.0, HAND_FRAME_P.get(frame, 0.5 if frame == "dobj" and hand.object == "content" else 0.0))
+        if p is not None and p >= FRAME_THRESHOLD:
+            scored.append((p, frame))
+    likely_cue = hand is not None or (learned is not None and learned.p_cue >= FRAME_THRESHOLD)
+    has_clause = any(frame == "ccomp" for _, frame in scored)
+    colon = _colon_after(verb)
+    sentence = verb.sent
+    if colon is not None and likely_cue and not has_clause:
+        tokens = [t for t in sentence if t.i > colon.i]
+        if tokens:
+            spans = with_quotes(token_runs(tokens), quotes)
+            return spans, _quote_type(spans, quotes), "colon", COLON_P
+    quoted = [q for q in quotes if sentence.start_char <= q[0] < sentence.end_char and not _covers(q, verb)]
+    if quoted and likely_cue and not has_clause:
+        return quoted, QuoteType.DIRECT, "quote", QUOTE_P
+    if not scored:
+        return None
+    p, frame = max(scored)
+    tokens = [verb.doc[i] for i in sorted(options[frame])]
+    spans = with_quotes(token_runs(tokens), quotes)
+    if not spans:
+        return None
+    return spans, _quote_type(spans, quotes), frame, p
+
+
+def _comma_spliced(verb) -> bool:
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    return bool(objects and clauses and clauses[0].i > objects[0].i and any(
+        t.is_punct for t in verb.doc[objects[0].right_edge.i:clauses[0].left_edge.i]))
+
+
+def subject_of(verb):
+    """The source mention of a cue verb: its subject, the agent of a passive, or a shared subject."""
+    subjects = [child for child in verb.children if child.dep_ in SUBJECTS]
+    if len(subjects) > 1:
+        # "The Iran-backed militia Kataib Hezbollah said": the parser splits a noun + name apposition
+        # into two subjects; the whole phrase is the source
+        first, last = noun_phrase(subjects[0]), noun_phrase(subjects[-1])
+        if first.end >= subjects[-1].left_edge.i:
+            return verb.doc[first.start:last.end]
+    for child in subjects:
+        if child.dep_ in SUBJECTS:
+            if child.dep_ == "nsubjpass" or child.lower_ == "it" and _passive(verb):
+                agent = _passive_agent(verb)
+                return agent
+            if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return noun_phrase(verb.head)
+            return noun_phrase(child)
+    agent = _passive_agent(verb)
+    if agent is not None:
+        return agent
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return noun_phrase(verb.head)
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i \
+            and verb.tag_ != "VB":  # a bare "Think of ..." is an imperative, not a shared subject
+        return subject_of(verb.head)  # "X said ... and added ...", "X said, adding ..."
+    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
+        return noun_source(verb.head)  # "a statement saying ..."
+    return None
+
+
+def noun_source(noun):
+    """Who a cue noun belongs to: "his claim", "X's statement", "X made the claim that", "a statement by X"."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return noun_phrase(child)
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return noun_phrase(objects[0])
+    if noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
+        return subject_of(noun.head)
+    return None
+
+
+def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
+    """Cue nouns with a content clause: "the claim that ...", "his belief that ...", "a statement: ..."."""
+    found = []
+    for token in doc:
+        if token.pos_ != "NOUN" or token.lemma_.lower() not in lexicon.nouns or _inside(token, quotes):
+            continue
+        clauses = [c for c in token.children if c.dep_ in ("acl", "ccomp", "appos")
+                   and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+        if not clauses:
+            continue
+        source = noun_source(token)
+        if source is None:
+            continue
+        cue = lexicon.nouns[token.lemma_.lower()]
+        spans = with_quotes(token_runs([t for c in clauses for t in c.subtree]), quotes)
+        if spans:
+            found.append(Candidate(cue_type=cue.cue_type, stance=cue.stance, content=spans, source=source,
+                                   source_extent=phrase_extent(source), cue=_char_span([token]), quote_type=_quote_type(spans, quotes),
+                                   confidence=0.75, rule="noun", sentence=token.sent.start))
+    return found
+
+
+def according_to(doc, quotes) -> list[Candidate]:
+    """"According to X, ..." and "..., according to X": X is the source of the rest of the clause."""
+    found = []
+    for token in doc:
+        if token.lower_ != "according":
+            continue
+        to = next((c for c in token.children if c.lower_ == "to"), None)
+        if to is None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            to = doc[token.i + 1]
+        if to is None:
+            continue
+        objects = [c for c in to.children if c.dep_ == "pobj"] or [t for t in to.rights if t.pos_ in ("NOUN", "PROPN", "PRON")]
+        if not objects:
+            continue
+        phrase = set(t.i for t in token.subtree) | set(t.i for t in to.subtree) | {token.i, to.i}
+        clause_head = token.head if token.head.i != token.i else token.sent.root
+        scope = clause_head.subtree if clause_head.pos_ in ("VERB", "AUX") else token.sent
+        tokens = [t for t in scope if t.i not in phrase and t.sent.start == token.sent.start]
+        spans = with_quotes(token_runs(tokens), quotes)
+        if not spans:
+            continue
+        source = noun_phrase(objects[0])
+        found.append(Candidate(cue_type=CueType.REPORT, content=spans, source=source,
+                               source_extent=phrase_extent(source),
+                               cue=_char_span([token, to]), quote_type=_quote_type(spans, quotes),
+                               confidence=0.9, rule="according", sentence=token.sent.start))
+    return found
+
+
+def addressee_of(verb, object_role: str):
+    """Whom the source told: "told the network Z", "said to reporters"."""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "dative") and object_role == "addressee":
+            return noun_phrase(child)
+        if child.dep_ in ("prep", "dative") and child.lower_ == "to":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return noun_phrase(objects[0])
+    return None
+
+
+def phrase_extent(mention):
+    """The whole phrase a source mention heads ("Huma Abedin, vice chairwoman of the campaign,")."""
+    if mention is None:
+        return None
+    root = mention.root
+    doc = root.doc
+    start, end = min(root.left_edge.i, mention.start), max(root.right_edge.i + 1, mention.end)
+    start = max(start, root.sent.start)
+    end = min(end, root.sent.end)
+    has_aside = any(c.dep_ in ("appos", "relcl", "acl") and c.i > root.i for c in root.children)
+    if has_aside and end < len(doc) and doc[end].text == "," and end < root.sent.end:
+        end += 1  # an apposition is closed by a comma that belongs to it
+    while end - 1 > start and doc[end - 1].is_space:
+        end -= 1
+    return doc[start:end]
+
+
+def noun_phrase(head):
+    """The mention a head token stands for: its subtree without appositions, relative clauses or commas."""
+    doc = head.doc
+    dropped = set()
+    for child in head.children:
+        if child.dep_ in ("appos", "relcl", "acl", "punct", "cc", "conj", "advcl") and child.i > head.i:
+            dropped.update(t.i for t in child.subtree)
+    tokens = [t for t in head.subtree if t.i not in dropped]
+    start, end = tokens[0].i, tokens[-1].i
+    # keep it one contiguous span; stop at the first dropped token after the head
+    for i in range(head.i + 1, end + 1):
+        if i in dropped:
+            end = i - 1
+            break
+    while end > start and (doc[end].is_punct or doc[end].is_space):
+        end -= 1
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return doc[start:end + 1]
+
+
+# ---------------------------------------------------------------- small helpers
+
+def _passive(verb) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
+def _passive_agent(verb):
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return noun_phrase(objects[0])
+    return None
+
+
+def _cue_tokens(verb):
+    particles = [c for c in verb.children if c.dep_ == "prt"]
+    return [verb, *particles]
+
+
+def _colon_after(verb):
+    doc = verb.doc
+    for i in range(verb.i + 1, min(verb.i + 3, verb.sent.end)):
+        if doc[i].text == ":":
+            return doc[i]
+        if not (doc[i].dep_ in ("prt", "advmod") or doc[i].is_space):
+            return None
+    return None
+
+
+def _char_span(tokens) -> tuple[int, int]:
+    return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
+
+
+def _inside(token, quotes) -> bool:
+    return any(start < token.idx < end - 1 for start, end in quotes)
+
+
+def _covers(quote, token) -> bool:
+    return quote[0] <= token.idx < quote[1]
+
+
+def with_quotes(spans, quotes) -> list[tuple[int, int]]:
+    """Content spans grown to whole quotations where they overlap one (the marks belong to the quote)."""
+    grown = []
+    for start, end in spans:
+        for q_start, q_end in quotes:
+            if q_start < end and start < q_end:
+                start, end = min(start, q_start), max(end, q_end)
+        if grown and start <= grown[-1][1]:
+            grown[-1] = (grown[-1][0], max(end, grown[-1][1]))
+        else:
+            grown.append((start, end))
+    return grown
+
+
+def _quote_type(spans, quotes) -> QuoteType:
+    """Direct if the content is (almost) all quotation, mixed if it holds a quotation, else indirect."""
+    total = sum(e - s for s, e in spans)
+    quoted = sum(max(0, min(e, qe) - max(s, qs)) for s, e in spans for qs, qe in quotes)
+    if quoted == 0:
+        return QuoteType.INDIRECT
+    return QuoteType.DIRECT if quoted >= 0.9 * total else QuoteType.MIXED

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Score claimgraph's extractor on PolNeAR with the shared scorer (plus recall per attribution type).
+
+    python scripts/eval_polnear.py [--gold GOLD.jsonl] [--pred-out PRED.jsonl] [--limit N]
+
+The gold file defaults to the dev split beside the checkout (../shared/benchmarks/polnear/). PolNeAR's
+texts are publishers' articles for research use only: they are read from that path and never copied
+into the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
+QUOTE_CHARS = set("“”\"")
+
+
+def load_scorer(path: Path):
+    spec = importlib.util.spec_from_file_location("polnear_score", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def predict(gold_docs: list[dict], batch_size: int = 16) -> list[dict]:
+    """Run the same extraction code path as `kg extract` (plain-text layout) over each article."""
+    from kg.article import article_from_text
+    from kg.pipeline import extract_articles
+
+    articles = (article_from_text(doc["text"], identifier=doc["doc_id"], structured=False) for doc in gold_docs)
+    predictions = []
+    for doc, extraction in zip(gold_docs, extract_articles(articles, batch_size=batch_size)):
+        attributions = []
+        for claim in extraction.claims:
+            inner = claim.chain[0]
+            attributions.append({
+                "source": [[inner.source_span.start, inner.source_span.end]] if inner.source_span else None,
+                "cue": [[inner.cue.start, inner.cue.end]] if inner.cue else [],
+                "content": [[span.start, span.end] for span in claim.content],
+            })
+        predictions.append({"doc_id": doc["doc_id"], "attributions": attributions})
+    return predictions
+
+
+def attribution_type(text: str, attribution: dict) -> str:
+    """direct (all quoted), mixed (partly quoted), according-to, or indirect."""
+    cue = " ".join(text[s:e] for s, e in attribution["cue"]).lower()
+    if "according" in cue:
+        return "according-to"
+    content = "".join(text[s:e] for s, e in attribution["content"]).strip()
+    quoted = sum(1 for ch in content if ch in QUOTE_CHARS)
+    if quoted >= 2 and content[:1] in QUOTE_CHARS and content[-1:] in QUOTE_CHARS | set(".,") and quoted == 2:
+        return "direct"
+    if quoted:
+        return "mixed"
+    return "indirect"
+
+
+def recall_by_type(scorer, gold_docs: list[dict], predictions: list[dict]) -> dict[str, tuple[int, float]]:
+    """Per gold type: count and token recall of the content (share of gold content tokens predicted)."""
+    totals: dict[str, list[float]] = {}
+    by_id = {p["doc_id"]: p for p in predictions}
+    for doc in gold_docs:
+        tok = scorer.Tok(doc["text"])
+        predicted = frozenset().union(*[tok.tokens(a["content"]) for a in by_id[doc["doc_id"]]["attributions"]] or [frozenset()])
+        for attribution in doc["attributions"]:
+            gold = tok.tokens(attribution["content"])
+            if not gold:
+                continue
+            kind = attribution_type(doc["text"], attribution)
+            totals.setdefault(kind, []).append(len(gold & predicted) / len(gold))
+    return {kind: (len(values), sum(values) / len(values)) for kind, values in sorted(totals.items())}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--gold", type=Path, default=BENCHMARKS / "polnear" / "polnear_dev.jsonl")
+    parser.add_argument("--pred-out", type=Path, default=Path("polnear_pred.jsonl"))
+    parser.add_argument("--scorer", type=Path, default=BENCHMARKS / "score.py")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N articles (quick checks)")
+    parser.add_argument("--json", type=Path, help="also write the scorer's result dict here")
+    args = parser.parse_args()
+    for path in (args.gold, args.scorer):
+        if not path.is_file():
+            print(f"eval_polnear: {path}: no such file", file=sys.stderr)
+            return 1
+    scorer = load_scorer(args.scorer)
+    gold_docs = [json.loads(line) for line in args.gold.open(encoding="utf-8") if line.strip()]
+    if args.limit:
+        gold_docs = gold_docs[:args.limit]
+    started = time.perf_counter()
+    predictions = predict(gold_docs)
+    seconds = time.perf_counter() - started
+    with args.pred_out.open("w", encoding="utf-8") as stream:
+        for prediction in predictions:
+            stream.write(json.dumps(prediction) + "\n")
+    gold = {doc["doc_id"]: doc for doc in gold_docs}
+    result = scorer.score(gold, {p["doc_id"]: p for p in predictions})
+    words = sum(len(re.findall(r"\S+", doc["text"])) for doc in gold_docs)
+    print(f"{len(gold_docs)} articles, {words:,} words extracted in {seconds:.1f} s ({words / seconds:,.0f} words/s)")
+    print(scorer.fmt(result))
+    print("content token recall by gold attribution type:")
+    for kind, (count, recall) in recall_by_type(scorer, gold_docs, predictions).items():
+        print(f"  {kind:<13} n={count:<5} recall={100 * recall:5.1f}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

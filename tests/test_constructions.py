@@ -1,0 +1,190 @@
+"""Each attribution construction, on texts written for these tests (not the seed), through the real pipeline."""
+from __future__ import annotations
+
+import pytest
+
+from kg.model import AgentKind, CueType, QuoteType
+
+
+def claims_by(extraction, name):
+    agents = {a.key: a for a in extraction.agents}
+    return [c for c in extraction.claims if agents[c.chain[0].source].name == name]
+
+
+def agent_named(extraction, name):
+    matches = [a for a in extraction.agents if a.name == name]
+    assert matches, f"no agent {name!r} in {[a.name for a in extraction.agents]}"
+    return matches[0]
+
+
+def source_name(extraction, claim):
+    return extraction.agent(claim.chain[0].source).name
+
+
+def find_claim(extraction, fragment):
+    matches = [c for c in extraction.claims if fragment in c.text]
+    assert matches, f"no claim containing {fragment!r} in {[c.text for c in extraction.claims]}"
+    return matches[0]
+
+
+def test_direct_quote_then_speaker(extract_text):
+    x = extract_text("“We will rebuild the bridge before winter,” Mayor Ana Ruiz said on Tuesday.")
+    claim = find_claim(x, "rebuild the bridge")
+    assert source_name(x, claim) == "Ana Ruiz"
+    assert claim.chain[0].quote_type == QuoteType.DIRECT
+    assert claim.text.startswith("“") and claim.chain[0].cue.text == "said"
+
+
+def test_speaker_colon_quote(extract_text):
+    x = extract_text("The finance minister, Peter Okafor, said: “The budget is balanced for the first time.”")
+    claim = find_claim(x, "budget is balanced")
+    assert source_name(x, claim) == "Peter Okafor"
+
+
+def test_multi_sentence_quote_and_continuation(extract_text):
+    x = extract_text("“The river is rising. We have moved the families out,” said Lena Park, a fire chief.\n\n"
+                     "“Nobody has been hurt so far, and we intend to keep it that way.”")
+    first = find_claim(x, "river is rising")
+    assert "moved the families" in first.text and source_name(x, first) == "Lena Park"
+    continued = find_claim(x, "Nobody has been hurt")
+    assert source_name(x, continued) == "Lena Park"
+
+
+@pytest.mark.parametrize("verb,cue_type", [("said", CueType.ASSERT), ("added", CueType.ASSERT),
+                                           ("claimed", CueType.ALLEGE), ("denied", CueType.DENY)])
+def test_indirect_speech_verbs(extract_text, verb, cue_type):
+    x = extract_text(f"Carlos Mendes {verb} that the factory had been closed for safety reasons.")
+    claim = find_claim(x, "factory had been closed")
+    assert source_name(x, claim) == "Carlos Mendes"
+    assert claim.chain[0].cue.text == verb and claim.chain[0].cue_type == cue_type
+    assert claim.chain[0].quote_type == QuoteType.INDIRECT
+    assert not claim.text.startswith("that")
+
+
+def test_told_outlet_is_next_link_of_the_chain(extract_text):
+    x = extract_text("Omar Haddad, a spokesman of the Northern Alliance Party (NAP), told the NAP-affiliated "
+                     "television channel Sawt al-Shamal that the talks had collapsed.")
+    claim = find_claim(x, "talks had collapsed")
+    assert source_name(x, claim) == "Omar Haddad"
+    speaker, outlet, publisher = claim.chain
+    assert x.agent(outlet.source).name == "Sawt al-Shamal"
+    assert x.agent(outlet.source).kind == AgentKind.MEDIA_OUTLET
+    assert speaker.recipient == outlet.source and publisher.source == x.publisher
+    membership = x.memberships[0]
+    assert x.agent(membership.member).name == "Omar Haddad" and membership.role == "spokesman"
+    party = x.agent(membership.organization)
+    assert party.name == "Northern Alliance Party" and "NAP" in party.aliases
+    assert any(a.agent == outlet.source and a.organization == party.key for a in x.affiliations)
+
+
+@pytest.mark.parametrize("text", [
+    "According to the health ministry, 40 people were treated for smoke inhalation.",
+    "Forty people were treated for smoke inhalation, according to the health ministry.",
+])
+def test_according_to_either_side(extract_text, text):
+    x = extract_text(text)
+    claim = find_claim(x, "treated for smoke inhalation")
+    assert claim.chain[0].cue.text.lower() == "according to"
+    assert claim.chain[0].cue_type == CueType.REPORT
+    assert "according" not in claim.text.lower() and "ministry" not in claim.text
+
+
+def test_belief_and_estimate_verbs_with_unnamed_groups(extract_text):
+    x = extract_text("Economists estimate that inflation will peak in March. Some residents fear that the "
+                     "water is unsafe.")
+    estimate = find_claim(x, "inflation will peak")
+    assert source_name(x, estimate) == "Economists" and estimate.chain[0].cue_type == CueType.BELIEVE
+    assert x.agent(estimate.chain[0].source).kind == AgentKind.UNNAMED_GROUP
+    fear = find_claim(x, "water is unsafe")
+    assert x.agent(fear.chain[0].source).kind == AgentKind.UNNAMED_GROUP
+
+
+def test_unnamed_single_source(extract_text):
+    x = extract_text("A spokesman for the airline said that all flights would resume on Friday.")
+    claim = find_claim(x, "flights would resume")
+    assert x.agent(claim.chain[0].source).kind == AgentKind.UNNAMED_SOURCE
+
+
+def test_unnamed_sources_are_scoped_to_their_document(extract_text):
+    first = extract_text("Diplomatic sources said that the summit was postponed.")
+    second = extract_text("Diplomatic sources said that the border was reopened.")
+    key = lambda x: find_claim(x, "was").chain[0].source
+    assert key(first) != key(second)
+
+
+def test_surname_role_noun_and_pronoun_resolve_to_one_person(extract_text):
+    x = extract_text(
+        "Maria Kowalski, the chief economist of the Baltic Trade Bank, said that exports fell sharply.\n\n"
+        "Kowalski said that imports were stable. The chief economist added that the currency would "
+        "weaken. She also said that rates would stay high.")
+    people = {source_name(x, c) for c in x.claims}
+    assert people == {"Maria Kowalski"}
+    assert len(x.claims) == 4
+
+
+def test_named_people_are_one_node_across_documents(extract_text):
+    from kg.rdf import agent_iri
+
+    first = extract_text("Maria Kowalski said that exports fell.")
+    second = extract_text("Economist Maria Kowalski said on Monday that imports rose.")
+    assert agent_iri(find_claim(first, "exports").chain[0].source) == \
+        agent_iri(find_claim(second, "imports").chain[0].source)
+
+
+def test_misspelt_organization_variant_is_one_organization(extract_text):
+    text = ("Kurdistan Worker Party Says It Shot Down A Drone\n\n"
+            "The Kurdistan Workers’ Party (PKK) said on Monday that its fighters had shot down a drone. "
+            "The PKK added that nobody was hurt.")
+    x = extract_text(text)
+    organizations = [a for a in x.agents if a.kind == AgentKind.ORGANIZATION]
+    assert len(organizations) == 1, organizations
+    names = {organizations[0].name, *organizations[0].aliases}
+    assert {"Kurdistan Workers’ Party", "PKK", "Kurdistan Worker Party"} <= names
+    assert all(source_name(x, c) == "Kurdistan Workers’ Party" for c in x.claims)
+
+
+def test_headline_claim(extract_text):
+    x = extract_text("Port Authority Denies It Closed The Harbour\n\nShips were turned away on Sunday.")
+    claim = find_claim(x, "Closed The Harbour")
+    assert source_name(x, claim) == "Port Authority" and claim.chain[0].cue_type == CueType.DENY
+
+
+def test_hedge_is_recorded(extract_text):
+    x = extract_text("According to the police, the suspect allegedly stole three cars.")
+    claim = find_claim(x, "stole three cars")
+    assert [h.text for link in claim.chain for h in link.hedges] == ["allegedly"]
+
+
+def test_comments_are_claims_by_commenters_and_contain_attributions(extract_text):
+    text = ("Council Approves New Park\n\nThe council said that the park will open in May.\n\n"
+            "  • river_fan\n\n    Great news, finally!\n\n"
+            "  • Sam Ortiz\n\n    The developers claim they will plant 500 trees. I doubt it.\n")
+    x = extract_text(text, publisher="Hilltown Gazette")
+    commenters = {a.name for a in x.agents if a.kind == AgentKind.COMMENTER}
+    assert commenters == {"river_fan", "Sam Ortiz"}
+    inner = find_claim(x, "plant 500 trees")
+    assert inner.chain[0].cue.text == "claim"
+    assert x.agent(inner.chain[-1].source).name == "Sam Ortiz"
+    whole = [c for c in x.claims if c.chain[0].source.startswith("commenter:")]
+    assert len(whole) == 2
+    assert all(x.agent(a).scope == "hilltown-gazette" for a in (c.chain[0].source for c in whole))
+
+
+def test_publisher_given_and_unknown(extract_text):
+    known = extract_text("Anna Berg said that the road is closed.", publisher="Valley News")
+    assert known.agent(known.publisher).name == "Valley News"
+    unknown = extract_text("Anna Berg said that the road is closed.")
+    publisher = unknown.agent(unknown.publisher)
+    assert publisher.kind == AgentKind.MEDIA_OUTLET and "Unknown publisher" in publisher.name
+
+
+def test_cue_word_inside_a_quote_is_not_a_new_attribution(extract_text):
+    x = extract_text("“They said that we would lose, but we won,” coach Dana White said.")
+    assert len(x.claims) == 1 and source_name(x, x.claims[0]) == "Dana White"
+
+
+def test_stray_quote_mark_does_not_swallow_the_article(extract_text):
+    x = extract_text("He called it a “disaster.\n\nJohn Reyes said that the vote will be held on Friday.\n\n"
+                     "“We are ready,” Reyes said.")
+    assert source_name(x, find_claim(x, "vote will be held")) == "John Reyes"
+    assert source_name(x, find_claim(x, "We are ready")) == "John Reyes"
