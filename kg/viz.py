@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import importlib.util
 import json
 import math
@@ -154,8 +155,7 @@ def layout(graph: nx.DiGraph, spacing: float = 110.0) -> dict[str, tuple[float, 
 # Page data
 
 
-def _node_record(graph: nx.DiGraph, node: str, index: int, position: tuple[float, float],
-                 ids: dict[str, int]) -> dict:
+def _node_record(graph: nx.DiGraph, node: str, index: int, position: tuple[float, float]) -> dict:
     data = graph.nodes[node]
     kind = data["kind"] if data["kind"] in NODE_STYLES else P.OTHER
     label = data.get("label") or node
@@ -181,7 +181,7 @@ def page_data(graph: nx.DiGraph, *, note: str = "") -> dict:
     return {
         "kinds": NODE_STYLES,
         "edgeKinds": EDGE_STYLES,
-        "nodes": [_node_record(graph, n, ids[n], positions[n], ids) for n in nodes],
+        "nodes": [_node_record(graph, n, ids[n], positions[n]) for n in nodes],
         "edges": [{"f": ids[u], "t": ids[v], "k": d["kind"], "l": d.get("label", d["kind"])}
                   for u, v, d in sorted(graph.edges(data=True), key=lambda e: (ids[e[0]], ids[e[1]]))],
         "chains": chains,
@@ -256,3 +256,10 @@ def write_html(graph: nx.DiGraph, path: str | Path, *, note: str = "") -> int:
     data = render_html(graph, note=note).encode("utf-8")
     Path(path).write_bytes(data)
     return len(data)
+
+
+def notebook_iframe(graph: nx.DiGraph, *, height: int = 700, note: str = "") -> str:
+    """An <iframe srcdoc> showing the page, for ``IPython.display.HTML(...)`` in notebooks (pyvis' show() is
+    broken outside them); the whole page is attribute-escaped."""
+    page = html.escape(render_html(graph, note=note), quote=True)
+    return f'<iframe srcdoc="{page}" style="width:100%;height:{int(height)}px;border:0"></iframe>'

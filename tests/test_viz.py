@@ -81,6 +81,15 @@ def test_page_data_positions_every_node_and_keeps_chains(tmp_path):
     assert viz.page_data(graph)["nodes"] == data["nodes"]  # deterministic layout
 
 
+def test_notebook_iframe_escapes_the_whole_page():
+    frame = viz.notebook_iframe(graph_of(HOSTILE), height=500)
+    assert frame.startswith('<iframe srcdoc="') and frame.endswith("></iframe>")
+    inner = frame[len('<iframe srcdoc="'):frame.index('" style=')]
+    assert '"' not in inner and "<" not in inner
+    import html as html_module
+    assert html_module.unescape(inner) == viz.render_html(graph_of(HOSTILE))
+
+
 # --- CLI ---------------------------------------------------------------------------------------------------------
 
 
@@ -291,9 +300,18 @@ def test_hostile_comments_run_nothing(chromium, tmp_path, csp):
         page.mouse.move(box["x"] + point[0], box["y"] + point[1])
         page.wait_for_timeout(150)
         page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    shown = {}
     for hostile in HOSTILE_STRINGS:
         page.fill("#cg-search-input", hostile)
         page.press("#cg-search-input", "Enter")
+        shown[hostile] = page.locator("#cg-details .cg-title").text_content()
+    # Hover text of the hostile claim: the payload appears as text, the cue is still marked.
+    claim = next(i for t, i in ids.items() if t.startswith("</script>"))
+    point = page.evaluate(f"(() => {{ const n = claimgraph.network; const p = n.canvasToDOM(n.getPositions([{claim}])[{claim}]); return [p.x, p.y]; }})()")
+    page.mouse.move(box["x"] + point[0] + 1, box["y"] + point[1] + 1)
+    page.locator("#cg-tip").wait_for(state="visible", timeout=5000)
+    tip_text = page.locator("#cg-tip .cg-sentence").text_content()
+    tip_cue = page.locator("#cg-tip mark").text_content()
     page.wait_for_timeout(300)
     assert log.dialogs == [] and log.page_errors == [] and log.foreign_requests == []
     assert log.console_errors == []
@@ -305,10 +323,11 @@ def test_hostile_comments_run_nothing(chromium, tmp_path, csp):
         jsLinks: document.querySelectorAll('a[href^="javascript"]').length,
         pwned: window.pwned === true })""")
     assert dom == {"scripts": 3, "imgs": 0, "svgs": 0, "handlers": 0, "jsLinks": 0, "pwned": False}
-    # The hostile text is shown, literally, as text.
+    # The hostile text is shown, literally, as text, wherever it is displayed.
     assert "<script>alert(1)</script>" in ids
-    details = page.locator("#cg-details").text_content()
-    assert "javascript:alert(3)" in details or "alert" in details
+    for hostile, title in shown.items():
+        assert hostile in title
+    assert "</script><script>alert(2)</script>" in tip_text and tip_cue == "said"
     page.close()
 
 
