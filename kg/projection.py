@@ -149,9 +149,9 @@ def project(store: ox.Store) -> nx.DiGraph:
     for row in _rows(store, "graph-labels"):
         prop = _local_name(row["property"])
         if prop == "alternateName":
-            aliases[row["node"]].append(row["label"])
-        else:
-            labels[row["node"]].setdefault(prop, row["label"])
+            aliases[row["node"]] = sorted({*aliases[row["node"]], row["label"]})
+        elif prop not in labels[row["node"]] or row["label"] < labels[row["node"]][prop]:
+            labels[row["node"]][prop] = row["label"]  # the smallest of several names: stable across runs
 
     def label_of(node: str) -> str:
         names = labels.get(node, {})
@@ -166,9 +166,8 @@ def project(store: ox.Store) -> nx.DiGraph:
             attrs["doc_type"] = next((t for c, t in _DOC_TYPES.items() if c in classes.get(node, ())), "document")
         graph.add_node(node, **attrs)
 
-    for node, node_classes in classes.items():
-        if node_classes - {"Source"} or node_classes == {"Source"}:
-            ensure_node(node)
+    for node in sorted(classes):
+        ensure_node(node)
 
     links: dict[str, _Link] = defaultdict(_Link)
     outer: dict[str, list[str]] = defaultdict(list)
@@ -212,7 +211,7 @@ def project(store: ox.Store) -> nx.DiGraph:
             continue
         _add_edge(graph, member, organisation, MEMBER, f"{MEMBER} ({role})" if role else MEMBER)
     for row in _rows(store, "graph-relations"):
-        kind = DISPUTES if row["relation"].endswith("disputes") else AFFILIATED
+        kind = DISPUTES if row["relation"] == CKG + "disputes" else AFFILIATED
         ensure_node(row["subject"], CLAIM if kind == DISPUTES else OTHER)
         ensure_node(row["object"], CLAIM if kind == DISPUTES else OTHER)
         _add_edge(graph, row["subject"], row["object"], kind, kind)

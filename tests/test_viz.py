@@ -90,6 +90,10 @@ def test_notebook_iframe_escapes_the_whole_page():
     assert html_module.unescape(inner) == viz.render_html(graph_of(HOSTILE))
 
 
+def test_same_input_gives_the_same_page():
+    assert viz.render_html(graph_of(SEED)) == viz.render_html(graph_of(SEED))
+
+
 # --- CLI ---------------------------------------------------------------------------------------------------------
 
 
