@@ -167,12 +167,20 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
                             if extent is not None and source is not None else None))
     covered = [c for f in found for c in f.candidate.content]
     for start, end in quotes:
-        if end - start >= MIN_CONTINUATION_CHARS and not any(s < end and start < e for s, e in covered):
+        if end - start >= MIN_CONTINUATION_CHARS and _opens_sentence(doc.text, start) \
+                and not any(s < end and start < e for s, e in covered):
             span = Span(start + offset, end + offset, text[start + offset:end + offset])
             continuation = Candidate(cue_type=CueType.ASSERT, content=[(start, end)], quote_type=QuoteType.DIRECT,
                                      confidence=0.6, rule="continuation")
             found.append(_Found(part, continuation, (span,), None, None))
     return found
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """A quotation that opens a sentence or paragraph continues a statement (news style); one inside a
+    sentence is more often a title, a scare quote or an aside."""
+    before = text[:start].rstrip()
+    return not before or before.endswith(("\n", ".", "!", "?", ":", "”", "\"")) or "\n" in text[len(before):start]
 
 
 def _deduplicate(candidates: list[Candidate]) -> list[Candidate]:

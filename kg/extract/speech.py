@@ -41,7 +41,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         recipient = addressee_of(token, hand.object if hand else "-")
         found.append(Candidate(
             cue_type=hand.cue_type if hand else CueType.ASSERT, stance=hand.stance if hand else Stance.CERTAIN,
-            content=content, source=source, source_extent=phrase_extent(source),
+            content=content, source=source, source_extent=_relative_pronoun(token) or phrase_extent(source),
             cue=_char_span(_cue_tokens(token)), recipient=recipient, quote_type=quote_type,
             confidence=round(confidence, 2), rule=rule, sentence=token.sent.start))
     return found
@@ -204,6 +204,16 @@ def addressee_of(verb, object_role: str):
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects:
                 return noun_phrase(objects[0])
+    return None
+
+
+def _relative_pronoun(verb):
+    """"the voters who support X": the text names the source with "who" (the mention resolves to "voters")."""
+    if verb.dep_ != "relcl":
+        return None
+    for child in verb.children:
+        if child.dep_ in SUBJECTS and child.lower_ in RELATIVE_PRONOUNS:
+            return verb.doc[child.i:child.i + 1]
     return None
 
 
