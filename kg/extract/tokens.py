@@ -12,6 +12,9 @@ from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
 
 
+_ATTRS = "claimgraph.attrs"
+
+
 @lru_cache(maxsize=64)
 def _hashes(vocab, words: frozenset[str]) -> numpy.ndarray:
     return numpy.array(sorted(vocab.strings.add(w) for w in words), dtype=numpy.uint64)
@@ -23,7 +26,9 @@ def positions(doc, *, lemmas: frozenset[str] = frozenset(), lowers: frozenset[st
     given), or whose dependency label is in ``deps``."""
     if len(doc) == 0:
         return []
-    array = doc.to_array([LEMMA, LOWER, POS, DEP]).astype(numpy.uint64)
+    array = doc.user_data.get(_ATTRS)
+    if array is None:  # once per Doc: every extractor scans the same four columns
+        array = doc.user_data[_ATTRS] = doc.to_array([LEMMA, LOWER, POS, DEP]).astype(numpy.uint64)
     mask = numpy.zeros(len(doc), dtype=bool) if (lemmas or lowers or deps) else numpy.ones(len(doc), dtype=bool)
     if lemmas:
         mask |= numpy.isin(array[:, 0], _hashes(doc.vocab, lemmas))
