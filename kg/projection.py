@@ -9,6 +9,8 @@ from importlib import resources
 import networkx as nx
 import pyoxigraph as ox
 
+from kg import query
+
 CKG = "https://w3id.org/claimkg#"
 
 # Node kinds (the legend of the viewer).
@@ -39,19 +41,8 @@ def load_query(name: str) -> str:
     return resources.files("kg.queries").joinpath(f"{name}.rq").read_text(encoding="utf-8")
 
 
-def _term(term) -> str | None:
-    """A node id (IRI or _:blank) or literal value as a plain string."""
-    if term is None:
-        return None
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
-
-
 def _rows(store: ox.Store, name: str) -> list[dict[str, str | None]]:
-    solutions = store.query(load_query(name), use_default_graph_as_union=True)
-    names = [v.value for v in solutions.variables]
-    return [{n: _term(s[n]) for n in names} for s in solutions]
+    return query.rows(store.query(load_query(name), use_default_graph_as_union=True))[1]
 
 
 def _local_name(iri: str) -> str:
