@@ -345,3 +345,24 @@ def test_empty_graph_page_says_so(chromium, tmp_path):
     assert page.locator(".cg-empty").text_content() == "No nodes match the filters."
     assert log.console_errors == [] and log.page_errors == []
     page.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_graph_of_the_real_seed_extraction(chromium, seed_turtle, tmp_path):
+    """`kg extract` then `kg graph` on the seed: a clean offline page with speakers, claims, organisations and
+    outlets, and statement edges labelled by their cue."""
+    from conftest import run_kg
+
+    out = tmp_path / "seed.html"
+    run_kg("graph", "--data", seed_turtle, "-o", out, check=True)
+    page, log = browser.open_page(chromium, out)
+    page.wait_for_timeout(200)
+    assert log.console_errors == [] and log.page_errors == [] and log.foreign_requests == []
+    kinds = page.evaluate("[...new Set(claimgraph.data.nodes.map(n => n.k))]")
+    assert {"person", "organisation", "media outlet", "claim", "commenter", "unnamed source"} <= set(kinds), kinds
+    labels = page.evaluate("claimgraph.data.nodes.map(n => n.t)")
+    assert {"Hussain al-Shami", "Hay’at Tahrir al-Sham", "Iba’a"} <= set(labels)
+    cues = page.evaluate(f"claimgraph.data.edges.filter(e => e.k === '{P.STATES}').map(e => e.l)")
+    assert {"told", "said", "added", "According to", "believe"} <= set(cues), cues
+    page.close()
