@@ -1,6 +1,7 @@
 """Reported speech and belief: cue verbs and nouns with their sources and their content clauses."""
 from __future__ import annotations
 
+from kg.extract import cuemodel
 from kg.extract.candidates import Candidate, token_runs
 from kg.extract.lexicon import Lexicon
 from kg.extract.frames import frame_options
@@ -15,6 +16,7 @@ RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 
 # Below this learned probability a frame is not taken as attributed content (tuned on PolNeAR dev).
 FRAME_THRESHOLD = 0.2
+MODEL_THRESHOLD = 0.3  # the same, for the trained (cue, frame) model when it is shipped
 # Probabilities for what the learned table cannot know: quotes and colons are not dependency frames,
 # and a hand-listed cue with a that-clause is an attribution whatever the corpus annotated.
 HAND_FRAME_P = {"ccomp": 0.6, "parataxis-head": 0.5}
@@ -31,7 +33,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         hand, learned = lexicon.verbs.get(lemma), lexicon.learned.get((lemma, "verb"))
         if (hand is None and learned is None) or _inside(token, quotes):
             continue  # a cue word inside a quotation belongs to the quoted speaker's own words
-        choice = choose_frame(token, hand, learned, quotes)
+        choice = choose_frame(token, hand, learned, quotes, lexicon)
         if choice is None:
             continue
         content, quote_type, rule, confidence = choice
@@ -47,7 +49,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
     return found
 
 
-def choose_frame(verb, hand, learned, quotes):
+def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     """The most probable content of a cue verb: (char spans, quote type, rule, probability) or None."""
     options = frame_options(verb)
     if hand is not None and hand.object == "addressee":
@@ -55,11 +57,17 @@ def choose_frame(verb, hand, learned, quotes):
     if "ccomp" in options and "dobj" in options and _comma_spliced(verb):
         options.pop("ccomp")  # "X blame Y for Z, it's easier ...": a comma-spliced clause is not the content
     scored: list[tuple[float, str]] = []
-    for frame in options:
-        p = learned.p_frame(frame) if learned is not None else None
+    model = cuemodel.load()
+    for frame, indices in options.items():
+        if model is not None and (learned is not None or hand is not None):
+            p = model.probability(cuemodel.features(verb, frame, indices, lexicon))
+            threshold = MODEL_THRESHOLD
+        else:
+            p = learned.p_frame(frame) if learned is not None else None
+            threshold = FRAME_THRESHOLD
         if hand is not None:
             p = max(p or 0.0, HAND_FRAME_P.get(frame, 0.5 if frame == "dobj" and hand.object == "content" else 0.0))
-        if p is not None and p >= FRAME_THRESHOLD:
+        if p is not None and p >= threshold:
             scored.append((p, frame))
     likely_cue = hand is not None or (learned is not None and learned.p_cue >= FRAME_THRESHOLD)
     has_clause = any(frame == "ccomp" for _, frame in scored)
