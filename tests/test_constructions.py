@@ -206,3 +206,18 @@ def test_offsets_index_the_original_text(extract_text):
             for span in (link.cue, link.source_span):
                 if span is not None:
                     assert text[span.start:span.end] == span.text
+
+
+def test_learned_cues_beyond_the_hand_lexicon(extract_text):
+    """Cue verbs the trained model learned from PolNeAR's train split (not in kg/data/cues.tsv)."""
+    from kg.extract.lexicon import load
+
+    assert "endorse" not in load().verbs
+    x = extract_text("The teachers union endorsed Maria Lopez for mayor on Friday.")
+    claim = find_claim(x, "Maria Lopez")
+    assert claim.chain[0].cue.text == "endorsed" and "union" in source_name(x, claim).lower()
+
+
+def test_ordinary_verbs_are_not_cues(extract_text):
+    x = extract_text("The senator had lunch with the governor. They walked to the station together.")
+    assert x.claims == ()
