@@ -76,7 +76,7 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     for part, doc in zip(parts, docs):
         found.extend(_candidates(part, doc, text, lexicon))
     found.sort(key=lambda f: (f.content[0].start, f.candidate.cue or (0, 0)))
-    _resolve_sources(found, resolver, text)
+    found = _resolve_sources(found, resolver, text)
 
     publisher = _publisher(article, resolver)
     documents, commenters = _documents(article, resolver, publisher)
@@ -218,18 +218,25 @@ def _hedges(doc, spans, offset: int, text: str, lexicon: Lexicon):
     return tuple(hedges), stance
 
 
-def _resolve_sources(found: list[_Found], resolver: Resolver, text: str) -> None:
-    """Resolve sources and recipients in text order, so pronouns see what came before them."""
+def _resolve_sources(found: list[_Found], resolver: Resolver, text: str) -> list[_Found]:
+    """Resolve sources and recipients in text order, so pronouns see what came before them; a quotation
+    that continues the previous quoted statement in the same paragraph joins it as another fragment."""
     last_quoted: _Found | None = None
+    kept = []
     for item in found:
         position = item.content[0].start
         if item.candidate.rule == "continuation":
             # a quotation with no cue of its own continues the last quoted speaker's statement
             if last_quoted is None or last_quoted.part.comment != item.part.comment:
                 item.source_key = None
+            elif last_quoted.part == item.part and item.content[0].start > last_quoted.content[-1].end:
+                last_quoted.content = last_quoted.content + item.content  # “A,” he said. “B.”
                 continue
-            item.source_key, item.source_span = last_quoted.source_key, last_quoted.source_span
+            else:
+                item.source_key, item.source_span = last_quoted.source_key, last_quoted.source_span
+            kept.append(item)
             continue
+        kept.append(item)
         if item.source is not None:
             item.source_key = resolver.resolve(item.source, position)
             start, end = item.source_extent or (item.source.start, item.source.end)
@@ -238,6 +245,7 @@ def _resolve_sources(found: list[_Found], resolver: Resolver, text: str) -> None
             item.recipient_key = resolver.resolve(item.recipient, position)
         if item.candidate.quote_type in (QuoteType.DIRECT, QuoteType.MIXED) and item.source_key:
             last_quoted = item
+    return kept
 
 
 # ---------------------------------------------------------------- documents and chains

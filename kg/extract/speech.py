@@ -79,7 +79,8 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
             spans = with_quotes(token_runs(tokens), quotes)
             return spans, _quote_type(spans, quotes), "colon", COLON_P
     doc = verb.doc
-    quoted = [q for q in quotes if sentence.start_char <= q[0] < sentence.end_char and not _covers(q, verb)
+    # a multi-sentence quotation that ends in the cue's sentence counts: “A. B,” she said.
+    quoted = [q for q in quotes if q[0] < sentence.end_char and q[1] > sentence.start_char and not _covers(q, verb)
               and len(doc.text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS] if quotes else []
     if quoted:
         in_frames = {doc[i].idx for tokens in options.values() for i in tokens}
@@ -92,6 +93,8 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         return None
     p, frame = max(scored)
     indices = set(options[frame])
+    if frame == "prep":  # "talked about [the economy]": the object, not the preposition
+        indices -= {child.i for child in verb.children if child.dep_ == "prep"}
     if frame == "xcomp" and "dobj" in options and min(options["dobj"]) < min(indices):
         indices |= options["dobj"]  # "expects [the candidate to win]": the object is the xcomp's subject
     tokens = [verb.doc[i] for i in sorted(indices)]
