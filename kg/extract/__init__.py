@@ -19,6 +19,8 @@ from kg.extract.tokens import positions
 from kg.model import (Affiliation, Agent, AgentKind, Claim, CueType, Document, Extraction, Link, Membership,
                       QuoteType, Span, Stance)
 
+# A news dateline opening a paragraph: "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) -- ".
+DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,[^()\n—–]{0,40})?\s*(?:\([A-Za-z .]{1,30}\))?\s*(?:—|–|--|-)\s+")
 MIN_CONTINUATION_CHARS = 15  # a shorter stray quotation is a scare quote, not a continued statement
 STANCE_ORDER = [Stance.CERTAIN, Stance.PROBABLE, Stance.POSSIBLE, Stance.UNDERSPECIFIED]
 
@@ -154,7 +156,12 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
         raw = speech.cue_verbs(doc, lexicon, quotes) + speech.cue_nouns(doc, lexicon, quotes) \
             + speech.according_to(doc, quotes)
     found = []
+    dateline = DATELINE.match(doc.text)
     for candidate in _deduplicate(raw):
+        if dateline:  # "CAMBRIDGE, Mass., Dec. 11 (UPI) — ..." belongs to no statement
+            candidate.content = [(max(s, dateline.end()), e) for s, e in candidate.content if e > dateline.end()]
+            if not candidate.content:
+                continue
         content = tuple(Span(s + offset, e + offset, text[s + offset:e + offset]) for s, e in candidate.content)
         if not content:
             continue

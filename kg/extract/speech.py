@@ -93,6 +93,7 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         return None
     p, frame = max(scored)
     indices = set(options[frame])
+    indices -= _nested_according(verb.doc, indices)
     if frame == "prep":  # "talked about [the economy]": the object, not the preposition
         indices -= {child.i for child in verb.children if child.dep_ == "prep"}
     if frame == "xcomp" and "dobj" in options and min(options["dobj"]) < min(indices):
@@ -102,6 +103,18 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     if not spans:
         return None
     return spans, _quote_type(spans, quotes), frame, p
+
+
+def _nested_according(doc, indices: set[int]) -> set[int]:
+    """"X seems enamored, according to Politico" inside a content: a separate attribution, not content."""
+    nested = set()
+    for i in indices:
+        token = doc[i]
+        if token.lower_ == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to":
+            nested |= {t.i for t in token.subtree} | {t.i for t in doc[i + 1].subtree}
+            if i > 0 and doc[i - 1].text == ",":
+                nested.add(i - 1)
+    return nested
 
 
 def _comma_spliced(verb) -> bool:
