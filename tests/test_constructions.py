@@ -221,3 +221,13 @@ def test_learned_cues_beyond_the_hand_lexicon(extract_text):
 def test_ordinary_verbs_are_not_cues(extract_text):
     x = extract_text("The senator had lunch with the governor. They walked to the station together.")
     assert x.claims == ()
+
+
+def test_colon_ending_a_paragraph_introduces_the_next_quotation(extract_text):
+    x = extract_text("Asked about the strike, the union leader Tom Baker continued:\n\n"
+                     "“We will stay out until the contract is signed. Not one day less.”\n\n"
+                     "Mary Chen, the plant manager, said that talks would resume.\n\n"
+                     "“We are open to a fair deal for everyone,” Chen added.")
+    claim = find_claim(x, "stay out until the contract")
+    assert source_name(x, claim) == "Tom Baker" and claim.chain[0].cue.text == "continued"
+    assert source_name(x, find_claim(x, "open to a fair deal")) == "Mary Chen"

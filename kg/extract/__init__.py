@@ -62,6 +62,11 @@ class _Found:
     source_span: Span | None = None
     source_extent: tuple[int, int] | None = None
 
+    @property
+    def position(self) -> int:
+        """Where the attribution is in the text: its content, or its cue while the content is pending."""
+        return self.content[0].start if self.content else self.part.span.start + self.candidate.cue[0]
+
 
 def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extraction:
     """The claims, agents, memberships and affiliations of one article, given spaCy Docs of parts_of()."""
@@ -77,7 +82,7 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     found: list[_Found] = []
     for part, doc in zip(parts, docs):
         found.extend(_candidates(part, doc, text, lexicon))
-    found.sort(key=lambda f: (f.content[0].start, f.candidate.cue or (0, 0)))
+    found.sort(key=lambda f: (f.position, f.candidate.cue or (0, 0)))
     found = _resolve_sources(found, resolver, text)
 
     publisher = _publisher(article, resolver)
@@ -163,7 +168,7 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
             if not candidate.content:
                 continue
         content = tuple(Span(s + offset, e + offset, text[s + offset:e + offset]) for s, e in candidate.content)
-        if not content:
+        if not content and candidate.rule != "colon-open":
             continue
         source = _headline_mention(candidate.source, offset, lexicon) if part.kind == "headline" \
             else mention_of(candidate.source, offset, lexicon)
@@ -229,10 +234,15 @@ def _resolve_sources(found: list[_Found], resolver: Resolver, text: str) -> list
     """Resolve sources and recipients in text order, so pronouns see what came before them; a quotation
     that continues the previous quoted statement in the same paragraph joins it as another fragment."""
     last_quoted: _Found | None = None
+    open_colon: _Found | None = None  # "X said:" waiting for the quotation that follows
     kept = []
     for item in found:
-        position = item.content[0].start
+        position = item.position
         if item.candidate.rule == "continuation":
+            if open_colon is not None and open_colon.part.comment == item.part.comment:
+                open_colon.content, open_colon.candidate.quote_type = item.content, QuoteType.DIRECT
+                last_quoted, open_colon = open_colon, None
+                continue
             # a quotation with no cue of its own continues the last quoted speaker's statement
             if last_quoted is None or last_quoted.part.comment != item.part.comment:
                 item.source_key = None
@@ -243,6 +253,7 @@ def _resolve_sources(found: list[_Found], resolver: Resolver, text: str) -> list
                 item.source_key, item.source_span = last_quoted.source_key, last_quoted.source_span
             kept.append(item)
             continue
+        open_colon = item if item.candidate.rule == "colon-open" else None
         kept.append(item)
         if item.source is not None:
             item.source_key = resolver.resolve(item.source, position)
@@ -250,9 +261,9 @@ def _resolve_sources(found: list[_Found], resolver: Resolver, text: str) -> list
             item.source_span = Span(start, end, text[start:end])
         if item.recipient is not None:
             item.recipient_key = resolver.resolve(item.recipient, position)
-        if item.candidate.quote_type in (QuoteType.DIRECT, QuoteType.MIXED) and item.source_key:
+        if item.candidate.quote_type in (QuoteType.DIRECT, QuoteType.MIXED) and item.source_key and item.content:
             last_quoted = item
-    return kept
+    return [item for item in kept if item.content]  # a colon that no quotation followed says nothing
 
 
 # ---------------------------------------------------------------- documents and chains

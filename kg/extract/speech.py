@@ -74,10 +74,12 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     colon = _colon_after(verb)
     sentence = verb.sent
     if colon is not None and likely_cue and not has_clause:
-        tokens = [t for t in sentence if t.i > colon.i]
+        tokens = [t for t in sentence if t.i > colon.i and not t.is_space]
         if tokens:
             spans = with_quotes(token_runs(tokens), quotes)
             return spans, _quote_type(spans, quotes), "colon", COLON_P
+        # "Cruz continued:" ending its paragraph: the quotation that opens the next one is the content
+        return [], QuoteType.DIRECT, "colon-open", COLON_P
     doc = verb.doc
     # a multi-sentence quotation that ends in the cue's sentence counts: “A. B,” she said.
     quoted = [q for q in quotes if q[0] < sentence.end_char and q[1] > sentence.start_char and not _covers(q, verb)
