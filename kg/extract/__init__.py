@@ -337,7 +337,7 @@ def _claim(item: _Found, final, resolver: Resolver, article: Article, publisher:
                           stated_in=document, confidence=0.9))
     else:
         document = article.doc_id
-        chain.append(Link(source=publisher, cue_type=CueType.REPORT, quote_type=candidate.quote_type,
+        chain.append(Link(source=final(publisher), cue_type=CueType.REPORT, quote_type=candidate.quote_type,
                           stated_in=document, hedges=item.hedges if writer_hedged else (),
                           stance=item.hedge_stance if writer_hedged else Stance.CERTAIN, confidence=0.95))
     return Claim(content=item.content, chain=tuple(chain), document=document, confidence=candidate.confidence)
