@@ -231,3 +231,13 @@ def test_colon_ending_a_paragraph_introduces_the_next_quotation(extract_text):
     claim = find_claim(x, "stay out until the contract")
     assert source_name(x, claim) == "Tom Baker" and claim.chain[0].cue.text == "continued"
     assert source_name(x, find_claim(x, "open to a fair deal")) == "Mary Chen"
+
+
+def test_hearsay_of_hearsay_nests_the_chain(extract_text):
+    x = extract_text("Senator Paul Grant said that aides to the governor claimed the audit was rigged.",
+                     publisher="Capitol Wire")
+    inner = next(c for c in x.claims if c.text.startswith("the audit"))
+    names = [x.agent(link.source).name for link in inner.chain]
+    assert names[0].lower().startswith("aides") and names[1:] == ["Paul Grant", "Capitol Wire"]
+    outer = find_claim(x, "aides to the governor claimed")
+    assert [x.agent(link.source).name for link in outer.chain] == ["Paul Grant", "Capitol Wire"]

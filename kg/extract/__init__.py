@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlparse
 
@@ -92,7 +92,7 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     def final(key: str | None) -> str | None:
         return mapping.get(key, key) if key else key
 
-    claims = [_claim(f, final, resolver, article, publisher, commenters) for f in found]
+    claims = _nest([_claim(f, final, resolver, article, publisher, commenters) for f in found])
     claims += _comment_claims(article, commenters, claims)
     membership_objs = [Membership(final(m), final(o), role, span) for m, o, role, span in memberships]
     affiliation_objs = [Affiliation(final(a), final(o), how, span) for a, o, how, span in affiliations]
@@ -341,6 +341,30 @@ def _claim(item: _Found, final, resolver: Resolver, article: Article, publisher:
                           stated_in=document, hedges=item.hedges if writer_hedged else (),
                           stance=item.hedge_stance if writer_hedged else Stance.CERTAIN, confidence=0.95))
     return Claim(content=item.content, chain=tuple(chain), document=document, confidence=candidate.confidence)
+
+
+def _nest(claims: list[Claim]) -> list[Claim]:
+    """Hearsay of hearsay: "X said that Y claimed Z" is Z from Y, relayed by X, then by the article.
+
+    A claim whose cue lies inside another claim's content is relayed by that claim's chain instead of
+    directly by the document; outer claims are settled first, so chains nest to any depth.
+    """
+    order = sorted(range(len(claims)), key=lambda i: -(claims[i].anchor.end - claims[i].anchor.start))
+    settled: dict[int, Claim] = {}
+    for i in order:
+        claim = claims[i]
+        cue = claim.chain[0].cue
+        outer = None
+        if cue is not None:
+            containing = [settled[j] for j in settled if settled[j].document == claim.document
+                          and any(f.start <= cue.start and cue.end <= f.end for f in settled[j].content)
+                          and settled[j].anchor.start <= claim.anchor.start
+                          and claim.anchor.end <= settled[j].anchor.end]
+            outer = min(containing, key=lambda c: c.anchor.end - c.anchor.start, default=None)
+        if outer is not None:
+            claim = replace(claim, chain=claim.chain[:-1] + outer.chain)
+        settled[i] = claim
+    return [settled[i] for i in range(len(claims))]
 
 
 def _is_outlet(resolver: Resolver, key: str | None, final) -> bool:
