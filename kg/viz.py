@@ -253,8 +253,10 @@ def render_html(graph: nx.DiGraph, *, note: str = "", csp: bool = True) -> str:
 
 def write_html(graph: nx.DiGraph, path: str | Path, *, note: str = "") -> int:
     """Write the page to ``path``; returns its size in bytes."""
+    from kg.output import write_atomically
+
     data = render_html(graph, note=note).encode("utf-8")
-    Path(path).write_bytes(data)
+    write_atomically(path, data)
     return len(data)
 
 
