@@ -160,17 +160,20 @@ def ingest(
                                                 "or '-' for stdin."),
     store: str = typer.Option(..., "--store", help="Store directory (created if missing)."),
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="spaCy nlp.pipe batch size."),
+    report_every: float = typer.Option(10.0, "--report-every", min=0.0,
+                                       help="Seconds between progress lines when stderr is not a terminal."),
 ) -> None:
     """Extract a corpus into an on-disk store: one named graph per document, replaced on re-ingest."""
     from kg.ingest import Progress, count_inputs, ingest as run_ingest, summary
     from kg.store import open_store
 
     graph_store = open_store(store)
-    result = run_ingest(graph_store, paths, batch_size=batch_size, progress=Progress(count_inputs(paths)))
+    progress = Progress(count_inputs(paths), every=report_every)
+    result = run_ingest(graph_store, paths, batch_size=batch_size, progress=progress)
     graph_store.flush()
     print(summary(result, store), file=sys.stderr)
     if result.interrupted:
-        raise typer.Exit(130)
+        raise typer.Abort()  # main() turns it into exit code 130, as for any Ctrl-C
 
 
 @app.command()

@@ -294,9 +294,12 @@ class StoreWriter:
 class Progress:
     """Articles done, articles/s and skips on stderr: a live bar on a terminal, plain lines otherwise."""
 
-    def __init__(self, total: int | None, stream=None):
+    def __init__(self, total: int | None, stream=None, every: float = 10.0):
         self.stream = stream or sys.stderr
         self.started = time.monotonic()
+        self.every = every  # seconds between plain progress lines (logs, CI)
+        self.last_line = self.started
+        self.total = total
         self.bar = None
         if self.stream.isatty():
             from rich.console import Console
@@ -308,9 +311,16 @@ class Progress:
             self.task = self.bar.add_task("ingest", total=total, rate=0.0)
             self.bar.start()
 
-    def advance(self, done: int) -> None:
+    def advance(self, done: int, stored: int) -> None:
+        now = time.monotonic()
+        rate = done / max(now - self.started, 1e-9)
         if self.bar is not None:
-            self.bar.update(self.task, completed=done, rate=done / max(time.monotonic() - self.started, 1e-9))
+            self.bar.update(self.task, completed=done, rate=rate)
+        elif now - self.last_line >= self.every:
+            self.last_line = now
+            of = f"/{self.total}" if self.total else ""
+            print(f"kg: ingest: {done}{of} articles extracted, {stored} stored, {rate:.1f} articles/s",
+                  file=self.stream, flush=True)
 
     def note(self, line: str) -> None:
         if self.bar is not None:
@@ -377,7 +387,7 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
             result.articles += 1
             result.claims += len(extraction.claims)
             result.statements += len(quads)
-            progress.advance(result.articles)
+            progress.advance(result.articles, writer.written)
     except KeyboardInterrupt:
         result.interrupted = True
     finally:

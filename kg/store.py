@@ -29,7 +29,7 @@ def open_store(path: str | Path | None = None) -> ox.Store:
         return ox.Store(str(path))
     except OSError as error:
         if "lock" in str(error).lower():
-            raise UserError(f"store {path} is in use by another process (one writer at a time)") from None
+            raise UserError(f"store {path} is in use by another kg process; try again when it has finished") from None
         raise UserError(f"cannot open store {path}: {error}") from None
 
 
@@ -59,11 +59,9 @@ def open_existing_store(path: str | Path) -> ox.Store:
     path = Path(path)
     if not path.is_dir() or not (path / "CURRENT").is_file():
         raise UserError(f"{path}: no such store (create one with kg ingest)")
-    # Read-only: queries and exports can run while an ingest is writing (RocksDB allows one writer).
-    try:
-        return ox.Store.read_only(str(path))
-    except OSError as error:
-        raise UserError(f"cannot open store {path}: {error}") from None
+    # Not Store.read_only: Oxigraph documents reading while another process writes as undefined
+    # behaviour (it failed here with vanished SST files), so a busy store is refused clearly instead.
+    return open_store(path)
 
 
 # ---------------------------------------------------------------- document graphs (kg ingest)
