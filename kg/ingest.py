@@ -253,6 +253,91 @@ def extract_robustly(articles: Iterator[Article], on_failure: Callable[[Article,
             fed.clear()
 
 
+# ---------------------------------------------------------------- identity across documents
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+LABELS = (ox.NamedNode("http://schema.org/name"), ox.NamedNode("http://schema.org/alternateName"))
+CLAIMKG = "https://w3id.org/claimkg#"
+GLOBAL_KINDS = tuple(ox.NamedNode(CLAIMKG + kind) for kind in ("Person", "Organization", "MediaOutlet"))
+GLOBAL_PREFIXES = ("https://w3id.org/claimkg/id/person/", "https://w3id.org/claimkg/id/org/")
+
+
+def label_key(label: str) -> str:
+    """Names compared across documents: case, accents, apostrophes and punctuation do not count."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", label)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch) and ch not in "'’‘`´")
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in plain.casefold()).split())
+
+
+class Identities:
+    """One node per person or organisation across the corpus.
+
+    The extractor already gives one IRI per normalised name; what it cannot see from one article is
+    that "SOHR" in a later article is the "Syrian Observatory for Human Rights (SOHR)" of an earlier
+    one. So a named node new to the store whose name or alias is already a name or alias of a stored
+    node of the same kind takes that node's IRI. Unnamed sources and commenters are scoped IRIs and
+    are never merged. The first name stored wins, so the result depends on ingest order.
+    """
+
+    def __init__(self, store: ox.Store):
+        self.by_label: dict[tuple[str, str], ox.NamedNode] = {}
+        self.known: set[ox.NamedNode] = set()
+        for kind in GLOBAL_KINDS:
+            for quad in store.quads_for_pattern(None, RDF_TYPE, kind, None):
+                if _is_global(quad.subject):
+                    self.known.add(quad.subject)
+        for node in sorted(self.known, key=lambda n: n.value):
+            self._register(node, self._stored_labels(store, node), self._stored_kinds(store, node))
+
+    def canonical(self, quads: list[ox.Quad]) -> list[ox.Quad]:
+        """The document's quads with its named nodes renamed to the corpus's node for the same name."""
+        kinds: dict[ox.NamedNode, set[str]] = {}
+        labels: dict[ox.NamedNode, set[str]] = {}
+        for quad in quads:
+            if quad.predicate == RDF_TYPE and quad.object in GLOBAL_KINDS and _is_global(quad.subject):
+                kinds.setdefault(quad.subject, set()).add(quad.object.value)
+            elif quad.predicate in LABELS and isinstance(quad.object, ox.Literal):
+                labels.setdefault(quad.subject, set()).add(quad.object.value)
+        renamed = {}
+        for node, node_kinds in kinds.items():
+            if node in self.known:
+                continue
+            for kind in sorted(node_kinds):
+                match = next((self.by_label[(kind, key)] for key in sorted(map(label_key, labels.get(node, ())))
+                              if (kind, key) in self.by_label), None)
+                if match is not None and match != node:
+                    renamed[node] = match
+                    break
+        for node, node_kinds in kinds.items():
+            final = renamed.get(node, node)
+            self.known.add(final)
+            self._register(final, labels.get(node, set()), node_kinds)
+        if not renamed:
+            return quads
+        return [ox.Quad(renamed.get(q.subject, q.subject), q.predicate, renamed.get(q.object, q.object), q.graph_name)
+                for q in quads]
+
+    def _register(self, node: ox.NamedNode, labels, kinds) -> None:
+        for kind in kinds:
+            for label in labels:
+                self.by_label.setdefault((kind, label_key(label)), node)
+
+    @staticmethod
+    def _stored_labels(store: ox.Store, node: ox.NamedNode) -> set[str]:
+        return {q.object.value for predicate in LABELS for q in store.quads_for_pattern(node, predicate, None, None)}
+
+    @staticmethod
+    def _stored_kinds(store: ox.Store, node: ox.NamedNode) -> set[str]:
+        return {q.object.value for q in store.quads_for_pattern(node, RDF_TYPE, None, None) if q.object in GLOBAL_KINDS}
+
+
+def _is_global(node) -> bool:
+    return (isinstance(node, ox.NamedNode) and node.value.startswith(GLOBAL_PREFIXES)
+            and "/publisher-of-" not in node.value)
+
+
 # ---------------------------------------------------------------- writing
 
 class StoreWriter:
@@ -375,6 +460,7 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
     def extractor_failed(article: Article, error: Exception) -> None:
         skip(article.identifier, f"extraction failed ({type(error).__name__}: {_first_line(error)})")
 
+    identities = Identities(store)
     writer = StoreWriter(store)
     try:
         for article, extraction in extract_robustly(articles(), extractor_failed, batch_size=batch_size):
@@ -383,7 +469,7 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
             except ValueError as error:
                 extractor_failed(article, error)
                 continue
-            writer.put(document_iri(extraction.doc_id), graph, quads)
+            writer.put(document_iri(extraction.doc_id), graph, identities.canonical(quads))
             result.articles += 1
             result.claims += len(extraction.claims)
             result.statements += len(quads)

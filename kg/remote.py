@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -122,20 +121,10 @@ def render(result, fmt: str) -> str:
 
 
 def with_bindings(sparql: str, bindings: dict) -> str:
-    """Pre-bound variables as an inline VALUES block at the top of the outermost WHERE group: standard
-    SPARQL that every server honours (Virtuoso ignored a trailing VALUES clause after ORDER BY)."""
-    if not bindings:
-        return sparql
-    match = OUTER_WHERE.search(sparql)
-    if match is None:
-        raise UserError("--bind needs a query with a WHERE { ... } group")
-    names = " ".join(str(variable) for variable in bindings)
-    values = " ".join(str(term) for term in bindings.values())
-    return f"{sparql[:match.end()]}\n  VALUES ({names}) {{ ({values}) }}{sparql[match.end():]}"
+    """Pre-bound variables as inline VALUES (standard SPARQL; Virtuoso ignored a trailing VALUES clause)."""
+    from kg.store import bind_values
 
-
-# The first WHERE of a query is the outer one: sub-selects come inside it. Comments are skipped.
-OUTER_WHERE = re.compile(r"^(?:[^#\n]*?)\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
+    return bind_values(sparql, bindings)
 
 
 # ---------------------------------------------------------------- push

@@ -232,3 +232,30 @@ def test_interrupted_ingest_leaves_whole_documents_and_a_rerun_completes(kill_co
     assert len(complete) == count
     for graph, quads in partial.items():  # every document that survived the kill was whole
         assert quads == complete[graph], graph
+
+
+def test_an_alias_met_in_another_document_is_the_same_organisation(tmp_path):
+    """"SOHR" alone in a later article is the "Syrian Observatory for Human Rights (SOHR)" stored before."""
+    texts = ["Cells captured\n\nThe Syrian Observatory for Human Rights (SOHR) said that three cells were "
+             "captured in Idlib.\n",
+             "More arrests\n\nSOHR said that two more cells were captured near the border on Sunday.\n",
+             "Arrests go on\n\nThe Syrian Observatory for Human Rights said that the arrests went on on Monday.\n"]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"s{n}", "text": t}) + "\n" for n, t in enumerate(texts)))
+    store = tmp_path / "store"
+    run_kg("ingest", corpus, "--store", store, check=True)
+    rows = [row for row in query_json("who-said-what", "--store", store) if "cells" in row["claimText"]
+            or "arrests" in row["claimText"]]
+    assert len({row["document"] for row in rows}) == 3
+    assert {row["source"] for row in rows} == {"https://w3id.org/claimkg/id/org/syrian-observatory-for-human-rights"}
+    before = store_quads(store)
+    run_kg("ingest", corpus, "--store", store, check=True)  # re-ingest keeps the merge, adds nothing
+    assert store_quads(store) == before
+
+
+def test_label_keys_ignore_case_accents_and_apostrophes():
+    from kg.ingest import label_key
+
+    assert label_key("Hay’at Tahrir al-Sham") == label_key("HAYAT TAHRIR AL SHAM") == "hayat tahrir al sham"
+    assert label_key("José Pérez") == label_key("Jose Perez")
+    assert label_key("SOHR") != label_key("SOHO")
