@@ -188,3 +188,21 @@ def test_stray_quote_mark_does_not_swallow_the_article(extract_text):
                      "“We are ready,” Reyes said.")
     assert source_name(x, find_claim(x, "vote will be held")) == "John Reyes"
     assert source_name(x, find_claim(x, "We are ready")) == "John Reyes"
+
+
+def test_straight_quotes_and_non_breaking_spaces(extract_text):
+    x = extract_text('"We are ready for the storm," the governor,\u00a0Maria\u00a0Santos, said\u00a0on Monday.')
+    claim = find_claim(x, "ready for the storm")
+    assert claim.content[0].text.startswith('"') and claim.chain[0].quote_type == QuoteType.DIRECT
+
+
+def test_offsets_index_the_original_text(extract_text):
+    text = "Headline Here\n\n\u00a0 Jane Roe said that the dam “is safe,” officials added.\n\n  • reader\n\n    Nope."
+    x = extract_text(text)
+    for claim in x.claims:
+        for span in claim.content:
+            assert text[span.start:span.end] == span.text
+        for link in claim.chain:
+            for span in (link.cue, link.source_span):
+                if span is not None:
+                    assert text[span.start:span.end] == span.text

@@ -15,6 +15,7 @@ from kg.extract.mentions import Mention, mention_of
 from kg.extract.names import NAME_PARTICLES, slug
 from kg.extract.quotes import find_quotes
 from kg.extract.resolve import Resolver
+from kg.extract.tokens import positions
 from kg.model import (Affiliation, Agent, AgentKind, Claim, CueType, Document, Extraction, Link, Membership,
                       QuoteType, Span, Stance)
 
@@ -166,12 +167,20 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
                             if extent is not None and source is not None else None))
     covered = [c for f in found for c in f.candidate.content]
     for start, end in quotes:
-        if end - start >= MIN_CONTINUATION_CHARS and not any(s < end and start < e for s, e in covered):
+        if end - start >= MIN_CONTINUATION_CHARS and _opens_sentence(doc.text, start) \
+                and not any(s < end and start < e for s, e in covered):
             span = Span(start + offset, end + offset, text[start + offset:end + offset])
             continuation = Candidate(cue_type=CueType.ASSERT, content=[(start, end)], quote_type=QuoteType.DIRECT,
                                      confidence=0.6, rule="continuation")
             found.append(_Found(part, continuation, (span,), None, None))
     return found
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """A quotation that opens a sentence or paragraph continues a statement (news style); one inside a
+    sentence is more often a title, a scare quote or an aside."""
+    before = text[:start].rstrip()
+    return not before or before.endswith(("\n", ".", "!", "?", ":", "”", "\"")) or "\n" in text[len(before):start]
 
 
 def _deduplicate(candidates: list[Candidate]) -> list[Candidate]:
@@ -199,9 +208,10 @@ def _headline_mention(span, offset: int, lexicon: Lexicon) -> Mention | None:
 
 def _hedges(doc, spans, offset: int, text: str, lexicon: Lexicon):
     hedges, stance = [], Stance.CERTAIN
-    for token in doc:
-        cue = lexicon.hedges.get(token.lower_)
-        if cue and any(s <= token.idx < e for s, e in spans):
+    for i in positions(doc, lowers=frozenset(lexicon.hedges)):
+        token = doc[i]
+        cue = lexicon.hedges[token.lower_]
+        if any(s <= token.idx < e for s, e in spans):
             start = token.idx + offset
             hedges.append(Span(start, start + len(token), text[start:start + len(token)]))
             stance = max(stance, cue.stance, key=STANCE_ORDER.index)

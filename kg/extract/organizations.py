@@ -5,12 +5,13 @@ from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.names import name_tokens, strip_title
+from kg.extract.tokens import NOMINAL, positions
 
 MEMBER_PREPOSITIONS = {"of", "at", "for", "with", "in", "from"}
 # Participles that tie an outlet or group to an organisation: "HTS-linked", "Iran-backed".
-AFFILIATION_WORDS = {"link", "linked", "affiliate", "affiliated", "back", "backed", "run", "own", "owned",
+AFFILIATION_WORDS = frozenset({"link", "linked", "affiliate", "affiliated", "back", "backed", "run", "own", "owned",
                      "align", "aligned", "sponsor", "sponsored", "fund", "funded", "tie", "tied", "allied",
-                     "control", "controlled", "support", "supported", "loyal", "close", "connected"}
+                     "control", "controlled", "support", "supported", "loyal", "close", "connected"})
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,9 @@ def _name(span, offset: int) -> NameSpan:
 def memberships(doc, offset: int, lexicon: Lexicon) -> list[RawMembership]:
     """"X, a security commander of Y" and "Y spokesman X"."""
     found = []
-    for token in doc:
-        if token.dep_ == "appos" and token.pos_ == "NOUN":
+    for i in positions(doc, deps=frozenset({"appos"})):
+        token = doc[i]
+        if token.pos_ == "NOUN":
             member_run = name_tokens(token.head)
             if member_run is None:
                 continue
@@ -69,8 +71,9 @@ def memberships(doc, offset: int, lexicon: Lexicon) -> list[RawMembership]:
                     end = max(t.i for t in obj.subtree)
                     found.append(RawMembership(_name(member_run, offset), _name(org_run, offset), role,
                                                member_run.start_char + offset, doc[end].idx + len(doc[end]) + offset))
-        elif token.pos_ == "PROPN" and token.dep_ != "compound":
-            found.extend(_prefixed_membership(token, offset, lexicon))
+    for i in positions(doc, lemmas=lexicon.role_nouns, pos=NOMINAL):
+        if i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN":
+            found.extend(_prefixed_membership(doc[i + 1], offset, lexicon))
     return found
 
 
@@ -101,9 +104,8 @@ def _prefixed_membership(head, offset: int, lexicon: Lexicon) -> list[RawMembers
 def affiliations(doc, offset: int, lexicon: Lexicon) -> list[RawAffiliation]:
     """"the HTS-linked news network Iba'a": Iba'a is affiliated with HTS (and is an outlet)."""
     found = []
-    for token in doc:
-        if token.lemma_.lower() not in AFFILIATION_WORDS and token.lower_ not in AFFILIATION_WORDS:
-            continue
+    for i in positions(doc, lemmas=AFFILIATION_WORDS, lowers=AFFILIATION_WORDS):
+        token = doc[i]
         if token.dep_ not in ("amod", "compound", "acl"):
             continue
         org_token = _hyphen_prefix(token)
@@ -146,8 +148,9 @@ def _hyphen_prefix(token):
 def acronyms(doc, offset: int) -> list[RawAlias]:
     """"Hay'at Tahrir al-Sham (HTS)": a name followed by an upper-case word in parentheses."""
     found = []
-    for token in doc:
-        if token.text != "(" or token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
+    for i in positions(doc, lowers=frozenset({"("})):
+        token = doc[i]
+        if token.i + 2 >= len(doc) or doc[token.i + 2].text != ")":
             continue
         acronym = doc[token.i + 1]
         if not (acronym.text.isupper() and 2 <= len(acronym.text) <= 10 and acronym.is_alpha):

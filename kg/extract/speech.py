@@ -4,6 +4,7 @@ from __future__ import annotations
 from kg.extract.candidates import Candidate, token_runs
 from kg.extract.lexicon import Lexicon
 from kg.extract.frames import frame_options
+from kg.extract.tokens import NOMINAL, VERBAL, positions
 from kg.model import CueType, QuoteType, Stance
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -13,19 +14,19 @@ RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 
 
 # Below this learned probability a frame is not taken as attributed content (tuned on PolNeAR dev).
-FRAME_THRESHOLD = 0.3
+FRAME_THRESHOLD = 0.2
 # Probabilities for what the learned table cannot know: quotes and colons are not dependency frames,
 # and a hand-listed cue with a that-clause is an attribution whatever the corpus annotated.
 HAND_FRAME_P = {"ccomp": 0.6, "parataxis-head": 0.5}
 QUOTE_P, COLON_P = 0.85, 0.8
+MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
 
 
 def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Candidate]:
     """Every cue verb with content: "X said (that) ...", "“...,” X said", "X said: ...", "X criticized Y"."""
     found = []
-    for token in doc:
-        if token.pos_ not in ("VERB", "AUX"):
-            continue
+    for i in positions(doc, lemmas=lexicon.verb_lemmas, pos=VERBAL):
+        token = doc[i]
         lemma = token.lemma_.lower()
         hand, learned = lexicon.verbs.get(lemma), lexicon.learned.get((lemma, "verb"))
         if (hand is None and learned is None) or _inside(token, quotes):
@@ -40,7 +41,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         recipient = addressee_of(token, hand.object if hand else "-")
         found.append(Candidate(
             cue_type=hand.cue_type if hand else CueType.ASSERT, stance=hand.stance if hand else Stance.CERTAIN,
-            content=content, source=source, source_extent=phrase_extent(source),
+            content=content, source=source, source_extent=_relative_pronoun(token) or phrase_extent(source),
             cue=_char_span(_cue_tokens(token)), recipient=recipient, quote_type=quote_type,
             confidence=round(confidence, 2), rule=rule, sentence=token.sent.start))
     return found
@@ -69,13 +70,23 @@ def choose_frame(verb, hand, learned, quotes):
         if tokens:
             spans = with_quotes(token_runs(tokens), quotes)
             return spans, _quote_type(spans, quotes), "colon", COLON_P
-    quoted = [q for q in quotes if sentence.start_char <= q[0] < sentence.end_char and not _covers(q, verb)]
+    doc = verb.doc
+    quoted = [q for q in quotes if sentence.start_char <= q[0] < sentence.end_char and not _covers(q, verb)
+              and len(doc.text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS] if quotes else []
+    if quoted:
+        in_frames = {doc[i].idx for tokens in options.values() for i in tokens}
+        quoted = [q for q in quoted if not any(q[0] <= start < q[1] for start in in_frames)]
     if quoted and likely_cue and not has_clause:
+        # a quotation outside the verb's own dependents ("“...,” she said"); one inside them (a scare
+        # quote within the object) is taken with its frame below
         return quoted, QuoteType.DIRECT, "quote", QUOTE_P
     if not scored:
         return None
     p, frame = max(scored)
-    tokens = [verb.doc[i] for i in sorted(options[frame])]
+    indices = set(options[frame])
+    if frame == "xcomp" and "dobj" in options and min(options["dobj"]) < min(indices):
+        indices |= options["dobj"]  # "expects [the candidate to win]": the object is the xcomp's subject
+    tokens = [verb.doc[i] for i in sorted(indices)]
     spans = with_quotes(token_runs(tokens), quotes)
     if not spans:
         return None
@@ -136,8 +147,9 @@ def noun_source(noun):
 def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
     """Cue nouns with a content clause: "the claim that ...", "his belief that ...", "a statement: ..."."""
     found = []
-    for token in doc:
-        if token.pos_ != "NOUN" or token.lemma_.lower() not in lexicon.nouns or _inside(token, quotes):
+    for i in positions(doc, lemmas=frozenset(lexicon.nouns), pos=NOMINAL):
+        token = doc[i]
+        if _inside(token, quotes):
             continue
         clauses = [c for c in token.children if c.dep_ in ("acl", "ccomp", "appos")
                    and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
@@ -158,9 +170,8 @@ def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
 def according_to(doc, quotes) -> list[Candidate]:
     """"According to X, ..." and "..., according to X": X is the source of the rest of the clause."""
     found = []
-    for token in doc:
-        if token.lower_ != "according":
-            continue
+    for i in positions(doc, lowers=frozenset({"according"})):
+        token = doc[i]
         to = next((c for c in token.children if c.lower_ == "to"), None)
         if to is None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
             to = doc[token.i + 1]
@@ -193,6 +204,16 @@ def addressee_of(verb, object_role: str):
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects:
                 return noun_phrase(objects[0])
+    return None
+
+
+def _relative_pronoun(verb):
+    """"the voters who support X": the text names the source with "who" (the mention resolves to "voters")."""
+    if verb.dep_ != "relcl":
+        return None
+    for child in verb.children:
+        if child.dep_ in SUBJECTS and child.lower_ in RELATIVE_PRONOUNS:
+            return verb.doc[child.i:child.i + 1]
     return None
 
 

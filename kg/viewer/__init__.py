@@ -1,0 +1,1 @@
+"""Static assets of the HTML viewer (page template, script, style)."""
