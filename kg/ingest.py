@@ -317,7 +317,7 @@ class Identities:
         if not renamed:
             return quads
         return [ox.Quad(renamed.get(q.subject, q.subject), q.predicate, renamed.get(q.object, q.object), q.graph_name)
-                for q in quads]
+                if q.subject in renamed or q.object in renamed else q for q in quads]
 
     def _register(self, node: ox.NamedNode, labels, kinds) -> None:
         for kind in kinds:

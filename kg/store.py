@@ -93,7 +93,11 @@ def replace_document_sparql(old_graphs: list[ox.NamedNode], graph: ox.NamedNode,
 
 def replace_document(store: ox.Store, document: ox.NamedNode, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
     """Atomically make ``graph`` hold exactly ``quads`` and remove older extractions of ``document``."""
-    store.update(replace_document_sparql(graphs_of_document(store, document), graph, quads))
+    old = graphs_of_document(store, document)
+    if not old and not store.contains_named_graph(graph):
+        store.extend(quads)  # a new document: one transaction too, without writing and parsing SPARQL text
+        return
+    store.update(replace_document_sparql(old, graph, quads))
 
 
 def document_graphs(store: ox.Store) -> list[ox.NamedNode]:
