@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SEED, run_kg
+from conftest import SEED, query_json, run_kg
 
 
 def assert_one_line_error(result, code=1, mentions=""):
@@ -108,3 +108,15 @@ def test_validate_reports_violations(seed_turtle, tmp_path):
     broken.write_text(text.replace("schema:text", "schema:description"), encoding="utf-8")
     result = run_kg("validate", broken)
     assert result.returncode == 1 and "schema:text" in result.stdout_text
+
+
+def test_extract_with_publisher_url_and_date(tmp_path):
+    out = tmp_path / "out.ttl"
+    result = run_kg("extract", SEED, "-o", out, "--publisher", "South Front", "--url", "https://example.org/a",
+                    "--date", "2018-05-12")
+    assert result.returncode == 0, result.stderr_text
+    rows = query_json("""PREFIX schema: <http://schema.org/> PREFIX ckg: <https://w3id.org/claimkg#>
+        SELECT DISTINCT ?name WHERE { ?link ckg:statedIn ?doc . ?doc a ckg:NewsArticle . ?link ckg:source/schema:name ?name }""",
+                      "--data", out)
+    assert rows == [{"name": "South Front"}]
+    assert run_kg("validate", out).returncode == 0

@@ -206,3 +206,38 @@ def test_offsets_index_the_original_text(extract_text):
             for span in (link.cue, link.source_span):
                 if span is not None:
                     assert text[span.start:span.end] == span.text
+
+
+def test_learned_cues_beyond_the_hand_lexicon(extract_text):
+    """Cue verbs the trained model learned from PolNeAR's train split (not in kg/data/cues.tsv)."""
+    from kg.extract.lexicon import load
+
+    assert "endorse" not in load().verbs
+    x = extract_text("The teachers union endorsed Maria Lopez for mayor on Friday.")
+    claim = find_claim(x, "Maria Lopez")
+    assert claim.chain[0].cue.text == "endorsed" and "union" in source_name(x, claim).lower()
+
+
+def test_ordinary_verbs_are_not_cues(extract_text):
+    x = extract_text("The senator had lunch with the governor. They walked to the station together.")
+    assert x.claims == ()
+
+
+def test_colon_ending_a_paragraph_introduces_the_next_quotation(extract_text):
+    x = extract_text("Asked about the strike, the union leader Tom Baker continued:\n\n"
+                     "“We will stay out until the contract is signed. Not one day less.”\n\n"
+                     "Mary Chen, the plant manager, said that talks would resume.\n\n"
+                     "“We are open to a fair deal for everyone,” Chen added.")
+    claim = find_claim(x, "stay out until the contract")
+    assert source_name(x, claim) == "Tom Baker" and claim.chain[0].cue.text == "continued"
+    assert source_name(x, find_claim(x, "open to a fair deal")) == "Mary Chen"
+
+
+def test_hearsay_of_hearsay_nests_the_chain(extract_text):
+    x = extract_text("Senator Paul Grant said that aides to the governor claimed the audit was rigged.",
+                     publisher="Capitol Wire")
+    inner = next(c for c in x.claims if c.text.startswith("the audit"))
+    names = [x.agent(link.source).name for link in inner.chain]
+    assert names[0].lower().startswith("aides") and names[1:] == ["Paul Grant", "Capitol Wire"]
+    outer = find_claim(x, "aides to the governor claimed")
+    assert [x.agent(link.source).name for link in outer.chain] == ["Paul Grant", "Capitol Wire"]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlparse
 
@@ -19,6 +19,8 @@ from kg.extract.tokens import positions
 from kg.model import (Affiliation, Agent, AgentKind, Claim, CueType, Document, Extraction, Link, Membership,
                       QuoteType, Span, Stance)
 
+# A news dateline opening a paragraph: "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) -- ".
+DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,[^()\n—–]{0,40})?\s*(?:\([A-Za-z .]{1,30}\))?\s*(?:—|–|--|-)\s+")
 MIN_CONTINUATION_CHARS = 15  # a shorter stray quotation is a scare quote, not a continued statement
 STANCE_ORDER = [Stance.CERTAIN, Stance.PROBABLE, Stance.POSSIBLE, Stance.UNDERSPECIFIED]
 
@@ -60,6 +62,11 @@ class _Found:
     source_span: Span | None = None
     source_extent: tuple[int, int] | None = None
 
+    @property
+    def position(self) -> int:
+        """Where the attribution is in the text: its content, or its cue while the content is pending."""
+        return self.content[0].start if self.content else self.part.span.start + self.candidate.cue[0]
+
 
 def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extraction:
     """The claims, agents, memberships and affiliations of one article, given spaCy Docs of parts_of()."""
@@ -75,8 +82,8 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     found: list[_Found] = []
     for part, doc in zip(parts, docs):
         found.extend(_candidates(part, doc, text, lexicon))
-    found.sort(key=lambda f: (f.content[0].start, f.candidate.cue or (0, 0)))
-    _resolve_sources(found, resolver, text)
+    found.sort(key=lambda f: (f.position, f.candidate.cue or (0, 0)))
+    found = _resolve_sources(found, resolver, text)
 
     publisher = _publisher(article, resolver)
     documents, commenters = _documents(article, resolver, publisher)
@@ -85,7 +92,7 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     def final(key: str | None) -> str | None:
         return mapping.get(key, key) if key else key
 
-    claims = [_claim(f, final, resolver, article, publisher, commenters) for f in found]
+    claims = _nest([_claim(f, final, resolver, article, publisher, commenters) for f in found])
     claims += _comment_claims(article, commenters, claims)
     membership_objs = [Membership(final(m), final(o), role, span) for m, o, role, span in memberships]
     affiliation_objs = [Affiliation(final(a), final(o), how, span) for a, o, how, span in affiliations]
@@ -154,9 +161,14 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
         raw = speech.cue_verbs(doc, lexicon, quotes) + speech.cue_nouns(doc, lexicon, quotes) \
             + speech.according_to(doc, quotes)
     found = []
+    dateline = DATELINE.match(doc.text)
     for candidate in _deduplicate(raw):
+        if dateline:  # "CAMBRIDGE, Mass., Dec. 11 (UPI) — ..." belongs to no statement
+            candidate.content = [(max(s, dateline.end()), e) for s, e in candidate.content if e > dateline.end()]
+            if not candidate.content:
+                continue
         content = tuple(Span(s + offset, e + offset, text[s + offset:e + offset]) for s, e in candidate.content)
-        if not content:
+        if not content and candidate.rule != "colon-open":
             continue
         source = _headline_mention(candidate.source, offset, lexicon) if part.kind == "headline" \
             else mention_of(candidate.source, offset, lexicon)
@@ -218,26 +230,40 @@ def _hedges(doc, spans, offset: int, text: str, lexicon: Lexicon):
     return tuple(hedges), stance
 
 
-def _resolve_sources(found: list[_Found], resolver: Resolver, text: str) -> None:
-    """Resolve sources and recipients in text order, so pronouns see what came before them."""
+def _resolve_sources(found: list[_Found], resolver: Resolver, text: str) -> list[_Found]:
+    """Resolve sources and recipients in text order, so pronouns see what came before them; a quotation
+    that continues the previous quoted statement in the same paragraph joins it as another fragment."""
     last_quoted: _Found | None = None
+    open_colon: _Found | None = None  # "X said:" waiting for the quotation that follows
+    kept = []
     for item in found:
-        position = item.content[0].start
+        position = item.position
         if item.candidate.rule == "continuation":
+            if open_colon is not None and open_colon.part.comment == item.part.comment:
+                open_colon.content, open_colon.candidate.quote_type = item.content, QuoteType.DIRECT
+                last_quoted, open_colon = open_colon, None
+                continue
             # a quotation with no cue of its own continues the last quoted speaker's statement
             if last_quoted is None or last_quoted.part.comment != item.part.comment:
                 item.source_key = None
+            elif last_quoted.part == item.part and item.content[0].start > last_quoted.content[-1].end:
+                last_quoted.content = last_quoted.content + item.content  # “A,” he said. “B.”
                 continue
-            item.source_key, item.source_span = last_quoted.source_key, last_quoted.source_span
+            else:
+                item.source_key, item.source_span = last_quoted.source_key, last_quoted.source_span
+            kept.append(item)
             continue
+        open_colon = item if item.candidate.rule == "colon-open" else None
+        kept.append(item)
         if item.source is not None:
             item.source_key = resolver.resolve(item.source, position)
             start, end = item.source_extent or (item.source.start, item.source.end)
             item.source_span = Span(start, end, text[start:end])
         if item.recipient is not None:
             item.recipient_key = resolver.resolve(item.recipient, position)
-        if item.candidate.quote_type in (QuoteType.DIRECT, QuoteType.MIXED) and item.source_key:
+        if item.candidate.quote_type in (QuoteType.DIRECT, QuoteType.MIXED) and item.source_key and item.content:
             last_quoted = item
+    return [item for item in kept if item.content]  # a colon that no quotation followed says nothing
 
 
 # ---------------------------------------------------------------- documents and chains
@@ -311,10 +337,34 @@ def _claim(item: _Found, final, resolver: Resolver, article: Article, publisher:
                           stated_in=document, confidence=0.9))
     else:
         document = article.doc_id
-        chain.append(Link(source=publisher, cue_type=CueType.REPORT, quote_type=candidate.quote_type,
+        chain.append(Link(source=final(publisher), cue_type=CueType.REPORT, quote_type=candidate.quote_type,
                           stated_in=document, hedges=item.hedges if writer_hedged else (),
                           stance=item.hedge_stance if writer_hedged else Stance.CERTAIN, confidence=0.95))
     return Claim(content=item.content, chain=tuple(chain), document=document, confidence=candidate.confidence)
+
+
+def _nest(claims: list[Claim]) -> list[Claim]:
+    """Hearsay of hearsay: "X said that Y claimed Z" is Z from Y, relayed by X, then by the article.
+
+    A claim whose cue lies inside another claim's content is relayed by that claim's chain instead of
+    directly by the document; outer claims are settled first, so chains nest to any depth.
+    """
+    order = sorted(range(len(claims)), key=lambda i: -(claims[i].anchor.end - claims[i].anchor.start))
+    settled: dict[int, Claim] = {}
+    for i in order:
+        claim = claims[i]
+        cue = claim.chain[0].cue
+        outer = None
+        if cue is not None:
+            containing = [settled[j] for j in settled if settled[j].document == claim.document
+                          and any(f.start <= cue.start and cue.end <= f.end for f in settled[j].content)
+                          and settled[j].anchor.start <= claim.anchor.start
+                          and claim.anchor.end <= settled[j].anchor.end]
+            outer = min(containing, key=lambda c: c.anchor.end - c.anchor.start, default=None)
+        if outer is not None:
+            claim = replace(claim, chain=claim.chain[:-1] + outer.chain)
+        settled[i] = claim
+    return [settled[i] for i in range(len(claims))]
 
 
 def _is_outlet(resolver: Resolver, key: str | None, final) -> bool:

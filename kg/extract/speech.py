@@ -1,6 +1,7 @@
 """Reported speech and belief: cue verbs and nouns with their sources and their content clauses."""
 from __future__ import annotations
 
+from kg.extract import cuemodel
 from kg.extract.candidates import Candidate, token_runs
 from kg.extract.lexicon import Lexicon
 from kg.extract.frames import frame_options
@@ -15,6 +16,7 @@ RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 
 # Below this learned probability a frame is not taken as attributed content (tuned on PolNeAR dev).
 FRAME_THRESHOLD = 0.2
+MODEL_THRESHOLD = 0.3  # the same, for the trained (cue, frame) model when it is shipped
 # Probabilities for what the learned table cannot know: quotes and colons are not dependency frames,
 # and a hand-listed cue with a that-clause is an attribution whatever the corpus annotated.
 HAND_FRAME_P = {"ccomp": 0.6, "parataxis-head": 0.5}
@@ -31,7 +33,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         hand, learned = lexicon.verbs.get(lemma), lexicon.learned.get((lemma, "verb"))
         if (hand is None and learned is None) or _inside(token, quotes):
             continue  # a cue word inside a quotation belongs to the quoted speaker's own words
-        choice = choose_frame(token, hand, learned, quotes)
+        choice = choose_frame(token, hand, learned, quotes, lexicon)
         if choice is None:
             continue
         content, quote_type, rule, confidence = choice
@@ -47,7 +49,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
     return found
 
 
-def choose_frame(verb, hand, learned, quotes):
+def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     """The most probable content of a cue verb: (char spans, quote type, rule, probability) or None."""
     options = frame_options(verb)
     if hand is not None and hand.object == "addressee":
@@ -55,23 +57,32 @@ def choose_frame(verb, hand, learned, quotes):
     if "ccomp" in options and "dobj" in options and _comma_spliced(verb):
         options.pop("ccomp")  # "X blame Y for Z, it's easier ...": a comma-spliced clause is not the content
     scored: list[tuple[float, str]] = []
-    for frame in options:
-        p = learned.p_frame(frame) if learned is not None else None
+    model = cuemodel.load()
+    for frame, indices in options.items():
+        if model is not None and (learned is not None or hand is not None):
+            p = model.probability(cuemodel.features(verb, frame, indices, lexicon))
+            threshold = MODEL_THRESHOLD
+        else:
+            p = learned.p_frame(frame) if learned is not None else None
+            threshold = FRAME_THRESHOLD
         if hand is not None:
             p = max(p or 0.0, HAND_FRAME_P.get(frame, 0.5 if frame == "dobj" and hand.object == "content" else 0.0))
-        if p is not None and p >= FRAME_THRESHOLD:
+        if p is not None and p >= threshold:
             scored.append((p, frame))
     likely_cue = hand is not None or (learned is not None and learned.p_cue >= FRAME_THRESHOLD)
     has_clause = any(frame == "ccomp" for _, frame in scored)
     colon = _colon_after(verb)
     sentence = verb.sent
     if colon is not None and likely_cue and not has_clause:
-        tokens = [t for t in sentence if t.i > colon.i]
+        tokens = [t for t in sentence if t.i > colon.i and not t.is_space]
         if tokens:
             spans = with_quotes(token_runs(tokens), quotes)
             return spans, _quote_type(spans, quotes), "colon", COLON_P
+        # "Cruz continued:" ending its paragraph: the quotation that opens the next one is the content
+        return [], QuoteType.DIRECT, "colon-open", COLON_P
     doc = verb.doc
-    quoted = [q for q in quotes if sentence.start_char <= q[0] < sentence.end_char and not _covers(q, verb)
+    # a multi-sentence quotation that ends in the cue's sentence counts: “A. B,” she said.
+    quoted = [q for q in quotes if q[0] < sentence.end_char and q[1] > sentence.start_char and not _covers(q, verb)
               and len(doc.text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS] if quotes else []
     if quoted:
         in_frames = {doc[i].idx for tokens in options.values() for i in tokens}
@@ -84,6 +95,9 @@ def choose_frame(verb, hand, learned, quotes):
         return None
     p, frame = max(scored)
     indices = set(options[frame])
+    indices -= _nested_according(verb.doc, indices)
+    if frame == "prep":  # "talked about [the economy]": the object, not the preposition
+        indices -= {child.i for child in verb.children if child.dep_ == "prep"}
     if frame == "xcomp" and "dobj" in options and min(options["dobj"]) < min(indices):
         indices |= options["dobj"]  # "expects [the candidate to win]": the object is the xcomp's subject
     tokens = [verb.doc[i] for i in sorted(indices)]
@@ -91,6 +105,18 @@ def choose_frame(verb, hand, learned, quotes):
     if not spans:
         return None
     return spans, _quote_type(spans, quotes), frame, p
+
+
+def _nested_according(doc, indices: set[int]) -> set[int]:
+    """"X seems enamored, according to Politico" inside a content: a separate attribution, not content."""
+    nested = set()
+    for i in indices:
+        token = doc[i]
+        if token.lower_ == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to":
+            nested |= {t.i for t in token.subtree} | {t.i for t in doc[i + 1].subtree}
+            if i > 0 and doc[i - 1].text == ",":
+                nested.add(i - 1)
+    return nested
 
 
 def _comma_spliced(verb) -> bool:

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Train the (cue verb, frame) logistic model on PolNeAR's *train* split; writes kg/data/cue_model.json.
+
+    python scripts/train_cue_model.py [--train TRAIN.jsonl] [--cache DOCS.spacy] [--epochs 8]
+
+Run scripts/train_cue_lexicon.py first (the model uses the lexicon's frame probabilities as features). Only
+the train split is read. The output holds feature weights (words, dependency labels), no corpus text:
+PolNeAR's texts are publishers' articles for research use only and stay outside the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kg.extract import cuemodel  # noqa: E402
+from kg.extract.frames import frame_options  # noqa: E402
+from kg.extract.lexicon import load as load_lexicon  # noqa: E402
+from kg.extract.quotes import find_quotes  # noqa: E402
+from train_cue_lexicon import DEFAULT_TRAIN, best_frame, char_tokens, parse  # noqa: E402
+
+MIN_FEATURE_COUNT = 3  # rarer features only memorise single articles
+L2 = 1e-4
+
+
+def instances(records, docs, lexicon):
+    """(features, label) for every (candidate cue verb, frame) pair, as the extractor will see them."""
+    for record, doc in zip(records, docs):
+        quotes = find_quotes(doc.text)
+        gold: dict[int, dict] = {}
+        for attribution in record["attributions"]:
+            heads = [doc[i] for i in char_tokens(doc, attribution["cue"]) if doc[i].pos_ in ("VERB", "AUX")]
+            if heads:
+                gold[min(heads, key=lambda t: len(list(t.ancestors))).i] = attribution
+        for token in doc:
+            if token.pos_ not in ("VERB", "AUX"):
+                continue
+            lemma = token.lemma_.lower()
+            if lemma not in lexicon.verb_lemmas or any(s < token.idx < e - 1 for s, e in quotes):
+                continue
+            options = frame_options(token)
+            attribution = gold.get(token.i)
+            right = best_frame(options, char_tokens(doc, attribution["content"])) if attribution else None
+            for frame, indices in options.items():
+                yield cuemodel.features(token, frame, indices, lexicon), frame == right
+
+
+def train(data, epochs: int, rate: float = 0.2):
+    """Logistic regression by Adagrad over sparse binary features."""
+    counts: dict[str, int] = {}
+    for feats, _ in data:
+        for f in feats:
+            counts[f] = counts.get(f, 0) + 1
+    vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= MIN_FEATURE_COUNT))}
+    rows = [(numpy.array([vocab[f] for f in feats if f in vocab], dtype=numpy.int64), float(label))
+            for feats, label in data]
+    weights = numpy.zeros(len(vocab))
+    history = numpy.full(len(vocab), 1e-8)
+    rng = numpy.random.default_rng(0)
+    for epoch in range(epochs):
+        loss = 0.0
+        for index in rng.permutation(len(rows)):
+            features, label = rows[index]
+            z = weights[features].sum()
+            p = 1.0 / (1.0 + numpy.exp(-z))
+            loss -= numpy.log(p if label else 1 - p + 1e-12)
+            gradient = (p - label) + L2 * weights[features]
+            history[features] += gradient ** 2
+            weights[features] -= rate * gradient / numpy.sqrt(history[features])
+        print(f"epoch {epoch + 1}: mean log loss {loss / len(rows):.4f}", file=sys.stderr)
+    return {f: round(float(weights[i]), 4) for f, i in vocab.items() if abs(weights[i]) >= 1e-3}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--train", type=Path, default=DEFAULT_TRAIN)
+    parser.add_argument("--cache", type=Path, help="a DocBin file to reuse the parses between runs")
+    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--out", type=Path, default=ROOT / "kg" / "data" / cuemodel.MODEL_FILE)
+    args = parser.parse_args()
+    if not args.train.is_file():
+        print(f"train_cue_model: {args.train}: no such file", file=sys.stderr)
+        return 1
+    records = [json.loads(line) for line in args.train.open(encoding="utf-8") if line.strip()]
+    docs = parse((r["text"] for r in records), args.cache)
+    data = list(instances(records, docs, load_lexicon()))
+    positives = sum(label for _, label in data)
+    print(f"{len(data):,} candidate (verb, frame) pairs, {positives:,} positive", file=sys.stderr)
+    weights = train(data, args.epochs)
+    args.out.write_text(json.dumps({"trained_on": "PolNeAR train split", "pairs": len(data),
+                                    "weights": weights}, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{len(weights):,} feature weights -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
