@@ -136,8 +136,6 @@ def test_the_same_person_is_one_node_across_documents(tmp_path):
     assert len(officials) == 4  # unnamed sources stay scoped to their document
 
 
-@pytest.mark.xfail(strict=True, reason="extractor: with a publisher the publisher's chain link keeps its "
-                                        "internal key 'entry:N' (kg/extract/__init__.py, Link(source=publisher))")
 def test_commenters_are_scoped_to_their_site(tmp_path):
     comment = [{"author": "Sam Reed", "text": "The mayor is lying about the repairs."}]
     records = [{"id": "g1", "text": article(0), "publisher": "Dover Gazette", "comments": comment},
