@@ -1,6 +1,7 @@
 """The store: embedded Oxigraph (in memory or on disk) holding one named graph per document."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,6 +29,8 @@ def open_store(path: str | Path | None = None) -> ox.Store:
     try:
         return ox.Store(str(path))
     except OSError as error:
+        if "lock" in str(error).lower():
+            raise UserError(f"store {path} is in use by another kg process; try again when it has finished") from None
         raise UserError(f"cannot open store {path}: {error}") from None
 
 
@@ -55,6 +58,116 @@ def load_files(store: ox.Store, paths: list[str | Path]) -> None:
 def open_existing_store(path: str | Path) -> ox.Store:
     """The on-disk store in ``path``, which must already exist (querying must not create one)."""
     path = Path(path)
-    if not path.is_dir():
+    if not path.is_dir() or not (path / "CURRENT").is_file():
         raise UserError(f"{path}: no such store (create one with kg ingest)")
+    # Not Store.read_only: Oxigraph documents reading while another process writes as undefined
+    # behaviour (it failed here with vanished SST files), so a busy store is refused clearly instead.
     return open_store(path)
+
+
+# ---------------------------------------------------------------- document graphs (kg ingest)
+
+DCTERMS_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
+
+
+def graphs_of_document(store: ox.Store, document: ox.NamedNode) -> list[ox.NamedNode]:
+    """The named graphs holding an extraction of ``document`` (any extractor version).
+
+    Each document graph describes itself (``<graph> dcterms:source <document>``), so the store
+    needs no separate index that could fall out of step with the data.
+    """
+    return [quad.graph_name for quad in store.quads_for_pattern(None, DCTERMS_SOURCE, document, None)
+            if quad.subject == quad.graph_name]
+
+
+def replace_document_sparql(old_graphs: list[ox.NamedNode], graph: ox.NamedNode, quads: list[ox.Quad]) -> str:
+    """One SPARQL Update request that drops the old graphs and inserts the new one.
+
+    Oxigraph runs one update request as one transaction, so a reader (or a crash) sees either the
+    old extraction or the new one, never a mix and never a half-written graph.
+    """
+    drops = "".join(f"DROP SILENT GRAPH {old} ;\n" for old in dict.fromkeys([*old_graphs, graph]))
+    body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    return f"{drops}INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
+
+
+def replace_document(store: ox.Store, document: ox.NamedNode, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
+    """Atomically make ``graph`` hold exactly ``quads`` and remove older extractions of ``document``."""
+    old = graphs_of_document(store, document)
+    if not old and not store.contains_named_graph(graph):
+        store.extend(quads)  # a new document: one transaction too, without writing and parsing SPARQL text
+        return
+    store.update(replace_document_sparql(old, graph, quads))
+
+
+def document_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """Every document graph in the store."""
+    return [quad.graph_name for quad in store.quads_for_pattern(None, DCTERMS_SOURCE, None, None)
+            if quad.subject == quad.graph_name]
+
+
+def statement_count(store: ox.Store) -> int:
+    """Quads in the store (a shared node described by two documents counts twice)."""
+    return len(store)
+
+
+# ---------------------------------------------------------------- pre-bound variables
+
+SELECT_HEAD = re.compile(r"\bSELECT\b(?P<projection>[^{]*?)(?:\bWHERE\b\s*)?\{", re.IGNORECASE)
+OTHER_HEAD = re.compile(r"\b(?:CONSTRUCT|ASK|DESCRIBE)\b[^{]*?(?:\bWHERE\b\s*)?\{", re.IGNORECASE)
+
+
+def bind_values(sparql: str, bindings: dict) -> str:
+    """Pre-bind variables with inline VALUES blocks, placed where they narrow the work.
+
+    A VALUES block goes at the top of the outer WHERE group, and also into every sub-select that
+    projects the variable as itself (not as an aggregate's alias): such a sub-select's rows join the
+    outer rows on that variable, so restricting it early cannot change the answer, while evaluating it
+    for every speaker and filtering afterwards costs a full scan (who-said-what for one speaker).
+    Standard SPARQL, so it also works on remote servers.
+    """
+    if not bindings:
+        return sparql
+    block = _values(bindings.items())
+    code = _blank_comments(sparql)
+    heads = list(SELECT_HEAD.finditer(code))
+    first_other = OTHER_HEAD.search(code)
+    inserts = []
+    if first_other and (not heads or first_other.start() < heads[0].start()):
+        inserts.append((first_other.end(), block))
+    for number, head in enumerate(heads):
+        outer = number == 0 and not inserts
+        if outer:
+            inserts.append((head.end(), block))
+            continue
+        projection = head.group("projection")
+        chosen = [(v, term) for v, term in bindings.items()
+                  if "*" in projection or _projects_plainly(projection, _name(v))]
+        if chosen:
+            inserts.append((head.end(), _values(chosen)))
+    if not inserts:
+        raise UserError("--bind needs a query with a WHERE { ... } group")
+    for position, text in sorted(inserts, reverse=True):
+        sparql = f"{sparql[:position]} {text} {sparql[position:]}"
+    return sparql
+
+
+def _name(variable) -> str:
+    return str(variable).lstrip("?$")
+
+
+def _values(pairs) -> str:
+    return " ".join(f"VALUES ?{_name(variable)} {{ {term} }}" for variable, term in pairs)
+
+
+def _projects_plainly(projection: str, name: str) -> bool:
+    """``?name`` is in the projection as itself, not as ``(... AS ?name)``."""
+    for match in re.finditer(rf"[?$]{re.escape(name)}\b", projection):
+        if not re.search(r"\bAS\s*$", projection[:match.start()], re.IGNORECASE):
+            return True
+    return False
+
+
+def _blank_comments(sparql: str) -> str:
+    """The query with comment lines blanked (same length, so positions still match)."""
+    return re.sub(r"(?m)^[ \t]*#.*$", lambda m: " " * len(m.group(0)), sparql)

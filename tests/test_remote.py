@@ -1,0 +1,128 @@
+"""`kg push` and `kg query --endpoint` against real servers started here: Oxigraph and Virtuoso."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import query_json, run_kg
+from kg.remote import endpoint
+from kg.store import open_store, replace_document
+from servers import free_port, oxigraph_server, virtuoso_server
+from test_store import EXAMPLE, ID, document_quads
+
+pytestmark = pytest.mark.server
+SEED_GRAPH = ox.NamedNode(f"{ID}graph/06e6f271c7f4b0d7/rule-attrib-0.1")
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o } }"
+NAMED_QUERIES = ["who-said-what", "memberships", "chains", "claims-by-organization"]
+
+
+@pytest.fixture(scope="module")
+def local_store(tmp_path_factory) -> Path:
+    """The example document graph plus a big synthetic one (more triples than one Virtuoso update batch)."""
+    path = tmp_path_factory.mktemp("local") / "store"
+    store = open_store(path)
+    example = open_store()
+    example.load(path=str(EXAMPLE), format=ox.RdfFormat.TRIG)
+    replace_document(store, ox.NamedNode(f"{ID}doc/06e6f271c7f4b0d7"), SEED_GRAPH,
+                     list(example.quads_for_pattern(None, None, None, SEED_GRAPH)))
+    replace_document(store, *document_quads("big", claims=1500))
+    store.flush()
+    del store
+    return path
+
+
+def local_counts(path: Path) -> dict[str, int]:
+    store = ox.Store(str(path))
+    try:
+        return {g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g)) for g in store.named_graphs()}
+    finally:
+        del store
+
+
+def remote_count(url: str, graph: str) -> int:
+    return int(query_json(COUNT % graph, "--endpoint", url)[0]["n"])
+
+
+def canonical(rows: list[dict]) -> list[str]:
+    return sorted(json.dumps(row, sort_keys=True) for row in rows)
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def server(request, tmp_path_factory):
+    """(kind, query URL) of a running server; stopped after the module."""
+    folder = tmp_path_factory.mktemp(request.param)
+    try:
+        manager = oxigraph_server(folder) if request.param == "oxigraph" else virtuoso_server(folder)
+        base = manager.__enter__()
+    except FileNotFoundError as missing:
+        pytest.skip(f"{missing.args[0]} is not installed (.ci/servers.sh installs it)")
+    yield request.param, f"{base}/query" if request.param == "oxigraph" else f"{base}/sparql"
+    manager.__exit__(None, None, None)
+
+
+def test_push_twice_copies_every_graph_without_duplicates(server, local_store):
+    kind, url = server
+    for _ in range(2):
+        result = run_kg("push", "--store", local_store, "--endpoint", url)
+        assert result.returncode == 0, result.stderr_text
+        assert "graph store protocol" in result.stderr_text
+    for graph, count in local_counts(local_store).items():
+        assert remote_count(url, graph) == count, graph
+
+
+# Virtuoso 7 still loses every depth-0 row of chains, also with the UNION spelling of relayedBy*
+# (a6fcb49): those rows are the ones whose OPTIONAL { ?before ckg:relayedBy+ ?link } has no match.
+VIRTUOSO_DIFFERS = {"chains": "Virtuoso drops chains' depth-0 rows (OPTIONAL over relayedBy+ with no match)"}
+
+
+@pytest.mark.parametrize("name", NAMED_QUERIES)
+def test_named_queries_give_the_same_rows_remotely(server, local_store, name, request):
+    kind, url = server
+    if kind == "virtuoso" and name in VIRTUOSO_DIFFERS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERS[name]))
+    run_kg("push", "--store", local_store, "--endpoint", url, check=True)
+    local = query_json(name, "--store", local_store)
+    remote = query_json(name, "--endpoint", url)
+    assert local, "the example data must give rows"
+    assert canonical(remote) == canonical(local)
+
+
+def test_bound_query_runs_remotely(server, local_store):
+    kind, url = server
+    run_kg("push", "--store", local_store, "--endpoint", url, check=True)
+    rows = query_json("who-said-what", "--endpoint", url, "--bind", f"source={ID}person/hussain-al-shami")
+    assert rows and {row["sourceName"] for row in rows} == {"Hussain al-Shami"}
+
+
+def test_update_fallback_when_graph_store_protocol_is_refused(server, local_store):
+    kind, url = server
+    # a Graph Store URL the server does not serve: the push must fall back to SPARQL Update
+    refused = url.rsplit("/", 1)[0] + "/no-graph-store-here"
+    big = f"{ID}graph/big/v1"
+    for _ in range(2):
+        result = run_kg("push", "--store", local_store, "--endpoint", url, "--graph-store-url", refused)
+        assert result.returncode == 0, result.stderr_text
+        assert "SPARQL Update" in result.stderr_text
+    assert remote_count(url, big) == local_counts(local_store)[big] > 2000
+
+
+def test_unreachable_endpoint_is_one_line(local_store):
+    url = f"http://127.0.0.1:{free_port()}/query"
+    for args in (("push", "--store", local_store, "--endpoint", url), ("query", "who-said-what", "--endpoint", url)):
+        result = run_kg(*args)
+        assert result.returncode == 1, result.stderr_text
+        assert result.stderr_text.count("\n") == 1 and "cannot reach" in result.stderr_text
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("http://h:7878/query", ("http://h:7878/query", "http://h:7878/update", "http://h:7878/store")),
+    ("http://h:7878", ("http://h:7878/query", "http://h:7878/update", "http://h:7878/store")),
+    ("http://h:8890/sparql", ("http://h:8890/sparql", "http://h:8890/sparql", "http://h:8890/sparql-graph-crud")),
+    ("http://h:3030/ds", ("http://h:3030/ds", "http://h:3030/ds", "http://h:3030/ds")),
+])
+def test_endpoint_urls_are_guessed_from_the_query_url(url, expected):
+    target = endpoint(url)
+    assert (target.query, target.update, target.graph_store) == expected

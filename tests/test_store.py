@@ -1,0 +1,192 @@
+"""The store on its own: per-document replace (also under kill -9), reading while writing, streamed export."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import ROOT, run_kg
+from kg.errors import UserError
+from kg.export import export_store
+from kg.store import (document_graphs, graphs_of_document, open_existing_store, open_store, replace_document,
+                      replace_document_sparql)
+
+EXAMPLE = Path(__file__).parent / "data" / "example-seed.trig"
+ID = "https://w3id.org/claimkg/id/"
+SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
+NAME = ox.NamedNode("http://schema.org/name")
+TEXT = ox.NamedNode("http://schema.org/text")
+
+
+def document_quads(doc: str, version: str = "v1", claims: int = 3, speaker: str = "ana-lima"):
+    """A small document graph shaped like the extractor's: it names its document and a shared speaker."""
+    graph = ox.NamedNode(f"{ID}graph/{doc}/{version}")
+    document = ox.NamedNode(f"{ID}doc/{doc}")
+    person = ox.NamedNode(f"{ID}person/{speaker}")
+    quads = [ox.Quad(graph, SOURCE, document, graph), ox.Quad(person, NAME, ox.Literal("Ana Lima"), graph)]
+    for number in range(claims):
+        claim = ox.NamedNode(f"{ID}claim/{doc}-{version}-{number}")
+        quads.append(ox.Quad(claim, TEXT, ox.Literal(f"claim {number} of {doc}, \"quoted\"\nline two"), graph))
+        quads.append(ox.Quad(claim, ox.NamedNode("http://www.w3.org/ns/prov#wasAttributedTo"), person, graph))
+    return document, graph, quads
+
+
+def graph_quads(store: ox.Store, graph: ox.NamedNode) -> set[ox.Quad]:
+    return set(store.quads_for_pattern(None, None, None, graph))
+
+
+def test_replace_keeps_exactly_the_new_extraction():
+    store = open_store()
+    document, graph, first = document_quads("d1", claims=5)
+    _, other_graph, other = document_quads("d2")
+    replace_document(store, document, graph, first)
+    replace_document(store, ox.NamedNode(f"{ID}doc/d2"), other_graph, other)
+    _, _, second = document_quads("d1", claims=2)
+    replace_document(store, document, graph, second)
+    assert graph_quads(store, graph) == set(second)
+    assert graph_quads(store, other_graph) == set(other)
+    assert len(store) == len(second) + len(other)
+
+
+def test_a_new_extractor_version_replaces_the_old_graph():
+    store = open_store()
+    document, old_graph, old = document_quads("d1", version="rule-0.1")
+    replace_document(store, document, old_graph, old)
+    _, new_graph, new = document_quads("d1", version="rule-0.2")
+    replace_document(store, document, new_graph, new)
+    assert graphs_of_document(store, document) == [new_graph]
+    assert not graph_quads(store, old_graph)
+    assert document_graphs(store) == [new_graph]
+
+
+def test_replace_sparql_escapes_literals():
+    store = open_store()
+    document, graph, quads = document_quads("d1")
+    store.update(replace_document_sparql([], graph, quads))
+    texts = {q.object.value for q in store.quads_for_pattern(None, TEXT, None, graph)}
+    assert 'claim 0 of d1, "quoted"\nline two' in texts
+
+
+def test_example_graph_replaces_cleanly():
+    """The hand-made example of the extractor's output goes through replace unchanged."""
+    source = open_store()
+    source.load(path=str(EXAMPLE), format=ox.RdfFormat.TRIG)
+    graph = ox.NamedNode(f"{ID}graph/06e6f271c7f4b0d7/rule-attrib-0.1")
+    quads = list(source.quads_for_pattern(None, None, None, graph))
+    store = open_store()
+    for _ in range(2):
+        replace_document(store, ox.NamedNode(f"{ID}doc/06e6f271c7f4b0d7"), graph, quads)
+    assert graph_quads(store, graph) == set(quads)
+    assert len(store) == len(quads)
+
+
+WRITER = """
+import sys
+sys.path.insert(0, {root!r})
+import pyoxigraph as ox
+from test_store import document_quads
+from kg.store import replace_document
+store = ox.Store({path!r})
+versions = [document_quads("d1", claims=400), document_quads("d1", claims=400, speaker="bo-chen")]
+print("ready", flush=True)
+number = 0
+while True:
+    document, graph, quads = versions[number % 2]
+    replace_document(store, document, graph, quads)
+    number += 1
+"""
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.7, 1.1])
+def test_replace_is_atomic_under_kill_9(tmp_path, delay):
+    """A writer killed with SIGKILL while replacing a graph over and over leaves one whole version."""
+    path = tmp_path / "store"
+    script = WRITER.format(root=str(ROOT), path=str(path))
+    writer = subprocess.Popen([sys.executable, "-c", script], cwd=Path(__file__).parent, stdout=subprocess.PIPE)
+    try:
+        assert writer.stdout.readline().strip() == b"ready"
+        time.sleep(delay)  # lands somewhere inside a replace; no timing is asserted
+    finally:
+        writer.kill()
+        writer.wait()
+    store = ox.Store(str(path))
+    versions = [set(document_quads("d1", claims=400)[2]), set(document_quads("d1", claims=400, speaker="bo-chen")[2])]
+    assert set(store) in versions
+
+
+def test_a_store_in_use_is_refused_clearly(tmp_path):
+    path = tmp_path / "store"
+    writer = open_store(path)
+    replace_document(writer, *document_quads("d1"))
+    writer.flush()
+    result = run_kg("query", "SELECT * WHERE { ?s ?p ?o }", "--store", path)
+    assert result.returncode == 1 and "in use by another kg process" in result.stderr_text
+    del writer
+    result = run_kg("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--store", path, "--format", "csv")
+    assert result.returncode == 0, result.stderr_text
+
+
+def test_open_existing_store_refuses_what_is_not_a_store(tmp_path):
+    with pytest.raises(UserError, match="no such store"):
+        open_existing_store(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UserError, match="no such store"):
+        open_existing_store(tmp_path / "empty")
+    assert not (tmp_path / "missing").exists()  # querying never creates a store
+
+
+@pytest.fixture()
+def two_documents(tmp_path) -> Path:
+    path = tmp_path / "store"
+    store = open_store(path)
+    for doc in ("d1", "d2"):
+        replace_document(store, *document_quads(doc))
+    store.flush()
+    del store
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_dataset_export_round_trips(two_documents, tmp_path, fmt):
+    out = tmp_path / f"out.{fmt}"
+    export_store(open_existing_store(two_documents), out, {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}[fmt])
+    again = open_store()
+    again.load(path=str(out), format={"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}[fmt])
+    assert set(again) == set(open_existing_store(two_documents))
+
+
+def test_turtle_export_is_the_deduplicated_union(two_documents, tmp_path):
+    out = tmp_path / "out.ttl"
+    export_store(open_existing_store(two_documents), out, ox.RdfFormat.TURTLE)
+    triples = [q.triple for q in ox.parse(path=str(out), format=ox.RdfFormat.TURTLE)]
+    expected = {q.triple for q in open_existing_store(two_documents)}
+    assert len(triples) == len(expected)  # Ana Lima's name is described by both documents, written once
+    assert set(triples) == expected
+    assert len(expected) < len(open_existing_store(two_documents))
+
+
+def test_export_cli_checked_by_rapper(two_documents, tmp_path):
+    rapper = pytest.importorskip("shutil").which("rapper")
+    if not rapper:
+        pytest.skip("rapper (Debian raptor2-utils) is not installed")
+    out = tmp_path / "out.ttl"
+    run_kg("export", "--store", two_documents, "-o", out, check=True)
+    checked = subprocess.run([rapper, "-i", "turtle", "-c", str(out)], capture_output=True, text=True)
+    assert checked.returncode == 0
+    expected = len({q.triple for q in open_existing_store(two_documents)})
+    assert f"returned {expected} triples" in checked.stderr
+
+
+def test_failed_export_keeps_the_old_file(two_documents, tmp_path):
+    out = tmp_path / "out.nq"
+    out.write_text("precious")
+    result = run_kg("export", "--store", two_documents, "-o", out, "--format", "yaml")
+    assert result.returncode == 1 and "unknown export format" in result.stderr_text
+    assert out.read_text() == "precious"
+    result = run_kg("export", "--store", tmp_path / "nothing", "-o", out)
+    assert result.returncode == 1 and "no such store" in result.stderr_text
+    assert len(result.stderr_text.strip().splitlines()) == 1
