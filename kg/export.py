@@ -1,13 +1,12 @@
 """Export a store to Turtle, TriG or N-Quads, streamed by Oxigraph (no in-memory rdflib graph)."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import UserError
+from kg.output import atomic_output
 
 EXPORT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
 # Turtle has no graphs: it gets the union of the document graphs, where a person described by two
@@ -36,19 +35,6 @@ def write_store(store: ox.Store, stream, rdf_format: ox.RdfFormat) -> None:
 
 def export_store(store: ox.Store, output: str | Path, rdf_format: ox.RdfFormat) -> int:
     """Write the store to ``output`` atomically (a failed export never clobbers an old file); returns bytes."""
-    output = Path(output)
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"{output}: folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb", buffering=1 << 20) as stream:
-            write_store(store, stream, rdf_format)
-        os.replace(temporary, output)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise UserError(f"cannot write {output}: {error.strerror or error}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return output.stat().st_size
+    with atomic_output(output) as stream:
+        write_store(store, stream, rdf_format)
+    return Path(output).stat().st_size

@@ -58,7 +58,7 @@ def server(request, tmp_path_factory):
         manager = oxigraph_server(folder) if request.param == "oxigraph" else virtuoso_server(folder)
         base = manager.__enter__()
     except FileNotFoundError as missing:
-        pytest.skip(f"{missing.args[0]} is not installed (.ci/servers.sh installs it)")
+        pytest.skip(f"{missing.args[0]} is not installed (.ci/run installs it)")
     yield request.param, f"{base}/query" if request.param == "oxigraph" else f"{base}/sparql"
     manager.__exit__(None, None, None)
 
