@@ -105,7 +105,11 @@ def render(results, fmt: str) -> str:
         return json.dumps(results) if fmt == "json" else str(results).lower()
     if isinstance(results, ox.QueryTriples):
         return ox.serialize(list(results), format=ox.RdfFormat.TURTLE).decode("utf-8")
-    columns, data = rows(results)
+    return render_rows(*rows(results), fmt)
+
+
+def render_rows(columns: list[str], data: list[dict], fmt: str) -> str:
+    """SELECT rows (plain strings or None) as a table, CSV or a JSON array of objects."""
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=1)
     if fmt == "csv":

@@ -5,7 +5,7 @@ import hashlib
 
 import pyoxigraph as ox
 
-from kg.model import AgentKind, Claim, CueType, Extraction, Link, QuoteType, Span, Stance
+from kg.model import AgentKind, Claim, CueType, Extraction, Link, Span
 
 
 class Namespace:

@@ -105,19 +105,7 @@ def render(result, fmt: str) -> str:
         return result
     if isinstance(result, bool):
         return json.dumps(result) if fmt == "json" else str(result).lower()
-    columns, data = result
-    if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=1)
-    if fmt == "csv":
-        import csv
-        import io
-
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in data)
-        return buffer.getvalue()
-    return queries._table(columns, data)
+    return queries.render_rows(*result, fmt)
 
 
 def with_bindings(sparql: str, bindings: dict) -> str:

@@ -115,7 +115,6 @@ def test_output_conforms_to_shapes(seed_turtle):
 
 
 def test_rerun_gives_identical_triples(seed_turtle, tmp_path):
-    again = tmp_path / "again.nt"
     run_kg("extract", SEED, "-o", tmp_path / "again.ttl", check=True)
     import pyoxigraph as ox
 

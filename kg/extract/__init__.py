@@ -1,6 +1,7 @@
 """Extraction: an article and the parses of its parts -> the extraction model (claims, agents, organisations)."""
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -10,7 +11,7 @@ from kg import EXTRACTOR_VERSION
 from kg.article import Article
 from kg.extract import headline, organizations, speech
 from kg.extract.candidates import Candidate
-from kg.extract.lexicon import Lexicon, _data_lines, load as load_lexicon
+from kg.extract.lexicon import Lexicon, data_lines, load as load_lexicon
 from kg.extract.mentions import Mention, mention_of
 from kg.extract.names import NAME_PARTICLES, slug
 from kg.extract.quotes import find_quotes
@@ -278,7 +279,7 @@ def _publisher(article: Article, resolver: Resolver) -> str:
         scope=article.doc_id))
 
 
-def _site(article: Article, resolver: Resolver, publisher: str) -> str:
+def _site(article: Article) -> str:
     """Commenter names are unique only per site: the publisher, else the URL's host, else this document."""
     if article.publisher:
         return slug(article.publisher)
@@ -293,7 +294,7 @@ def _documents(article: Article, resolver: Resolver, publisher: str):
     body = article.body or Span(0, len(article.text), "")
     documents = [Document(article.doc_id, "article", Span(body.start, body.end, article.text[body.start:body.end]))]
     commenters = {}
-    site = _site(article, resolver, publisher)
+    site = _site(article)
     for number, comment in enumerate(article.comments):
         doc_id = f"{article.doc_id}/comment/{number + 1}"
         name = comment.author.text
@@ -307,8 +308,6 @@ def _documents(article: Article, resolver: Resolver, publisher: str):
 
 
 def _short_hash(name: str) -> str:
-    import hashlib
-
     return hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
 
 
@@ -327,7 +326,7 @@ def _claim(item: _Found, final, resolver: Resolver, article: Article, publisher:
                   stance=candidate.stance if writer_hedged else max(candidate.stance, item.hedge_stance,
                                                                      key=STANCE_ORDER.index),
                   hedges=() if writer_hedged else item.hedges, confidence=candidate.confidence)]
-    if recipient and _is_outlet(resolver, item.recipient_key, final):
+    if recipient and _is_outlet(resolver, item.recipient_key):
         # "told the network Z that ...": Z's (unseen) report is the next link of the chain
         chain.append(Link(source=recipient, cue_type=CueType.REPORT, quote_type=QuoteType.INDIRECT,
                           stance=Stance.UNDERSPECIFIED, confidence=0.7))
@@ -367,7 +366,7 @@ def _nest(claims: list[Claim]) -> list[Claim]:
     return [settled[i] for i in range(len(claims))]
 
 
-def _is_outlet(resolver: Resolver, key: str | None, final) -> bool:
+def _is_outlet(resolver: Resolver, key: str | None) -> bool:
     if not key or not key.startswith("entry:"):
         return False
     return resolver._kind(int(key.split(":")[1])) == AgentKind.MEDIA_OUTLET
@@ -391,7 +390,7 @@ def _comment_claims(article: Article, commenters, article_claims: list[Claim]) -
 
 @lru_cache(maxsize=1)
 def _dispute_pattern() -> re.Pattern:
-    words = sorted(_data_lines("dispute_words.txt"), key=len, reverse=True)
+    words = sorted(data_lines("dispute_words.txt"), key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
 
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from kg.model import CueType, QuoteType, Stance
 
 # Punctuation trimmed from the edges of content; quotation marks are kept (they belong to quotes).
-QUOTE_MARKS = set("“”\"«»„")
 EDGE_PUNCT = set(",.;:!?—–-()[]…") | {"--"}
 
 
@@ -26,10 +25,6 @@ class Candidate:
     confidence: float = 0.8
     rule: str = ""
     sentence: int = 0  # index of the sentence start token, to order and deduplicate
-
-    @property
-    def extent(self) -> tuple[int, int]:
-        return self.content[0][0], self.content[-1][1]
 
 
 def token_runs(tokens, keep_that: bool = True) -> list[tuple[int, int]]:

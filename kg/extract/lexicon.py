@@ -51,7 +51,7 @@ class Lexicon:
     verb_lemmas: frozenset[str] = frozenset()  # every lemma that may be a cue verb (hand or learned)
 
 
-def _data_lines(name: str):
+def data_lines(name: str):
     for line in files("kg.data").joinpath(name).read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
@@ -59,13 +59,13 @@ def _data_lines(name: str):
 
 
 def _words(name: str) -> frozenset[str]:
-    return frozenset(line.lower() for line in _data_lines(name))
+    return frozenset(line.lower() for line in data_lines(name))
 
 
 @lru_cache(maxsize=1)
 def load() -> Lexicon:
     tables: dict[str, dict[str, Cue]] = {"verb": {}, "noun": {}, "phrase": {}, "hedge": {}}
-    for line in _data_lines("cues.tsv"):
+    for line in data_lines("cues.tsv"):
         lemma, kind, cue_type, stance, obj = line.split("\t")
         tables[kind][lemma.lower()] = Cue(CueType(cue_type), Stance(stance), obj)
     return Lexicon(
@@ -80,7 +80,7 @@ def load() -> Lexicon:
 def _learned() -> dict[tuple[str, str], LearnedCue]:
     """kg/data/cues_learned.tsv, written by scripts/train_cue_lexicon.py from PolNeAR's train split."""
     table = {}
-    for line in _data_lines("cues_learned.tsv"):
+    for line in data_lines("cues_learned.tsv"):
         lemma, kind, seen, cue, _, p_source, *rest = line.split("\t")
         frames = {}
         for item in (rest[0].split(",") if rest and rest[0] else []):

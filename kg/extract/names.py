@@ -40,9 +40,9 @@ def name_tokens(token):
         return None
     doc = token.doc
     start = end = token.i
-    while start > token.sent.start and _continues_name(doc, start - 1, left=True):
+    while start > token.sent.start and _continues_name(doc, start - 1):
         start -= 1
-    while end + 1 < token.sent.end and _continues_name(doc, end + 1, left=False):
+    while end + 1 < token.sent.end and _continues_name(doc, end + 1):
         end += 1
     while start <= end and (doc[start].text in NAME_JOINERS or doc[start].lower_ in TITLES or doc[start].pos_ == "DET"):
         start += 1
@@ -57,7 +57,7 @@ def _is_name_token(token) -> bool:
     return token.pos_ == "PROPN" or (token.text[:1].isupper() and token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"))
 
 
-def _continues_name(doc, i: int, left: bool) -> bool:
+def _continues_name(doc, i: int) -> bool:
     token = doc[i]
     if _is_name_token(token):
         return True

@@ -191,9 +191,6 @@ class Resolver:
         found.extend(a for a in self.scoped.values() if a.key in used)
         return _merge_same_key(found)
 
-    def organizations_of(self, entry_id: int) -> set[int]:
-        return self.entries[entry_id].organizations
-
 
 def _merge_same_key(agents: list[Agent]) -> list[Agent]:
     merged: dict[str, Agent] = {}

@@ -9,7 +9,6 @@ from kg.extract.tokens import NOMINAL, VERBAL, positions
 from kg.model import CueType, QuoteType, Stance
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
-CONTENT_CLAUSES = ("ccomp",)
 # Dependents of a cue verb that are never part of its content.
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import numpy
 from spacy.attrs import DEP, LEMMA, LOWER, POS
-from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
+from spacy.symbols import AUX, NOUN, VERB
 
 
 _ATTRS = "claimgraph.attrs"
@@ -43,5 +43,3 @@ def positions(doc, *, lemmas: frozenset[str] = frozenset(), lowers: frozenset[st
 
 VERBAL = (VERB, AUX)
 NOMINAL = (NOUN,)
-PROPER = (PROPN,)
-CONTENT_WORDS = (VERB, AUX, NOUN, ADJ)
