@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import List, Optional
 
 import typer
 
@@ -91,9 +93,26 @@ def extract(
         sys.stdout.buffer.write(data)
 
 
-def _suffix(path: str | None) -> str:
-    from pathlib import Path
+def _open_rdf(data, store, purpose: str):
+    """An Oxigraph store holding the --data files (in memory), or the existing on-disk --store."""
+    from kg.store import load_files, open_existing_store, open_store
 
+    if data and store:
+        raise typer.BadParameter("give --data or --store, not both")
+    if not data and not store:
+        raise typer.BadParameter(f"say what to {purpose}: --data FILE... or --store DIR")
+    if store:
+        return open_existing_store(store)
+    memory = open_store()
+    load_files(memory, list(data))
+    return memory
+
+
+def _write_block(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _suffix(path: str | None) -> str:
     return Path(path).suffix.lower() if path else ""
 
 
@@ -109,35 +128,22 @@ def query(
 ) -> None:
     """Run a SPARQL query (built-in or your own) over RDF files or a store."""
     from kg import query as queries
-    from kg.store import bind_values, load_files, open_existing_store, open_store
+    from kg.store import bind_values
 
     if format not in ("table", "csv", "json"):
         raise typer.BadParameter(f"unknown format {format!r} (table, csv, json)", param_hint="--format")
     sparql = queries.resolve_query(query)
+    bindings = queries.parse_bindings(bind or [])
+    # VALUES inside the sub-selects that bind the variable: one speaker's rows without a full scan
+    sparql = bind_values(sparql, bindings) if bindings else sparql
     if endpoint:
         from kg import remote
 
         if data or store:
             raise typer.BadParameter("give one of --data, --store or --endpoint")
-        target = remote.endpoint(endpoint)
-        text = remote.render(remote.query(target, remote.with_bindings(sparql, queries.parse_bindings(bind or []))),
-                             format)
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        _write_block(remote.render(remote.query(remote.endpoint(endpoint), sparql), format))
         return
-    if data and store:
-        raise typer.BadParameter("give --data or --store, not both")
-    if data:
-        graph_store = open_store()
-        load_files(graph_store, data)
-    elif store:
-        graph_store = open_existing_store(store)
-    else:
-        raise typer.BadParameter("say what to query: --data FILE... or --store DIR")
-    bindings = queries.parse_bindings(bind or [])
-    # VALUES inside the sub-selects that bind the variable: one speaker's rows without a full scan
-    results = queries.run(graph_store, bind_values(sparql, bindings) if bindings else sparql)
-    text = queries.render(results, format)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    _write_block(queries.render(queries.run(_open_rdf(data, store, "query"), sparql), format))
 
 
 @app.command()
@@ -212,25 +218,12 @@ def push(
 
 
 # --- graph and stats commands (viewer) ---
-from pathlib import Path  # noqa: E402
-from typing import List, Optional  # noqa: E402
-
 
 def _projected_graph(data: Optional[List[Path]], store_dir: Optional[Path]):
     """The networkx projection of --data files (loaded into memory) or of the on-disk --store."""
     from kg import projection
-    from kg.store import load_files, open_store
 
-    if data and store_dir:
-        raise typer.BadParameter("give --data or --store, not both")
-    if not data and not store_dir:
-        raise typer.BadParameter("say what to draw: --data FILE... or --store DIR")
-    if store_dir and not Path(store_dir).is_dir():
-        raise UserError(f"{store_dir}: no such store directory")
-    store = open_store(store_dir) if store_dir else open_store()
-    if data:
-        load_files(store, list(data))
-    return projection.project(store)
+    return projection.project(_open_rdf(data, store_dir, "draw"))
 
 
 @app.command()
@@ -253,10 +246,7 @@ def graph(
     note = ""
     if shown.number_of_nodes() < full.number_of_nodes():
         note = f"Showing {shown.number_of_nodes()} of {full.number_of_nodes()} nodes (filtered)."
-    try:
-        size = viz.write_html(shown, output, note=note)
-    except OSError as error:
-        raise UserError(f"cannot write {output}: {error.strerror or error}") from None
+    size = viz.write_html(shown, output, note=note)
     n_claims = len(projection.claims(shown))
     if shown.number_of_nodes() == 0:
         print(f"kg: no nodes match the filters; wrote an empty graph to {output}", file=sys.stderr)

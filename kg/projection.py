@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from importlib import resources
 
 import networkx as nx
 import pyoxigraph as ox
@@ -38,7 +37,7 @@ _LABEL_PRIORITY = ["name", "headline", "nick", "prefLabel", "label", "identifier
 
 def load_query(name: str) -> str:
     """The SPARQL text of kg/queries/NAME.rq."""
-    return resources.files("kg.queries").joinpath(f"{name}.rq").read_text(encoding="utf-8")
+    return query.named_queries()[name]
 
 
 def _rows(store: ox.Store, name: str) -> list[dict[str, str | None]]:

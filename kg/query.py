@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from kg.errors import UserError
 SPARQL_START = ("select", "construct", "ask", "describe", "prefix", "base", "#")
 
 
+@lru_cache(maxsize=1)
 def named_queries() -> dict[str, str]:
     """Built-in query name -> SPARQL text."""
     folder = files("kg.queries")
@@ -57,26 +59,14 @@ def parse_bindings(pairs: list[str]) -> dict[ox.Variable, object]:
     return bindings
 
 
-def run(store: ox.Store, sparql: str, bindings: dict | None = None):
+def run(store: ox.Store, sparql: str):
     """Query results over the union of all graphs (Turtle input lands in the default graph, TriG in named ones)."""
     try:
-        try:
-            return store.query(sparql, use_default_graph_as_union=True, substitutions=bindings or None)
-        except (ValueError, RuntimeError, OSError) as error:
-            if not bindings or "projection" not in str(error):
-                raise
-            # Oxigraph substitutes only projected variables; bind the others with a trailing VALUES
-            return store.query(with_values(sparql, bindings), use_default_graph_as_union=True)
+        return store.query(sparql, use_default_graph_as_union=True)
     except SyntaxError as error:
         raise UserError(f"malformed SPARQL: {_first_line(error)}") from None
     except (OSError, ValueError, RuntimeError) as error:
         raise UserError(f"query failed: {_first_line(error)}") from None
-
-
-def with_values(sparql: str, bindings: dict) -> str:
-    names = " ".join(str(variable) for variable in bindings)
-    values = " ".join(str(term) for term in bindings.values())
-    return f"{sparql}\nVALUES ({names}) {{ ({values}) }}"
 
 
 def _first_line(error: Exception) -> str:

@@ -108,13 +108,6 @@ def render(result, fmt: str) -> str:
     return queries.render_rows(*result, fmt)
 
 
-def with_bindings(sparql: str, bindings: dict) -> str:
-    """Pre-bound variables as inline VALUES (standard SPARQL; Virtuoso ignored a trailing VALUES clause)."""
-    from kg.store import bind_values
-
-    return bind_values(sparql, bindings)
-
-
 # ---------------------------------------------------------------- push
 
 @dataclass
