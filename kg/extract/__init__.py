@@ -77,7 +77,7 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     if len(docs) != len(parts):
         raise ValueError(f"{len(parts)} parts but {len(docs)} parses")
     text = article.text
-    resolver = Resolver(article.doc_id, text)
+    resolver = Resolver(article.doc_id, text, lexicon.role_nouns)
     memberships, affiliations = _organizations(parts, docs, resolver, lexicon)
 
     found: list[_Found] = []
@@ -221,7 +221,7 @@ def _headline_mention(span, offset: int, lexicon: Lexicon) -> Mention | None:
 
 def _hedges(doc, spans, offset: int, text: str, lexicon: Lexicon):
     hedges, stance = [], Stance.CERTAIN
-    for i in positions(doc, lowers=frozenset(lexicon.hedges)):
+    for i in positions(doc, lowers=lexicon.hedge_words):
         token = doc[i]
         cue = lexicon.hedges[token.lower_]
         if any(s <= token.idx < e for s, e in spans):

@@ -49,6 +49,8 @@ class Lexicon:
     group_nouns: frozenset[str]
     learned: dict[tuple[str, str], LearnedCue]  # (lemma, "verb"|"noun") -> statistics
     verb_lemmas: frozenset[str] = frozenset()  # every lemma that may be a cue verb (hand or learned)
+    noun_lemmas: frozenset[str] = frozenset()
+    hedge_words: frozenset[str] = frozenset()
 
 
 def data_lines(name: str):
@@ -74,6 +76,7 @@ def load() -> Lexicon:
         media_outlets=_words("media_outlets.txt"), org_words=_words("org_words.txt"),
         group_nouns=_words("group_nouns.txt"), learned=(learned := _learned()),
         verb_lemmas=frozenset(tables["verb"]) | frozenset(lemma for lemma, kind in learned if kind == "verb"),
+        noun_lemmas=frozenset(tables["noun"]), hedge_words=frozenset(tables["hedge"]),
     )
 
 

@@ -26,7 +26,8 @@ class _Entry:
 class Resolver:
     """Builds the article's agents while mentions are resolved in text order."""
 
-    def __init__(self, doc_id: str, text: str):
+    def __init__(self, doc_id: str, text: str, role_nouns: frozenset[str] = frozenset()):
+        self.role_words = TITLES | role_nouns  # "Commander X", "Senator X": the title is a role X holds
         self.doc_id = doc_id
         self.text = text
         self.entries: list[_Entry] = []
@@ -54,7 +55,7 @@ class Resolver:
             entry.mentions.append(Span(span[0], span[1], self.text[span[0]:span[1]]))
         self.index.setdefault(normalize(clean), entry_id)
         words = clean.split()
-        if words and words[0].lower().rstrip(".") in TITLES | {"commander", "spokesman", "spokeswoman"}:
+        if words and words[0].lower().rstrip(".") in self.role_words:
             entry.roles.add(words[0].lower().rstrip("."))
         return entry_id
 

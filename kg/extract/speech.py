@@ -172,7 +172,7 @@ def noun_source(noun):
 def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
     """Cue nouns with a content clause: "the claim that ...", "his belief that ...", "a statement: ..."."""
     found = []
-    for i in positions(doc, lemmas=frozenset(lexicon.nouns), pos=NOMINAL):
+    for i in positions(doc, lemmas=lexicon.noun_lemmas, pos=NOMINAL):
         token = doc[i]
         if _inside(token, quotes):
             continue
