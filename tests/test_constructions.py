@@ -241,3 +241,22 @@ def test_hearsay_of_hearsay_nests_the_chain(extract_text):
     assert names[0].lower().startswith("aides") and names[1:] == ["Paul Grant", "Capitol Wire"]
     outer = find_claim(x, "aides to the governor claimed")
     assert [x.agent(link.source).name for link in outer.chain] == ["Paul Grant", "Capitol Wire"]
+
+
+@pytest.mark.parametrize("structured", [True, False])
+def test_source_colon_claim_line(extract_text, structured):
+    # a headline (structured layout) or a one-line paragraph (plain text) naming its source before a colon
+    x = extract_text("Mayor Ana Ruiz: Bridge Will Reopen Before Winter\n\n"
+                     "The city council met on Monday to discuss the repairs.", structured=structured)
+    claim = find_claim(x, "Bridge Will Reopen")
+    assert source_name(x, claim) == "Ana Ruiz" and claim.chain[0].cue.text == ":"
+    assert "Mayor" not in claim.text
+
+
+@pytest.mark.parametrize("line", ["Update: The council met again on Monday to discuss repairs.",
+                                  "12:45 p.m.: The council met again on Monday to discuss repairs.",
+                                  "Still to come: results from the northern districts tonight.",
+                                  "But beware, voters: the repairs may take longer than promised."])
+def test_label_colon_lines_are_not_sources(extract_text, line):
+    x = extract_text(line + "\n\nThe city council met on Monday.", structured=False)
+    assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == ":"]

@@ -155,12 +155,12 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
     if part.kind == "caption":
         return []
     if part.kind == "headline":
-        raw = headline.headline_claims(doc, lexicon)
         quotes: list[tuple[int, int]] = []
+        raw = headline.headline_claims(doc, lexicon) or headline.source_colon_claim(doc, lexicon)
     else:
         quotes = find_quotes(doc.text)
         raw = speech.cue_verbs(doc, lexicon, quotes) + speech.cue_nouns(doc, lexicon, quotes) \
-            + speech.according_to(doc, quotes)
+            + speech.according_to(doc, quotes) + headline.source_colon_claim(doc, lexicon, quotes)
     found = []
     dateline = DATELINE.match(doc.text)
     for candidate in _deduplicate(raw):

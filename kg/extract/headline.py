@@ -1,14 +1,19 @@
-"""Headline claims ("X Claims It Captured ...", "Y Will Fail, Experts Say"), read from the surface words.
+"""Headline claims ("X Claims It Captured ...", "Y Will Fail, Experts Say", "Lynch: No Outside Influence"),
+read from the surface words.
 
 Headlines are title-cased telegraphese that the parser handles badly, so they are split at an inflected
-cue verb instead of parsed.
+cue verb or at a colon instead of parsed.
 """
 from __future__ import annotations
 
 from kg.extract.candidates import Candidate, token_runs
 from kg.extract.lexicon import Lexicon
+from kg.model import CueType, QuoteType
 
 LEADING_MARKS = {"that"}
+MAX_COLON_SOURCE_WORDS = 5  # "Clinton camp:", "Senate Majority Leader Mitch McConnell:"
+MIN_COLON_CLAIM_WORDS = 3
+PLACE_TYPES = {"GPE", "LOC"}  # "WASHINGTON:" opens a dateline, not a statement
 
 
 def inflections(lemma: str) -> set[str]:
@@ -50,3 +55,38 @@ def headline_claims(doc, lexicon: Lexicon) -> list[Candidate]:
                               source=doc[before[comma + 1].i:token.i], cue=(token.idx, token.idx + len(token)),
                               confidence=0.6, rule="headline")]
     return []
+
+
+def source_colon_claim(doc, lexicon: Lexicon, quotes=()) -> list[Candidate]:
+    """A one-line headline or paragraph "SOURCE: claim" ("Poll: Sanders Leads", "Trump: ‘I Will Win’").
+
+    The source is a short capitalised phrase with no cue verb (speech.py reads "X said: ..."), no number
+    (times such as "12:45 p.m.:") and no label word ("Update:", "Editor's note:").
+    """
+    if "\n" in doc.text.strip():
+        return []
+    colon = next((t for t in doc[:MAX_COLON_SOURCE_WORDS + 3] if t.text == ":"), None)
+    if colon is None:
+        return []
+    before = [t for t in doc[:colon.i] if not t.is_space]
+    after = [t for t in doc[colon.i + 1:] if not t.is_space]
+    words = [t for t in before if t.is_alpha]
+    if not words or len(words) > MAX_COLON_SOURCE_WORDS or not before[0].text[:1].isupper():
+        return []
+    if any(t.like_num or t.is_digit for t in before) or any(t.lower_ in lexicon.colon_labels for t in words):
+        return []
+    if any(t.lemma_.lower() in lexicon.verbs for t in before if t.pos_ in ("VERB", "AUX")):
+        return []
+    if before[0].pos_ in ("CCONJ", "SCONJ", "ADV") or any(t.tag_ == "VB" for t in before):
+        return []  # "But beware, Republicans: ...", "Still to come: ..." address the reader
+    if all(t.ent_type_ in PLACE_TYPES for t in words) or sum(t.is_alpha for t in after) < MIN_COLON_CLAIM_WORDS:
+        return []
+    content = token_runs(after)
+    if not content:
+        return []
+    quoted = sum(max(0, min(e, qe) - max(s, qs)) for s, e in content for qs, qe in quotes)
+    total = sum(e - s for s, e in content)
+    quote_type = QuoteType.INDIRECT if not quoted else QuoteType.DIRECT if quoted >= 0.9 * total else QuoteType.MIXED
+    return [Candidate(cue_type=CueType.ASSERT, content=content, source=doc[before[0].i:before[-1].i + 1],
+                      cue=(colon.idx, colon.idx + 1), quote_type=quote_type, confidence=0.6,
+                      rule="source-colon", sentence=colon.sent.start)]

@@ -47,6 +47,7 @@ class Lexicon:
     media_outlets: frozenset[str]
     org_words: frozenset[str]
     group_nouns: frozenset[str]
+    colon_labels: frozenset[str]
     learned: dict[tuple[str, str], LearnedCue]  # (lemma, "verb"|"noun") -> statistics
     verb_lemmas: frozenset[str] = frozenset()  # every lemma that may be a cue verb (hand or learned)
     noun_lemmas: frozenset[str] = frozenset()
@@ -74,7 +75,8 @@ def load() -> Lexicon:
         verbs=tables["verb"], nouns=tables["noun"], phrases=tables["phrase"], hedges=tables["hedge"],
         role_nouns=_words("role_nouns.txt"), media_nouns=_words("media_nouns.txt"),
         media_outlets=_words("media_outlets.txt"), org_words=_words("org_words.txt"),
-        group_nouns=_words("group_nouns.txt"), learned=(learned := _learned()),
+        group_nouns=_words("group_nouns.txt"), colon_labels=_words("colon_labels.txt"),
+        learned=(learned := _learned()),
         verb_lemmas=frozenset(tables["verb"]) | frozenset(lemma for lemma, kind in learned if kind == "verb"),
         noun_lemmas=frozenset(tables["noun"]), hedge_words=frozenset(tables["hedge"]),
     )
