@@ -260,3 +260,21 @@ def test_source_colon_claim_line(extract_text, structured):
 def test_label_colon_lines_are_not_sources(extract_text, line):
     x = extract_text(line + "\n\nThe city council met on Monday.", structured=False)
     assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == ":"]
+
+
+def test_possessed_cue_noun_with_its_object(extract_text):
+    x = extract_text("Senator Maria Lopez said the town hall was full. Her criticism of the new tax plan angered the mayor. "
+                     "Governor Tom Reyes defended his decision to close the port.")
+    # the subject of "angered" cannot be both what is said and who says it
+    assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == "angered"]
+    criticism = [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == "criticism of"]
+    assert len(criticism) == 1 and criticism[0].text == "the new tax plan"
+    assert source_name(x, criticism[0]) == "Maria Lopez"
+    decision = find_claim(x, "to close the port")
+    assert source_name(x, decision) == "Tom Reyes"
+
+
+def test_cue_noun_without_a_possessor_is_not_an_attribution(extract_text):
+    x = extract_text("The debate on the tax plan lasted four hours. The criticism of the plan grew louder.")
+    assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text.startswith(("debate",
+                                                                                                     "criticism"))]

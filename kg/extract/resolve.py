@@ -10,7 +10,7 @@ from kg.model import Agent, AgentKind, Span
 
 ORG_KINDS = (AgentKind.ORGANIZATION, AgentKind.MEDIA_OUTLET)
 VARIANT_SIMILARITY = 0.88  # "Hay'at Tahir al-Sham" vs "Hay'at Tahrir al-Sham" = 0.97; distinct names < 0.8
-PERSON_PRONOUNS = {"he", "she", "him", "her"}
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 
 
 @dataclass

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from kg.extract import cuemodel
 from kg.extract.candidates import Candidate, token_runs
-from kg.extract.lexicon import Lexicon
+from kg.extract.lexicon import Cue, Lexicon
 from kg.extract.frames import frame_options
 from kg.extract.tokens import NOMINAL, VERBAL, positions
 from kg.model import CueType, QuoteType, Stance
@@ -11,6 +11,8 @@ from kg.model import CueType, QuoteType, Stance
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 # Dependents of a cue verb that are never part of its content.
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+# Prepositions that introduce what a cue noun is about ("criticism of", "comments on", "attack against").
+NOUN_CONTENT_PREPOSITIONS = {"of", "on", "about", "against", "for", "over", "toward", "towards"}
 
 
 # Below this learned probability a frame is not taken as attributed content (tuned on PolNeAR dev).
@@ -20,6 +22,7 @@ MODEL_THRESHOLD = 0.3  # the same, for the trained (cue, frame) model when it is
 # and a hand-listed cue with a that-clause is an attribution whatever the corpus annotated.
 HAND_FRAME_P = {"ccomp": 0.6, "parataxis-head": 0.5}
 QUOTE_P, COLON_P = 0.85, 0.8
+NOUN_MIN_P_CUE = 0.05  # learned cue nouns rarer than this as a cue are taken only from the hand lexicon
 MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
 
 
@@ -39,6 +42,8 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         source = subject_of(token)
         if source is None and not _passive(token) and (learned is None or learned.p_source >= 0.5):
             continue  # "to say that ..." with nobody to say it: not an attribution we can place
+        if source is not None and any(s < source.end_char and source.start_char < e for s, e in content):
+            continue  # "[Her criticism] angered ...": what the subject is cannot also be who speaks
         recipient = addressee_of(token, hand.object if hand else "-")
         found.append(Candidate(
             cue_type=hand.cue_type if hand else CueType.ASSERT, stance=hand.stance if hand else Stance.CERTAIN,
@@ -170,26 +175,55 @@ def noun_source(noun):
 
 
 def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
-    """Cue nouns with a content clause: "the claim that ...", "his belief that ...", "a statement: ..."."""
+    """Cue nouns with content: "the claim that ...", "his belief that ...", "X's criticism of Y",
+    "her plan to ban Z"."""
     found = []
     for i in positions(doc, lemmas=lexicon.noun_lemmas, pos=NOMINAL):
         token = doc[i]
         if _inside(token, quotes):
             continue
+        lemma = token.lemma_.lower()
+        learned = lexicon.learned.get((lemma, "noun"))
+        if lemma not in lexicon.nouns and (learned is None or learned.p_cue < NOUN_MIN_P_CUE):
+            continue  # "the state of", "the campaign for": words that are almost never a cue
         clauses = [c for c in token.children if c.dep_ in ("acl", "ccomp", "appos")
                    and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
-        if not clauses:
+        if clauses:
+            source = noun_source(token)
+            content = [t for c in clauses for t in c.subtree]
+        else:
+            # without a that-clause, only a possessor makes the noun someone's statement or stance
+            # ("his comments on Muslims", "Trump's proposal to ban ..."), never "the debate on taxes"
+            source = next((noun_phrase(c) for c in token.children if c.dep_ == "poss"), None)
+            content = _noun_object(token)
+        if source is None or not content:
             continue
-        source = noun_source(token)
-        if source is None:
-            continue
-        cue = lexicon.nouns[token.lemma_.lower()]
-        spans = with_quotes(token_runs([t for c in clauses for t in c.subtree]), quotes)
+        cue = lexicon.nouns.get(lemma) or Cue(CueType.ASSERT, Stance.CERTAIN)
+        spans = with_quotes(token_runs(content), quotes)
         if spans:
             found.append(Candidate(cue_type=cue.cue_type, stance=cue.stance, content=spans, source=source,
-                                   source_extent=phrase_extent(source), cue=_char_span([token]), quote_type=_quote_type(spans, quotes),
-                                   confidence=0.75, rule="noun", sentence=token.sent.start))
+                                   source_extent=phrase_extent(source), cue=_char_span(_noun_cue_tokens(token)),
+                                   quote_type=_quote_type(spans, quotes), confidence=0.7 if clauses else 0.5,
+                                   rule="noun" if clauses else "noun-object", sentence=token.sent.start))
     return found
+
+
+def _noun_object(noun) -> list:
+    """What a cue noun is about: the object of "of/on/about/against/for ..." or a to-infinitive."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in NOUN_CONTENT_PREPOSITIONS:
+            objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
+            if objects:
+                return [t for c in objects for t in c.subtree]
+        if child.dep_ == "acl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children):
+            return list(child.subtree)
+    return []
+
+
+def _noun_cue_tokens(noun) -> list:
+    """The noun and the preposition that introduces its content ("criticism of")."""
+    prepositions = [c for c in noun.children if c.dep_ == "prep" and c.lower_ in NOUN_CONTENT_PREPOSITIONS]
+    return [noun, *prepositions[:1]]
 
 
 def according_to(doc, quotes) -> list[Candidate]:
