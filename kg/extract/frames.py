@@ -1,8 +1,10 @@
 """Frames: the dependents of a cue word that can hold its content ("said [that ...]", "criticized [X]")."""
 from __future__ import annotations
 
-# Dependency labels whose subtree can be a cue's content; a dative counts as an object.
-FRAME_LABELS = ("ccomp", "dobj", "xcomp", "prep", "advcl", "attr", "acl", "nsubj")
+# Dependency labels whose subtree can be a cue's content; a dative counts as an object. Each preposition
+# is its own frame ("prep-for": "vote for [X]", "prep-about": "talked about [X]"), because which one a cue
+# takes its content with is what tells "called for [a ban]" from "spoke in [Iowa]".
+FRAME_LABELS = ("ccomp", "dobj", "xcomp", "prep", "advcl", "attr", "acl", "nsubj", "nsubjpass")
 
 
 def frame_options(token) -> dict[str, set[int]]:
@@ -11,6 +13,8 @@ def frame_options(token) -> dict[str, set[int]]:
     for child in token.children:
         label = "dobj" if child.dep_ == "dative" else child.dep_
         if label in FRAME_LABELS:
+            if label == "prep":
+                label = f"prep-{child.lower_}"
             options.setdefault(label, set()).update(t.i for t in child.subtree)
     if token.dep_ in ("parataxis", "ccomp", "advcl") and token.head.i != token.i:
         # "The plan, he said, will fail": the governing clause, minus the cue's own phrase
