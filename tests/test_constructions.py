@@ -278,3 +278,11 @@ def test_cue_noun_without_a_possessor_is_not_an_attribution(extract_text):
     x = extract_text("The debate on the tax plan lasted four hours. The criticism of the plan grew louder.")
     assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text.startswith(("debate",
                                                                                                      "criticism"))]
+
+
+def test_quotation_of_a_coordinated_verb_is_not_the_first_verbs_content(extract_text):
+    x = extract_text("Nadia Brooks praised the new budget and said the city can “finally fix its roads” this year.")
+    praised = [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == "praised"]
+    assert [c.text for c in praised] == ["the new budget"]
+    said = find_claim(x, "finally fix its roads")
+    assert said.chain[0].cue.text == "said" and source_name(x, said) == "Nadia Brooks"

@@ -90,7 +90,10 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     quoted = [q for q in quotes if q[0] < sentence.end_char and q[1] > sentence.start_char and not _covers(q, verb)
               and len(doc.text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS] if quotes else []
     if quoted:
+        # a quotation inside the verb's own dependents is taken with its frame below; one inside a
+        # coordinated verb ("praised X and said “...”") is that verb's content
         in_frames = {doc[i].idx for tokens in options.values() for i in tokens}
+        in_frames |= {t.idx for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
         quoted = [q for q in quoted if not any(q[0] <= start < q[1] for start in in_frames)]
     if quoted and likely_cue and not has_clause:
         # a quotation outside the verb's own dependents ("“...,” she said"); one inside them (a scare
