@@ -286,3 +286,15 @@ def test_quotation_of_a_coordinated_verb_is_not_the_first_verbs_content(extract_
     assert [c.text for c in praised] == ["the new budget"]
     said = find_claim(x, "finally fix its roads")
     assert said.chain[0].cue.text == "said" and source_name(x, said) == "Nadia Brooks"
+
+
+def test_unlisted_verb_with_a_that_clause_is_judged_by_the_model(extract_text):
+    from kg.extract.lexicon import load
+
+    lexicon = load()
+    assert "theorize" not in lexicon.verb_lemmas and "groom" not in lexicon.verb_lemmas  # neither lexicon
+    x = extract_text("Senator Maria Gomez theorized that the reform would save thousands of lives. "
+                     "Her staff groomed the horses before the parade.")
+    claim = find_claim(x, "reform would save")
+    assert source_name(x, claim) == "Maria Gomez" and claim.chain[0].cue.text == "theorized"
+    assert not [c for c in x.claims if "horses" in c.text]

@@ -16,7 +16,7 @@ from kg.extract.mentions import Mention, mention_of
 from kg.extract.names import NAME_PARTICLES, slug
 from kg.extract.quotes import find_quotes
 from kg.extract.resolve import Resolver
-from kg.extract.tokens import positions
+from kg.extract.tokens import doc_text, known_text, positions
 from kg.model import (Affiliation, Agent, AgentKind, Claim, CueType, Document, Extraction, Link, Membership,
                       QuoteType, Span, Stance)
 
@@ -82,6 +82,7 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
 
     found: list[_Found] = []
     for part, doc in zip(parts, docs):
+        known_text(doc, part.span.text)  # the part's text is what was parsed: spare spaCy re-joining it
         found.extend(_candidates(part, doc, text, lexicon))
     found.sort(key=lambda f: (f.position, f.candidate.cue or (0, 0)))
     found = _resolve_sources(found, resolver, text)
@@ -158,11 +159,11 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
         quotes: list[tuple[int, int]] = []
         raw = headline.headline_claims(doc, lexicon) or headline.source_colon_claim(doc, lexicon)
     else:
-        quotes = find_quotes(doc.text)
+        quotes = find_quotes(doc_text(doc))
         raw = speech.cue_verbs(doc, lexicon, quotes) + speech.cue_nouns(doc, lexicon, quotes) \
             + speech.according_to(doc, quotes) + headline.source_colon_claim(doc, lexicon, quotes)
     found = []
-    dateline = DATELINE.match(doc.text)
+    dateline = DATELINE.match(doc_text(doc))
     for candidate in _deduplicate(raw):
         if dateline:  # "CAMBRIDGE, Mass., Dec. 11 (UPI) — ..." belongs to no statement
             candidate.content = [(max(s, dateline.end()), e) for s, e in candidate.content if e > dateline.end()]
@@ -180,7 +181,7 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
                             if extent is not None and source is not None else None))
     covered = [c for f in found for c in f.candidate.content]
     for start, end in quotes:
-        if end - start >= MIN_CONTINUATION_CHARS and _opens_sentence(doc.text, start) \
+        if end - start >= MIN_CONTINUATION_CHARS and _opens_sentence(doc_text(doc), start) \
                 and not any(s < end and start < e for s, e in covered):
             span = Span(start + offset, end + offset, text[start + offset:end + offset])
             continuation = Candidate(cue_type=CueType.ASSERT, content=[(start, end)], quote_type=QuoteType.DIRECT,

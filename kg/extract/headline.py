@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kg.extract.candidates import Candidate, token_runs
 from kg.extract.lexicon import Lexicon
+from kg.extract.tokens import doc_text
 from kg.model import CueType, QuoteType
 
 LEADING_MARKS = {"that"}
@@ -63,10 +64,8 @@ def source_colon_claim(doc, lexicon: Lexicon, quotes=()) -> list[Candidate]:
     The source is a short capitalised phrase with no cue verb (speech.py reads "X said: ..."), no number
     (times such as "12:45 p.m.:") and no label word ("Update:", "Editor's note:").
     """
-    if "\n" in doc.text.strip():
-        return []
     colon = next((t for t in doc[:MAX_COLON_SOURCE_WORDS + 3] if t.text == ":"), None)
-    if colon is None:
+    if colon is None or "\n" in doc_text(doc).strip():
         return []
     before = [t for t in doc[:colon.i] if not t.is_space]
     after = [t for t in doc[colon.i + 1:] if not t.is_space]

@@ -5,7 +5,7 @@ from kg.extract import cuemodel
 from kg.extract.candidates import Candidate, token_runs
 from kg.extract.lexicon import Cue, Lexicon
 from kg.extract.frames import frame_options
-from kg.extract.tokens import NOMINAL, VERBAL, positions
+from kg.extract.tokens import NOMINAL, VERB, VERBAL, doc_text, positions
 from kg.model import CueType, QuoteType, Stance
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -19,6 +19,7 @@ NOUN_CONTENT_PREPOSITIONS = {"of", "on", "about", "against", "for", "over", "tow
 # held out from the model's training (scripts/train_cue_model.py), never on dev.
 FRAME_THRESHOLD = 0.2
 MODEL_THRESHOLD = 0.2  # the same, for the trained (cue, frame) model when it is shipped
+CLAUSAL_FRAMES = {"ccomp", "parataxis-head"}  # the only frames a verb in neither lexicon is trusted with
 # What the learned numbers cannot know: a hand-listed cue with a that-clause is an attribution whatever
 # the corpus annotated. (Other frames of hand cues go by the model alone: "called them", "know the case".)
 HAND_FRAME_P = {"ccomp": 0.6}
@@ -30,11 +31,15 @@ MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statem
 def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Candidate]:
     """Every cue verb with content: "X said (that) ...", "“...,” X said", "X said: ...", "X criticized Y"."""
     found = []
-    for i in positions(doc, lemmas=lexicon.verb_lemmas, pos=VERBAL):
+    listed = positions(doc, lemmas=lexicon.verb_lemmas, pos=VERBAL)
+    # with the trained model, any verb may be a cue ("theorized that ..."): the model judges it from
+    # its syntax and subject alone, and only with a clausal content
+    candidates = sorted(set(listed) | set(positions(doc, pos=(VERB,)))) if cuemodel.load() else listed
+    for i in candidates:
         token = doc[i]
         lemma = token.lemma_.lower()
         hand, learned = lexicon.verbs.get(lemma), lexicon.learned.get((lemma, "verb"))
-        if (hand is None and learned is None) or _inside(token, quotes):
+        if _inside(token, quotes):
             continue  # a cue word inside a quotation belongs to the quoted speaker's own words
         choice = choose_frame(token, hand, learned, quotes, lexicon)
         if choice is None:
@@ -64,9 +69,11 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     scored: list[tuple[float, str]] = []
     model = cuemodel.load()
     for frame, indices in options.items():
-        if model is not None and (learned is not None or hand is not None):
+        if model is not None:
             p = model.probability(cuemodel.features(verb, frame, indices, lexicon))
             threshold = MODEL_THRESHOLD
+            if learned is None and hand is None and frame not in CLAUSAL_FRAMES:
+                continue  # an unknown verb with an object ("groomed the horses") is rarely a statement
         else:
             p = learned.p_frame(frame) if learned is not None else None
             threshold = FRAME_THRESHOLD
@@ -88,7 +95,7 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     doc = verb.doc
     # a multi-sentence quotation that ends in the cue's sentence counts: “A. B,” she said.
     quoted = [q for q in quotes if q[0] < sentence.end_char and q[1] > sentence.start_char and not _covers(q, verb)
-              and len(doc.text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS] if quotes else []
+              and len(doc_text(doc)[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS] if quotes else []
     if quoted:
         # a quotation inside the verb's own dependents is taken with its frame below; one inside a
         # coordinated verb ("praised X and said “...”") is that verb's content

@@ -7,17 +7,45 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy
 from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.symbols import AUX, NOUN, VERB
 
 
 _ATTRS = "claimgraph.attrs"
+_TEXT = "claimgraph.text"
 
 
 @lru_cache(maxsize=64)
-def _hashes(vocab, words: frozenset[str]) -> numpy.ndarray:
-    return numpy.array(sorted(vocab.strings.add(w) for w in words), dtype=numpy.uint64)
+def _hashes(vocab, words: frozenset[str]) -> frozenset[int]:
+    return frozenset(vocab.strings.add(w) for w in words)
+
+
+def doc_text(doc) -> str:
+    """Doc.text, joined once per Doc (spaCy rebuilds the string from its tokens on every access)."""
+    text = doc.user_data.get(_TEXT)
+    if text is None:
+        text = doc.user_data[_TEXT] = doc.text
+    return text
+
+
+def known_text(doc, text: str) -> None:
+    """Record the text a Doc was parsed from, so that doc_text() need not rebuild it."""
+    if len(doc) and len(text) == doc[-1].idx + len(doc[-1].text_with_ws):  # cheap: the lengths agree
+        doc.user_data[_TEXT] = text
+
+
+def _index(doc) -> tuple[dict[int, list[int]], ...]:
+    """Once per Doc: for the lemma, lower-case, POS and dependency columns, value -> token indices."""
+    index = doc.user_data.get(_ATTRS)
+    if index is None:
+        index = []
+        for column in doc.to_array([LEMMA, LOWER, POS, DEP]).T.tolist():
+            by_value: dict[int, list[int]] = {}
+            for i, value in enumerate(column):
+                by_value.setdefault(value, []).append(i)
+            index.append(by_value)
+        index = doc.user_data[_ATTRS] = tuple(index)
+    return index
 
 
 def positions(doc, *, lemmas: frozenset[str] = frozenset(), lowers: frozenset[str] = frozenset(),
@@ -26,19 +54,23 @@ def positions(doc, *, lemmas: frozenset[str] = frozenset(), lowers: frozenset[st
     given), or whose dependency label is in ``deps``."""
     if len(doc) == 0:
         return []
-    array = doc.user_data.get(_ATTRS)
-    if array is None:  # once per Doc: every extractor scans the same four columns
-        array = doc.user_data[_ATTRS] = doc.to_array([LEMMA, LOWER, POS, DEP]).astype(numpy.uint64)
-    mask = numpy.zeros(len(doc), dtype=bool) if (lemmas or lowers or deps) else numpy.ones(len(doc), dtype=bool)
-    if lemmas:
-        mask |= numpy.isin(array[:, 0], _hashes(doc.vocab, lemmas))
-    if lowers:
-        mask |= numpy.isin(array[:, 1], _hashes(doc.vocab, lowers))
+    by_lemma, by_lower, by_pos, by_dep = _index(doc)
+    if lemmas or lowers:
+        found: set[int] = set()
+        for words, by_value in ((lemmas, by_lemma), (lowers, by_lower)):
+            if words:
+                for value in by_value.keys() & _hashes(doc.vocab, words):
+                    found.update(by_value[value])
+    elif deps:
+        found = set()
+    else:
+        found = set(range(len(doc)))
     if pos:
-        mask &= numpy.isin(array[:, 2], numpy.array(pos, dtype=numpy.uint64))
+        found &= {i for tag in pos for i in by_pos.get(tag, ())}
     if deps:
-        mask |= numpy.isin(array[:, 3], _hashes(doc.vocab, deps))
-    return numpy.flatnonzero(mask).tolist()
+        for value in by_dep.keys() & _hashes(doc.vocab, deps):
+            found.update(by_dep[value])
+    return sorted(found)
 
 
 VERBAL = (VERB, AUX)
