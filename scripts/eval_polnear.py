@@ -6,6 +6,10 @@
 The gold file defaults to the dev split beside the checkout (../shared/benchmarks/polnear/). PolNeAR's
 texts are publishers' articles for research use only: they are read from that path and never copied
 into the repository.
+
+Each claim becomes one scorer attribution (its innermost link: source, cue, content), except that a
+quotation claimed without a cue of its own, right after a statement by the same source, is scored as
+another fragment of that statement, as PolNeAR annotates it (the RDF keeps it a claim of its own).
 """
 from __future__ import annotations
 
@@ -37,16 +41,33 @@ def predict(gold_docs: list[dict], batch_size: int = 16) -> list[dict]:
     articles = (article_from_text(doc["text"], identifier=doc["doc_id"], structured=False) for doc in gold_docs)
     predictions = []
     for doc, extraction in zip(gold_docs, extract_articles(articles, batch_size=batch_size)):
-        attributions = []
-        for claim in extraction.claims:
-            inner = claim.chain[0]
-            attributions.append({
-                "source": [[inner.source_span.start, inner.source_span.end]] if inner.source_span else None,
-                "cue": [[inner.cue.start, inner.cue.end]] if inner.cue else [],
-                "content": [[span.start, span.end] for span in claim.content],
-            })
-        predictions.append({"doc_id": doc["doc_id"], "attributions": attributions})
+        predictions.append({"doc_id": doc["doc_id"], "attributions": scorer_attributions(extraction)})
     return predictions
+
+
+def scorer_attributions(extraction) -> list[dict]:
+    """Claims in the scorer's schema. PolNeAR's unit is the cue: a quotation that continues a speaker's
+    statement without a cue of its own ("“...” ¶ “...”") is another fragment of that statement."""
+    attributions: list[dict] = []
+    last_cued: dict[str, dict] = {}  # source agent -> their latest attribution with a cue
+    for claim in sorted(extraction.claims, key=lambda c: c.anchor.start):
+        inner = claim.chain[0]
+        content = [[span.start, span.end] for span in claim.content]
+        continued = last_cued.get(inner.source) if inner.cue is None else None
+        if continued is not None and attributions and attributions[-1] is not continued:
+            continued = None  # only the statement just before continues
+        if continued is not None:
+            continued["content"].extend(content)
+            continue
+        attribution = {
+            "source": [[inner.source_span.start, inner.source_span.end]] if inner.source_span else None,
+            "cue": [[inner.cue.start, inner.cue.end]] if inner.cue else [],
+            "content": content,
+        }
+        attributions.append(attribution)
+        if inner.cue is not None:
+            last_cued[inner.source] = attribution
+    return attributions
 
 
 def attribution_type(text: str, attribution: dict) -> str:
