@@ -298,3 +298,13 @@ def test_unlisted_verb_with_a_that_clause_is_judged_by_the_model(extract_text):
     claim = find_claim(x, "reform would save")
     assert source_name(x, claim) == "Maria Gomez" and claim.chain[0].cue.text == "theorized"
     assert not [c for c in x.claims if "horses" in c.text]
+
+
+@pytest.mark.parametrize("dateline", ["PORTO ALEGRE (Reuters) – ", "Lisbon (AFP) – ", "KIEV, Ukraine, May 3 (UPI) — "])
+def test_dateline_is_neither_content_nor_source(extract_text, dateline):
+    x = extract_text(dateline + "Port director Lucia Moreira said on Friday that the harbour would reopen.",
+                     structured=False)
+    claim = find_claim(x, "harbour would reopen")
+    assert source_name(x, claim) == "Lucia Moreira"
+    assert claim.chain[0].source_span.start >= len(dateline)
+    assert all(span.start >= len(dateline) for span in claim.content)

@@ -21,7 +21,9 @@ from kg.model import (Affiliation, Agent, AgentKind, Claim, CueType, Document, E
                       QuoteType, Span, Stance)
 
 # A news dateline opening a paragraph: "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) -- ".
-DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,[^()\n—–]{0,40})?\s*(?:\([A-Za-z .]{1,30}\))?\s*(?:—|–|--|-)\s+")
+# "CAMBRIDGE, Mass., Dec. 11 (UPI) — ", "MACAU (Reuters) – ", "Washington (AFP) – ": where and who, not what
+DATELINE = re.compile(r"^(?:[A-Z][A-Z .'’-]{2,}(?:,[^()\n—–]{0,40})?\s*(?:\([A-Za-z .]{1,30}\))?"
+                      r"|[A-Z][A-Za-z .'’-]{2,30}(?:,[^()\n—–]{0,40})?\s*\((?:[A-Z]{2,6}|Reuters)\))\s*(?:—|–|--|-)\s+")
 MIN_CONTINUATION_CHARS = 15  # a shorter stray quotation is a scare quote, not a continued statement
 STANCE_ORDER = [Stance.CERTAIN, Stance.PROBABLE, Stance.POSSIBLE, Stance.UNDERSPECIFIED]
 
@@ -172,13 +174,19 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
         content = tuple(Span(s + offset, e + offset, text[s + offset:e + offset]) for s, e in candidate.content)
         if not content and candidate.rule != "colon-open":
             continue
+        if dateline and candidate.source is not None and candidate.source.start_char < dateline.end():
+            candidate.source = _after(candidate.source, dateline.end())  # the parser took the dateline in
         source = _headline_mention(candidate.source, offset, lexicon) if part.kind == "headline" \
             else mention_of(candidate.source, offset, lexicon)
         hedges, stance = _hedges(doc, candidate.content, offset, text, lexicon)
-        extent = candidate.source_extent
+        extent = None
+        if candidate.source_extent is not None and source is not None:
+            start, end = candidate.source_extent.start_char, candidate.source_extent.end_char
+            if dateline and start < dateline.end() < end:
+                start = candidate.source.start_char
+            extent = (start + offset, end + offset)
         found.append(_Found(part, candidate, content, source, mention_of(candidate.recipient, offset, lexicon),
-                            hedges, stance, source_extent=(extent.start_char + offset, extent.end_char + offset)
-                            if extent is not None and source is not None else None))
+                            hedges, stance, source_extent=extent))
     covered = [c for f in found for c in f.candidate.content]
     for start, end in quotes:
         if end - start >= MIN_CONTINUATION_CHARS and _opens_sentence(doc_text(doc), start) \
@@ -188,6 +196,12 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
                                      confidence=0.6, rule="continuation")
             found.append(_Found(part, continuation, (span,), None, None))
     return found
+
+
+def _after(span, start_char: int):
+    """The part of a spaCy Span from the first token at or after ``start_char`` (None if nothing is left)."""
+    first = next((t.i for t in span if t.idx >= start_char), None)
+    return span.doc[first:span.end] if first is not None else None
 
 
 def _opens_sentence(text: str, start: int) -> bool:

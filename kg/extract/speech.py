@@ -150,7 +150,8 @@ def subject_of(verb):
         first, last = noun_phrase(subjects[0]), noun_phrase(subjects[-1])
         if first.end >= subjects[-1].left_edge.i:
             return verb.doc[first.start:last.end]
-    for child in subjects:
+    # two subjects the parser did not join ("Lisbon (AFP) – Director Lucia Moreira said"): the nearer one
+    for child in sorted(subjects, key=lambda c: abs(c.i - verb.i)):
         if child.dep_ in SUBJECTS:
             if child.dep_ == "nsubjpass" or child.lower_ == "it" and _passive(verb):
                 agent = _passive_agent(verb)
