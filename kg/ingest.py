@@ -4,10 +4,12 @@ from __future__ import annotations
 import itertools
 import json
 import queue
+import signal
 import sys
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -435,6 +437,28 @@ def count_inputs(paths: list[str]) -> int | None:
     return total
 
 
+@contextmanager
+def ctrl_c_stops():
+    """Within the block, Ctrl-C sets the yielded Event instead of raising KeyboardInterrupt at an arbitrary
+    bytecode: one raised inside ``with lock:`` of the writer's queue can leave the lock held and hang the
+    run (CPython cannot make that atomic). A second Ctrl-C interrupts at once."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop  # signals reach the main thread only
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_interrupt(signum, frame):
+        stop.set()
+        signal.signal(signal.SIGINT, previous)
+
+    signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress: Progress | None = None,
            stdin: BinaryIO | None = None) -> IngestResult:
     """Extract every input article and store each as its own named graph (replacing earlier versions)."""
@@ -463,18 +487,22 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
     identities = Identities(store)
     writer = StoreWriter(store)
     try:
-        for article, extraction in extract_robustly(articles(), extractor_failed, batch_size=batch_size):
-            try:
-                graph, quads = extraction_quads(extraction)
-            except ValueError as error:
-                extractor_failed(article, error)
-                continue
-            writer.put(document_iri(extraction.doc_id), graph, identities.canonical(quads))
-            result.articles += 1
-            result.claims += len(extraction.claims)
-            result.statements += len(quads)
-            progress.advance(result.articles, writer.written)
-    except KeyboardInterrupt:
+        with ctrl_c_stops() as stop:
+            for article, extraction in extract_robustly(articles(), extractor_failed, batch_size=batch_size):
+                if stop.is_set():
+                    result.interrupted = True
+                    break
+                try:
+                    graph, quads = extraction_quads(extraction)
+                except ValueError as error:
+                    extractor_failed(article, error)
+                    continue
+                writer.put(document_iri(extraction.doc_id), graph, identities.canonical(quads))
+                result.articles += 1
+                result.claims += len(extraction.claims)
+                result.statements += len(quads)
+                progress.advance(result.articles, writer.written)
+    except KeyboardInterrupt:  # a second Ctrl-C: stop at once, still writing what is queued
         result.interrupted = True
     finally:
         try:
