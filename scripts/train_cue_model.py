@@ -43,8 +43,10 @@ def instances(records, docs, lexicon):
             if token.pos_ not in ("VERB", "AUX"):
                 continue
             lemma = token.lemma_.lower()
-            if token.pos_ == "AUX" and lemma not in lexicon.verb_lemmas or any(s < token.idx < e - 1 for s, e in quotes):
+            if token.pos_ == "AUX" and lemma not in lexicon.verb_lemmas:
                 continue  # the extractor scores every verb, and auxiliaries only when listed
+            if any(s < token.idx < e - 1 for s, e in quotes):
+                continue
             options = frame_options(token)
             attribution = gold.get(token.i)
             right = best_frame(options, char_tokens(doc, attribution["content"])) if attribution else None

@@ -263,7 +263,8 @@ def test_label_colon_lines_are_not_sources(extract_text, line):
 
 
 def test_possessed_cue_noun_with_its_object(extract_text):
-    x = extract_text("Senator Maria Lopez said the town hall was full. Her criticism of the new tax plan angered the mayor. "
+    x = extract_text("Senator Maria Lopez said the town hall was full. "
+                     "Her criticism of the new tax plan angered the mayor. "
                      "Governor Tom Reyes defended his decision to close the port.")
     # the subject of "angered" cannot be both what is said and who says it
     assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == "angered"]

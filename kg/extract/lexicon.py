@@ -78,7 +78,8 @@ def load() -> Lexicon:
         group_nouns=_words("group_nouns.txt"), colon_labels=_words("colon_labels.txt"),
         learned=(learned := _learned()),
         verb_lemmas=frozenset(tables["verb"]) | frozenset(lemma for lemma, kind in learned if kind == "verb"),
-        noun_lemmas=frozenset(tables["noun"]) | frozenset(lemma for lemma, kind in learned if kind == "noun"), hedge_words=frozenset(tables["hedge"]),
+        noun_lemmas=frozenset(tables["noun"]) | frozenset(lemma for lemma, kind in learned if kind == "noun"),
+        hedge_words=frozenset(tables["hedge"]),
     )
 
 
