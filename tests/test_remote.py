@@ -77,7 +77,7 @@ def test_push_twice_copies_every_graph_without_duplicates(server, local_store):
 # since links carry their depth and claim, it is a plain join and Virtuoso answers it in full.
 @pytest.mark.parametrize("name", NAMED_QUERIES)
 def test_named_queries_give_the_same_rows_remotely(server, local_store, name):
-    kind, url = server
+    _, url = server
     run_kg("push", "--store", local_store, "--endpoint", url, check=True)
     local = query_json(name, "--store", local_store)
     remote = query_json(name, "--endpoint", url)
