@@ -346,11 +346,18 @@ class StoreWriter:
     """Writes documents from a background thread: Oxigraph releases the GIL while it commits, so the
     store work overlaps spaCy instead of adding to it. The queue is bounded to keep memory flat."""
 
+    # Oxigraph keeps what it writes in memory until it flushes, about 1 KB per quad here: unflushed,
+    # RSS grew by 0.45 GB per 400k quads and kept growing past 1 GB. Flushing every 50k quads kept it
+    # flat (+80 MB) and made the writes no slower in total (418k quads: 7.2 s unflushed, 6.8 s with
+    # the flushes), since RocksDB then works on small memtables.
+    FLUSH_EVERY = 50_000
+
     def __init__(self, store: ox.Store, depth: int = 32):
         self.store = store
         self.queue: queue.Queue = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
         self.written = 0
+        self.unflushed = 0
         self.thread = threading.Thread(target=self._run, name="kg-store-writer", daemon=True)
         self.thread.start()
 
@@ -372,6 +379,10 @@ class StoreWriter:
                 try:
                     replace_document(self.store, *item)
                     self.written += 1
+                    self.unflushed += len(item[2])
+                    if self.unflushed >= self.FLUSH_EVERY:
+                        self.store.flush()
+                        self.unflushed = 0
                 except (OSError, ValueError, SyntaxError) as error:
                     self.error = error
 

@@ -1,6 +1,7 @@
 """Articles -> extractions: the one code path used by the CLI, ingest and the benchmarks."""
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from kg import nlp as nlp_module
@@ -13,7 +14,7 @@ def extract_articles(articles: Iterable[Article], *, batch_size: int = nlp_modul
                      nlp=None) -> Iterator[Extraction]:
     """Parse the parts of each article with one nlp.pipe stream and extract, in input order."""
     nlp = nlp or nlp_module.load()
-    pending: list[tuple[Article, int]] = []
+    pending: deque[tuple[Article, int]] = deque()  # articles whose parts are parsing; dropped once extracted
 
     def texts():
         for article in articles:
@@ -27,22 +28,20 @@ def extract_articles(articles: Iterable[Article], *, batch_size: int = nlp_modul
         yield doc
 
 
-def _chunks(docs, pending):
-    """Regroup the flat stream of parsed parts into articles (the generator fills ``pending``)."""
+def _chunks(docs, pending: deque):
+    """Regroup the flat stream of parsed parts into articles (the generator fills ``pending``; each
+    article leaves it when extracted, so a long corpus does not keep every article in memory)."""
     buffer = []
-    index = 0
     for doc in docs:
         buffer.append(doc)
-        while index < len(pending) and len(buffer) >= pending[index][1]:
-            article, count = pending[index]
+        while pending and len(buffer) >= pending[0][1]:
+            article, count = pending.popleft()
             yield extract(article, buffer[:count])
             buffer = buffer[count:]
-            index += 1
-    while index < len(pending):  # articles with no parts at all
-        article, count = pending[index]
+    while pending:  # articles with no parts at all
+        article, count = pending.popleft()
         yield extract(article, buffer[:count])
         buffer = buffer[count:]
-        index += 1
 
 
 def extract_article(article: Article, nlp=None) -> Extraction:

@@ -110,6 +110,17 @@ def test_validate_reports_violations(seed_turtle, tmp_path):
     assert result.returncode == 1 and "schema:text" in result.stdout_text
 
 
+def test_validate_reports_a_chain_depth_that_disagrees_with_the_links(seed_turtle, tmp_path):
+    text = seed_turtle.read_text(encoding="utf-8")
+    one = 'ckg:chainDepth "1"^^xsd:nonNegativeInteger'
+    assert one in text, "the seed has relayed links"
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(text.replace(one, 'ckg:chainDepth "2"^^xsd:nonNegativeInteger', 1), encoding="utf-8")
+    result = run_kg("validate", broken)
+    assert result.returncode == 1 and "ckg:chainDepth / ckg:attributionOf disagree" in result.stdout_text
+    assert run_kg("validate", seed_turtle).returncode == 0
+
+
 def test_extract_with_publisher_url_and_date(tmp_path):
     out = tmp_path / "out.ttl"
     result = run_kg("extract", SEED, "-o", out, "--publisher", "South Front", "--url", "https://example.org/a",

@@ -73,16 +73,11 @@ def test_push_twice_copies_every_graph_without_duplicates(server, local_store):
         assert remote_count(url, graph) == count, graph
 
 
-# Virtuoso 7 still loses every depth-0 row of chains, also with the UNION spelling of relayedBy*
-# (a6fcb49): those rows are the ones whose OPTIONAL { ?before ckg:relayedBy+ ?link } has no match.
-VIRTUOSO_DIFFERS = {"chains": "Virtuoso drops chains' depth-0 rows (OPTIONAL over relayedBy+ with no match)"}
-
-
+# chains used to lose its depth-0 rows on Virtuoso 7 (an OPTIONAL over relayedBy+ with no match);
+# since links carry their depth and claim, it is a plain join and Virtuoso answers it in full.
 @pytest.mark.parametrize("name", NAMED_QUERIES)
-def test_named_queries_give_the_same_rows_remotely(server, local_store, name, request):
-    kind, url = server
-    if kind == "virtuoso" and name in VIRTUOSO_DIFFERS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERS[name]))
+def test_named_queries_give_the_same_rows_remotely(server, local_store, name):
+    _, url = server
     run_kg("push", "--store", local_store, "--endpoint", url, check=True)
     local = query_json(name, "--store", local_store)
     remote = query_json(name, "--endpoint", url)

@@ -159,6 +159,34 @@ def test_dataset_export_round_trips(two_documents, tmp_path, fmt):
     assert set(again) == set(open_existing_store(two_documents))
 
 
+@pytest.mark.parametrize("fmt", [ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS])
+def test_dataset_export_keeps_the_default_graph_and_odd_literals(tmp_path, fmt):
+    """Graphs are written one by one and joined: the default graph, literals with line breaks, quotes
+    and ' .' inside, and prefixed names must survive."""
+    store = open_store()
+    for doc in ("d1", "d2"):
+        store.extend(document_quads(doc)[2])
+    odd = ox.Literal('ends like a statement .\n<x> <y> "z" .\n\ttab')
+    store.add(ox.Quad(ox.NamedNode(f"{ID}claim/in-default"), TEXT, odd, ox.DefaultGraph()))
+    out = tmp_path / "out"
+    export_store(store, out, fmt)
+    again = open_store()
+    again.load(path=str(out), format=fmt)
+    assert set(again) == set(store)
+    assert any(q.graph_name == ox.DefaultGraph() and q.object == odd for q in again)
+
+
+def test_trig_export_checked_by_rapper(two_documents, tmp_path):
+    rapper = pytest.importorskip("shutil").which("rapper")
+    if not rapper:
+        pytest.skip("rapper (Debian raptor2-utils) is not installed")
+    out = tmp_path / "out.trig"
+    run_kg("export", "--store", two_documents, "-o", out, "--format", "trig", check=True)
+    checked = subprocess.run([rapper, "-i", "trig", "-c", str(out)], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stderr
+    assert f"returned {len(open_existing_store(two_documents))} triples" in checked.stderr
+
+
 def test_turtle_export_is_the_deduplicated_union(two_documents, tmp_path):
     out = tmp_path / "out.ttl"
     export_store(open_existing_store(two_documents), out, ox.RdfFormat.TURTLE)
