@@ -70,10 +70,10 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     model = cuemodel.load()
     for frame, indices in options.items():
         if model is not None:
-            p = model.probability(cuemodel.features(verb, frame, indices, lexicon))
-            threshold = MODEL_THRESHOLD
             if learned is None and hand is None and frame not in CLAUSAL_FRAMES:
                 continue  # an unknown verb with an object ("groomed the horses") is rarely a statement
+            p = model.probability(cuemodel.features(verb, frame, indices, lexicon))
+            threshold = MODEL_THRESHOLD
         else:
             p = learned.p_frame(frame) if learned is not None else None
             threshold = FRAME_THRESHOLD
@@ -100,7 +100,8 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         # a quotation inside the verb's own dependents is taken with its frame below; one inside a
         # coordinated verb ("praised X and said “...”") is that verb's content
         in_frames = {doc[i].idx for tokens in options.values() for i in tokens}
-        in_frames |= {t.idx for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
+        in_frames |= {t.idx for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+                      for t in c.subtree}
         quoted = [q for q in quoted if not any(q[0] <= start < q[1] for start in in_frames)]
     if quoted and likely_cue and not has_clause:
         # a quotation outside the verb's own dependents ("“...,” she said"); one inside them (a scare
