@@ -62,3 +62,13 @@ def _trim(doc, first: int, last: int, keep_that: bool) -> tuple[int, int]:
     while first <= last and (doc[last].is_space or doc[last].text in EDGE_PUNCT):
         last -= 1
     return first, last
+
+
+def quote_type_of(spans, quotes) -> QuoteType:
+    """Direct if the content is (almost) all quotation, mixed if it holds a quotation, else indirect."""
+    total = sum(e - s for s, e in spans)
+    quoted = sum(max(0, min(e, qe) - max(s, qs)) for s, e in spans for qs, qe in quotes)
+    if quoted == 0:
+        return QuoteType.INDIRECT
+    return QuoteType.DIRECT if quoted >= 0.9 * total else QuoteType.MIXED
+

@@ -6,10 +6,10 @@ cue verb or at a colon instead of parsed.
 """
 from __future__ import annotations
 
-from kg.extract.candidates import Candidate, token_runs
+from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Lexicon
 from kg.extract.tokens import doc_text
-from kg.model import CueType, QuoteType
+from kg.model import CueType
 
 LEADING_MARKS = {"that"}
 MAX_COLON_SOURCE_WORDS = 5  # "Clinton camp:", "Senate Majority Leader Mitch McConnell:"
@@ -83,9 +83,6 @@ def source_colon_claim(doc, lexicon: Lexicon, quotes=()) -> list[Candidate]:
     content = token_runs(after)
     if not content:
         return []
-    quoted = sum(max(0, min(e, qe) - max(s, qs)) for s, e in content for qs, qe in quotes)
-    total = sum(e - s for s, e in content)
-    quote_type = QuoteType.INDIRECT if not quoted else QuoteType.DIRECT if quoted >= 0.9 * total else QuoteType.MIXED
     return [Candidate(cue_type=CueType.ASSERT, content=content, source=doc[before[0].i:before[-1].i + 1],
-                      cue=(colon.idx, colon.idx + 1), quote_type=quote_type, confidence=0.6,
+                      cue=(colon.idx, colon.idx + 1), quote_type=quote_type_of(content, quotes), confidence=0.6,
                       rule="source-colon", sentence=colon.sent.start)]

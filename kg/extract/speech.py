@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from kg.extract import cuemodel
-from kg.extract.candidates import Candidate, token_runs
+from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Cue, Lexicon
 from kg.extract.frames import frame_options
 from kg.extract.tokens import NOMINAL, VERB, VERBAL, doc_text, positions
@@ -89,7 +89,7 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         tokens = [t for t in sentence if t.i > colon.i and not t.is_space]
         if tokens:
             spans = with_quotes(token_runs(tokens), quotes)
-            return spans, _quote_type(spans, quotes), "colon", COLON_P
+            return spans, quote_type_of(spans, quotes), "colon", COLON_P
         # "Cruz continued:" ending its paragraph: the quotation that opens the next one is the content
         return [], QuoteType.DIRECT, "colon-open", COLON_P
     doc = verb.doc
@@ -120,7 +120,7 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     spans = with_quotes(token_runs(tokens), quotes)
     if not spans:
         return None
-    return spans, _quote_type(spans, quotes), frame, p
+    return spans, quote_type_of(spans, quotes), frame, p
 
 
 def _nested_according(doc, indices: set[int]) -> set[int]:
@@ -216,7 +216,7 @@ def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
         if spans:
             found.append(Candidate(cue_type=cue.cue_type, stance=cue.stance, content=spans, source=source,
                                    source_extent=phrase_extent(source), cue=_char_span(_noun_cue_tokens(token)),
-                                   quote_type=_quote_type(spans, quotes), confidence=0.7 if clauses else 0.5,
+                                   quote_type=quote_type_of(spans, quotes), confidence=0.7 if clauses else 0.5,
                                    rule="noun" if clauses else "noun-object", sentence=token.sent.start))
     return found
 
@@ -262,7 +262,7 @@ def according_to(doc, quotes) -> list[Candidate]:
         source = noun_phrase(objects[0])
         found.append(Candidate(cue_type=CueType.REPORT, content=spans, source=source,
                                source_extent=phrase_extent(source),
-                               cue=_char_span([token, to]), quote_type=_quote_type(spans, quotes),
+                               cue=_char_span([token, to]), quote_type=quote_type_of(spans, quotes),
                                confidence=0.9, rule="according", sentence=token.sent.start))
     return found
 
@@ -381,12 +381,3 @@ def with_quotes(spans, quotes) -> list[tuple[int, int]]:
         else:
             grown.append((start, end))
     return grown
-
-
-def _quote_type(spans, quotes) -> QuoteType:
-    """Direct if the content is (almost) all quotation, mixed if it holds a quotation, else indirect."""
-    total = sum(e - s for s, e in spans)
-    quoted = sum(max(0, min(e, qe) - max(s, qs)) for s, e in spans for qs, qe in quotes)
-    if quoted == 0:
-        return QuoteType.INDIRECT
-    return QuoteType.DIRECT if quoted >= 0.9 * total else QuoteType.MIXED
