@@ -42,6 +42,26 @@ def parse(texts, cache: Path | None):
     return docs
 
 
+def load_split(path: Path, cache: Path | None, program: str):
+    """(records, parsed docs) of a PolNeAR JSONL split, or None after saying why on stderr."""
+    if not path.is_file():
+        print(f"{program}: {path}: no such file", file=sys.stderr)
+        return None
+    records = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    return records, parse((r["text"] for r in records), cache)
+
+
+def cue_heads(doc, record: dict, pos: tuple[str, ...]) -> dict[int, dict]:
+    """Token index of each gold attribution's cue head -> the attribution: of the cue's words with a POS in
+    ``pos``, the syntactic head of a multi-word cue ("has often cited") is the content-taking word."""
+    heads_of: dict[int, dict] = {}
+    for attribution in record["attributions"]:
+        heads = [doc[i] for i in char_tokens(doc, attribution["cue"]) if doc[i].pos_ in pos]
+        if heads:
+            heads_of[min(heads, key=lambda t: len(list(t.ancestors))).i] = attribution
+    return heads_of
+
+
 def char_tokens(doc, spans) -> set[int]:
     """Indices of tokens overlapping any of the character spans."""
     starts = [t.idx for t in doc]
@@ -69,25 +89,17 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "kg" / "data" / "cues_learned.tsv")
     parser.add_argument("--cache", type=Path, help="a DocBin file to reuse the parses between runs")
     args = parser.parse_args()
-    if not args.train.is_file():
-        print(f"train_cue_lexicon: {args.train}: no such file", file=sys.stderr)
+    loaded = load_split(args.train, args.cache, "train_cue_lexicon")
+    if loaded is None:
         return 1
-    records = [json.loads(line) for line in args.train.open(encoding="utf-8") if line.strip()]
-    docs = parse((r["text"] for r in records), args.cache)
+    records, docs = loaded
     seen: Counter = Counter()
     cue: Counter = Counter()
     frames: dict[tuple[str, str], Counter] = defaultdict(Counter)  # frame -> times it held the content
     present: dict[tuple[str, str], Counter] = defaultdict(Counter)  # frame -> times the token had it
     with_source: Counter = Counter()
     for record, doc in zip(records, docs):
-        cue_heads: dict[int, dict] = {}
-        for attribution in record["attributions"]:
-            tokens = char_tokens(doc, attribution["cue"])
-            heads = [doc[i] for i in tokens if doc[i].pos_ in ("VERB", "NOUN", "AUX", "ADJ")]
-            if heads:
-                # the syntactic head of a multi-word cue ("has often cited") is the content-taking word
-                head = min(heads, key=lambda t: len(list(t.ancestors)))
-                cue_heads[head.i] = attribution
+        heads = cue_heads(doc, record, ("VERB", "NOUN", "AUX", "ADJ"))
         quotes = find_quotes(doc.text)
         for token in doc:
             if token.pos_ not in ("VERB", "NOUN", "AUX", "ADJ"):
@@ -98,7 +110,7 @@ def main() -> int:
             seen[key] += 1
             options = frame_options(token)
             present[key].update(options.keys())
-            attribution = cue_heads.get(token.i)
+            attribution = heads.get(token.i)
             if attribution is None:
                 continue
             cue[key] += 1

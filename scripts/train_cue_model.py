@@ -24,7 +24,7 @@ from kg.extract import cuemodel  # noqa: E402
 from kg.extract.frames import frame_options  # noqa: E402
 from kg.extract.lexicon import load as load_lexicon  # noqa: E402
 from kg.extract.quotes import find_quotes  # noqa: E402
-from train_cue_lexicon import DEFAULT_TRAIN, best_frame, char_tokens, parse  # noqa: E402
+from train_cue_lexicon import DEFAULT_TRAIN, best_frame, char_tokens, cue_heads, load_split  # noqa: E402
 
 MIN_FEATURE_COUNT = 3  # rarer features only memorise single articles
 L2 = 1e-4
@@ -34,11 +34,7 @@ def instances(records, docs, lexicon):
     """(features, label) for every (candidate cue verb, frame) pair, as the extractor will see them."""
     for record, doc in zip(records, docs):
         quotes = find_quotes(doc.text)
-        gold: dict[int, dict] = {}
-        for attribution in record["attributions"]:
-            heads = [doc[i] for i in char_tokens(doc, attribution["cue"]) if doc[i].pos_ in ("VERB", "AUX")]
-            if heads:
-                gold[min(heads, key=lambda t: len(list(t.ancestors))).i] = attribution
+        gold = cue_heads(doc, record, ("VERB", "AUX"))
         for token in doc:
             if token.pos_ not in ("VERB", "AUX"):
                 continue
@@ -87,11 +83,10 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--out", type=Path, default=ROOT / "kg" / "data" / cuemodel.MODEL_FILE)
     args = parser.parse_args()
-    if not args.train.is_file():
-        print(f"train_cue_model: {args.train}: no such file", file=sys.stderr)
+    loaded = load_split(args.train, args.cache, "train_cue_model")
+    if loaded is None:
         return 1
-    records = [json.loads(line) for line in args.train.open(encoding="utf-8") if line.strip()]
-    docs = parse((r["text"] for r in records), args.cache)
+    records, docs = loaded
     data = list(instances(records, docs, load_lexicon()))
     positives = sum(label for _, label in data)
     print(f"{len(data):,} candidate (verb, frame) pairs, {positives:,} positive", file=sys.stderr)
