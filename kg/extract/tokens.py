@@ -1,7 +1,7 @@
-"""Find the few tokens each extractor looks at with one vectorised pass over a Doc's attributes.
+"""Find the few tokens each extractor looks at through a per-Doc index of its attribute values.
 
-Creating spaCy Token objects is the extractor's main cost; scanning attribute arrays and building
-tokens only where a cue word, a parenthesis or an apposition is saves most of it.
+Creating spaCy Token objects is the extractor's main cost; reading the attribute columns once and
+building tokens only where a cue word, a parenthesis or an apposition is saves most of it.
 """
 from __future__ import annotations
 
