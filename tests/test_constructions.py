@@ -309,3 +309,19 @@ def test_dateline_is_neither_content_nor_source(extract_text, dateline):
     assert source_name(x, claim) == "Lucia Moreira"
     assert claim.chain[0].source_span.start >= len(dateline)
     assert all(span.start >= len(dateline) for span in claim.content)
+
+
+@pytest.mark.parametrize("text,content", [
+    # the object the content is predicated of, and the preposition that joins them (kg/extract/extent.py)
+    ("The governor described the new toll as a tax on commuters.", "the new toll as a tax on commuters"),
+    ("Most voters see the senator as the stronger candidate.", "the senator as the stronger candidate"),
+    ("The union asked members to reject the offer.", "members to reject the offer"),
+    # but not the addressee, nor when it was said
+    ("Mayor Ana Ruiz told reporters on Tuesday that the bridge would reopen in May.",
+     "that the bridge would reopen in May"),
+])
+def test_content_extent_over_the_cue_verbs_dependents(extract_text, text, content):
+    x = extract_text(text)
+    assert len(x.claims) == 1
+    (claim,) = x.claims
+    assert [text[s.start:s.end] for s in claim.content] == [content]

@@ -1,7 +1,7 @@
 """Reported speech and belief: cue verbs and nouns with their sources and their content clauses."""
 from __future__ import annotations
 
-from kg.extract import cuemodel
+from kg.extract import cuemodel, extent
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Cue, Lexicon
 from kg.extract.frames import frame_options
@@ -110,12 +110,15 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     if not scored:
         return None
     p, frame = max(scored)
-    indices = set(options[frame])
+    addressee = hand is not None and hand.object == "addressee"
+    indices = extent.extend(verb, frame, options[frame], addressee)
+    if indices is None:  # no extent model shipped: the frame alone, by two hand rules
+        indices = set(options[frame])
+        if frame.startswith("prep-"):  # "talked about [the economy]": the object, not the preposition
+            indices -= {child.i for child in verb.children if child.dep_ == "prep"}
+        if frame == "xcomp" and "dobj" in options and min(options["dobj"]) < min(indices):
+            indices |= options["dobj"]  # "expects [the candidate to win]": the object is the xcomp's subject
     indices -= _nested_according(verb.doc, indices)
-    if frame.startswith("prep-"):  # "talked about [the economy]": the object, not the preposition
-        indices -= {child.i for child in verb.children if child.dep_ == "prep"}
-    if frame == "xcomp" and "dobj" in options and min(options["dobj"]) < min(indices):
-        indices |= options["dobj"]  # "expects [the candidate to win]": the object is the xcomp's subject
     tokens = [verb.doc[i] for i in sorted(indices)]
     spans = with_quotes(token_runs(tokens), quotes)
     if not spans:
