@@ -243,6 +243,30 @@ def test_hearsay_of_hearsay_nests_the_chain(extract_text):
     assert [x.agent(link.source).name for link in outer.chain] == ["Paul Grant", "Capitol Wire"]
 
 
+
+@pytest.mark.parametrize("text,inner_source", [
+    ("The mayor said critics described the plan as reckless.", "Critics"),
+    ("The mayor said residents blamed the council for the delays.", "Residents"),
+    ("Grant said he was told by aides that the audit was rigged.", "Aides"),
+])
+def test_listed_cues_inside_reported_words_are_relayed_reports(extract_text, text, inner_source):
+    x = extract_text(text)
+    chains = [[x.agent(link.source).name for link in claim.chain][:-1] for claim in x.claims]
+    assert [inner_source, chains[0][0]] in chains
+
+
+@pytest.mark.parametrize("text", [
+    # the same speaker's stance is part of that speaker's claim: no chain in which X relays X
+    "Senator Paul Grant said he believes the audit was rigged.",
+    # weak cue words inside reported words are what was said, not who said it
+    "The mayor said he would welcome advice from anyone who wants to talk to him about the bridge.",
+    "The mayor said the report highlights the danger the bridge poses to commuters.",
+])
+def test_inner_stance_and_weak_cues_fold_into_the_outer_claim(extract_text, text):
+    x = extract_text(text)
+    assert len(x.claims) == 1
+    assert x.claims[0].text.startswith(("he ", "the report"))
+
 @pytest.mark.parametrize("structured", [True, False])
 def test_source_colon_claim_line(extract_text, structured):
     # a headline (structured layout) or a one-line paragraph (plain text) naming its source before a colon

@@ -24,6 +24,9 @@ from kg.model import (Affiliation, Agent, AgentKind, Claim, CueType, Document, E
 # "CAMBRIDGE, Mass., Dec. 11 (UPI) — ", "MACAU (Reuters) – ", "Washington (AFP) – ": where and who, not what
 DATELINE = re.compile(r"^(?:[A-Z][A-Z .'’-]{2,}(?:,[^()\n—–]{0,40})?\s*(?:\([A-Za-z .]{1,30}\))?"
                       r"|[A-Z][A-Za-z .'’-]{2,30}(?:,[^()\n—–]{0,40})?\s*\((?:[A-Z]{2,6}|Reuters)\))\s*(?:—|–|--|-)\s+")
+# A claim inside another claim's content needs at least the probability a listed cue has with its object
+# ("said [critics described the plan as reckless]" stays a report of the critics; see _folds_into).
+NESTED_MIN_CONFIDENCE = speech.HAND_OBJECT_P
 MIN_CONTINUATION_CHARS = 15  # a shorter stray quotation is a scare quote, not a continued statement
 STANCE_ORDER = [Stance.CERTAIN, Stance.PROBABLE, Stance.POSSIBLE, Stance.UNDERSPECIFIED]
 
@@ -376,9 +379,22 @@ def _nest(claims: list[Claim]) -> list[Claim]:
                           and claim.anchor.end <= settled[j].anchor.end]
             outer = min(containing, key=lambda c: c.anchor.end - c.anchor.start, default=None)
         if outer is not None:
+            if _folds_into(claim, outer):
+                continue
             claim = replace(claim, chain=claim.chain[:-1] + outer.chain)
         settled[i] = claim
-    return [settled[i] for i in range(len(claims))]
+    return [settled[i] for i in range(len(claims)) if i in settled]
+
+
+def _folds_into(inner: Claim, outer: Claim) -> bool:
+    """Whether a claim found inside another claim's content is part of that claim rather than a report of
+    its own: the same speaker's stance ("X said [he believes Y]": X does not relay X), or a cue less
+    likely than a listed cue with its object (inside reported words, "want", "show", "expect" are far
+    more often what was said than who said it: on held-out PolNeAR train articles, 18 % of such nested
+    candidates were annotated attributions against 79 % of top-level ones)."""
+    source = inner.chain[0].source
+    return (source is not None and source == outer.chain[0].source) or \
+        inner.chain[0].confidence < NESTED_MIN_CONFIDENCE
 
 
 def _is_outlet(resolver: Resolver, key: str | None) -> bool:

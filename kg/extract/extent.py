@@ -37,7 +37,10 @@ def sibling_features(verb, frame: str, frame_indices: set[int], child, addressee
     name = sibling_name(child)
     lemma = verb.lemma_.lower()
     side = "between" if child.i < min(frame_indices) else "after"
-    low, high = (child.right_edge.i, min(frame_indices)) if side == "between" else (max(frame_indices), child.left_edge.i)
+    if side == "between":
+        low, high = child.right_edge.i, min(frame_indices)
+    else:
+        low, high = max(frame_indices), child.left_edge.i
     comma = any(t.is_punct for t in doc[low + 1:high])
     size = len(list(child.subtree))
     feats = [

@@ -23,6 +23,7 @@ CLAUSAL_FRAMES = {"ccomp", "parataxis-head"}  # the only frames a verb in neithe
 # What the learned numbers cannot know: a hand-listed cue with a that-clause is an attribution whatever
 # the corpus annotated. (Other frames of hand cues go by the model alone: "called them", "know the case".)
 HAND_FRAME_P = {"ccomp": 0.6}
+HAND_OBJECT_P = 0.5  # and a hand-listed cue whose object is its content ("criticized [the plan]")
 QUOTE_P, COLON_P = 0.85, 0.8
 NOUN_MIN_P_CUE = 0.05  # learned cue nouns rarer than this as a cue are taken only from the hand lexicon
 MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
@@ -78,7 +79,8 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
             p = learned.p_frame(frame) if learned is not None else None
             threshold = FRAME_THRESHOLD
         if hand is not None:
-            p = max(p or 0.0, HAND_FRAME_P.get(frame, 0.5 if frame == "dobj" and hand.object == "content" else 0.0))
+            floor = HAND_OBJECT_P if frame == "dobj" and hand.object == "content" else 0.0
+            p = max(p or 0.0, HAND_FRAME_P.get(frame, floor))
         if p is not None and p >= threshold:
             scored.append((p, frame))
     likely_cue = hand is not None or (learned is not None and learned.p_cue >= FRAME_THRESHOLD)
