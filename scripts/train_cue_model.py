@@ -76,13 +76,18 @@ def train(data, epochs: int, rate: float = 0.2):
     return {f: round(float(weights[i]), 4) for f, i in vocab.items() if abs(weights[i]) >= 1e-3}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def training_arguments(description: str, out_file: str) -> argparse.Namespace:
+    """The options every model trainer here takes: the train split, a parse cache, epochs, the output."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--train", type=Path, default=DEFAULT_TRAIN)
     parser.add_argument("--cache", type=Path, help="a DocBin file to reuse the parses between runs")
     parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--out", type=Path, default=ROOT / "kg" / "data" / cuemodel.MODEL_FILE)
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, default=ROOT / "kg" / "data" / out_file)
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = training_arguments(__doc__, cuemodel.MODEL_FILE)
     loaded = load_split(args.train, args.cache, "train_cue_model")
     if loaded is None:
         return 1

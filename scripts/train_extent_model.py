@@ -12,7 +12,6 @@ research use only and stay outside the repository.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -24,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kg.extract import extent  # noqa: E402
 from kg.extract.frames import frame_options  # noqa: E402
 from kg.extract.lexicon import load as load_lexicon  # noqa: E402
-from train_cue_lexicon import DEFAULT_TRAIN, best_frame, char_tokens, cue_heads, load_split  # noqa: E402
-from train_cue_model import train  # noqa: E402
+from train_cue_lexicon import best_frame, char_tokens, cue_heads, load_split  # noqa: E402
+from train_cue_model import train, training_arguments  # noqa: E402
 
 COVERED = 0.5  # a dependent is content when the gold content holds at least half of its words
 
@@ -55,12 +54,7 @@ def instances(records, docs, lexicon):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--train", type=Path, default=DEFAULT_TRAIN)
-    parser.add_argument("--cache", type=Path, help="a DocBin file to reuse the parses between runs")
-    parser.add_argument("--epochs", type=int, default=8)
-    parser.add_argument("--out", type=Path, default=ROOT / "kg" / "data" / extent.EXTENT_FILE)
-    args = parser.parse_args()
+    args = training_arguments(__doc__, extent.EXTENT_FILE)
     loaded = load_split(args.train, args.cache, "train_extent_model")
     if loaded is None:
         return 1
