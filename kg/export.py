@@ -147,7 +147,9 @@ class UnionTurtle:
         triples = [quad.triple for quad in ox.parse(self.header + blocks, ox.RdfFormat.TURTLE)]
         subjects = list(dict.fromkeys(triple.subject for triple in triples))
         if len(subjects) != len(firsts):
-            raise RuntimeError("unexpected Turtle layout from Oxigraph: the Turtle export cannot remove repeats")
+            # a newer Oxigraph laid its Turtle out differently: say so in one line (the old file stays)
+            raise UserError("unexpected Turtle layout from this Oxigraph version: the Turtle export cannot "
+                            "remove repeated triples; export --format trig or nquads instead")
         for subject, first in zip(subjects, firsts):
             if subject not in self.written:
                 self.written[subject] = {q.triple for q in self.store.quads_for_pattern(subject, None, None, first)}
