@@ -16,8 +16,17 @@ def frame_options(token) -> dict[str, set[int]]:
             if label == "prep":
                 label = f"prep-{child.lower_}"
             options.setdefault(label, set()).update(t.i for t in child.subtree)
-    if token.dep_ in ("parataxis", "ccomp", "advcl") and token.head.i != token.i:
+    if _heads_a_clause(token):
         # "The plan, he said, will fail": the governing clause, minus the cue's own phrase
         outside = {t.i for t in token.subtree}
         options["parataxis-head"] = {t.i for t in token.head.subtree} - outside
     return options
+
+
+def has_clausal_frame(token) -> bool:
+    """Whether frame_options(token) has a clausal frame ("ccomp" or "parataxis-head"), without building them."""
+    return _heads_a_clause(token) or any(child.dep_ == "ccomp" for child in token.children)
+
+
+def _heads_a_clause(token) -> bool:
+    return token.dep_ in ("parataxis", "ccomp", "advcl") and token.head.i != token.i

@@ -4,7 +4,7 @@ from __future__ import annotations
 from kg.extract import cuemodel, extent
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Cue, Lexicon
-from kg.extract.frames import frame_options
+from kg.extract.frames import frame_options, has_clausal_frame
 from kg.extract.tokens import NOMINAL, VERB, VERBAL, doc_text, positions
 from kg.model import CueType, QuoteType, Stance
 
@@ -62,6 +62,8 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
 
 def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     """The most probable content of a cue verb: (char spans, quote type, rule, probability) or None."""
+    if hand is None and learned is None and not has_clausal_frame(verb):
+        return None  # a verb in neither lexicon is trusted only with a clausal content (most verbs: no time spent)
     options = frame_options(verb)
     if hand is not None and hand.object == "addressee":
         options.pop("dobj", None)  # "told [the network]": the object is whom, not what
@@ -85,10 +87,9 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
             scored.append((p, frame))
     likely_cue = hand is not None or (learned is not None and learned.p_cue >= FRAME_THRESHOLD)
     has_clause = any(frame == "ccomp" for _, frame in scored)
-    colon = _colon_after(verb)
-    sentence = verb.sent
-    if colon is not None and likely_cue and not has_clause:
-        tokens = [t for t in sentence if t.i > colon.i and not t.is_space]
+    colon = _colon_after(verb) if likely_cue and not has_clause else None
+    if colon is not None:
+        tokens = [t for t in verb.sent if t.i > colon.i and not t.is_space]
         if tokens:
             spans = with_quotes(token_runs(tokens), quotes)
             return spans, quote_type_of(spans, quotes), "colon", COLON_P
@@ -96,6 +97,7 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         return [], QuoteType.DIRECT, "colon-open", COLON_P
     doc = verb.doc
     # a multi-sentence quotation that ends in the cue's sentence counts: “A. B,” she said.
+    sentence = verb.sent if quotes else None  # Token.sent scans for the boundaries: only when needed
     quoted = [q for q in quotes if q[0] < sentence.end_char and q[1] > sentence.start_char and not _covers(q, verb)
               and len(doc_text(doc)[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS] if quotes else []
     if quoted:
@@ -354,7 +356,9 @@ def _cue_tokens(verb):
 
 def _colon_after(verb):
     doc = verb.doc
-    for i in range(verb.i + 1, min(verb.i + 3, verb.sent.end)):
+    for i in range(verb.i + 1, min(verb.i + 3, len(doc))):
+        if doc[i].is_sent_start:
+            return None
         if doc[i].text == ":":
             return doc[i]
         if not (doc[i].dep_ in ("prt", "advmod") or doc[i].is_space):
