@@ -349,3 +349,16 @@ def test_content_extent_over_the_cue_verbs_dependents(extract_text, text, conten
     assert len(x.claims) == 1
     (claim,) = x.claims
     assert [text[s.start:s.end] for s in claim.content] == [content]
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("On Monday in Porto, while touring the docks for her brother Mayor Rui Costa, former minister Ana Costa "
+     "said the harbour would reopen in May.", "Ana Costa"),
+    ("Tuesday in Lisbon, while on the campaign trail for her husband, the port authority chief Maria Lopes "
+     "said the cranes were unsafe.", "Maria Lopes"),
+])
+def test_speaker_the_parser_left_without_its_verb(extract_text, text, speaker):
+    # a long opening phrase makes the parser hang the name on it; the name right before "said" speaks
+    x = extract_text(text)
+    (claim,) = x.claims
+    assert source_name(x, claim) == speaker

@@ -177,7 +177,24 @@ def subject_of(verb):
         return subject_of(verb.head)  # "X said ... and added ...", "X said, adding ..."
     if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
         return noun_source(verb.head)  # "a statement saying ..."
-    return None
+    return _stranded_name_before(verb)
+
+
+def _stranded_name_before(verb):
+    """"..., while on the trail for his wife, former president Bill Clinton said ...": a name right before
+    a subjectless verb that the parser hung elsewhere (an apposition, an object) is still its speaker."""
+    if verb.dep_ != "ROOT":
+        return None
+    i = verb.i - 1
+    while i >= verb.sent.start and verb.doc[i].dep_ in ("advmod", "neg", "aux"):
+        i -= 1
+    if i < verb.sent.start:
+        return None
+    name = verb.doc[i]
+    if name.pos_ != "PROPN" or name.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE") or name.dep_ not in (
+            "appos", "pobj", "conj", "dobj", "npadvmod", "compound"):
+        return None
+    return noun_phrase(name)
 
 
 def noun_source(noun):
