@@ -362,3 +362,18 @@ def test_speaker_the_parser_left_without_its_verb(extract_text, text, speaker):
     x = extract_text(text)
     (claim,) = x.claims
     assert source_name(x, claim) == speaker
+
+
+@pytest.mark.parametrize("text,content,speaker", [
+    # a participle modifying its source
+    ("Internal emails showing that the mayor knew about the cracks were released on Friday.",
+     "the mayor knew about the cracks", "Internal emails"),
+    # a gerund after a preposition shares the clause's subject
+    ("After saying the bridge was safe, the mayor closed it for repairs.", "the bridge was safe", "Mayor"),
+    # an infinitive after "likely", "eager", ... shares the subject of "were", "is"
+    ("Older voters were more likely to say the economy mattered most.", "the economy mattered most", "Older voters"),
+])
+def test_cue_verbs_that_take_their_speaker_from_elsewhere(extract_text, text, content, speaker):
+    x = extract_text(text)
+    (claim,) = [c for c in x.claims if c.text == content]
+    assert source_name(x, claim) == speaker

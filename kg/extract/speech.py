@@ -175,8 +175,14 @@ def subject_of(verb):
     if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i \
             and verb.tag_ != "VB":  # a bare "Think of ..." is an imperative, not a shared subject
         return subject_of(verb.head)  # "X said ... and added ...", "X said, adding ..."
-    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
-        return noun_source(verb.head)  # "a statement saying ..."
+    if verb.dep_ == "xcomp" and verb.head.dep_ == "acomp" and verb.head.head.pos_ in ("VERB", "AUX"):
+        return subject_of(verb.head.head)  # "Voters were more likely to say ...", "She is eager to argue ..."
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX") \
+            and verb.tag_ == "VBG":  # "After saying he was nervous, the man ...", "opened by remembering ..."
+        return subject_of(verb.head.head)
+    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        # "his statement saying ..." is his; "emails showing that ...", "a super PAC backing X" speak themselves
+        return noun_source(verb.head) or noun_phrase(verb.head)
     return _stranded_name_before(verb)
 
 
