@@ -86,13 +86,21 @@ def training_arguments(description: str, out_file: str) -> argparse.Namespace:
     return parser.parse_args()
 
 
-def main() -> int:
-    args = training_arguments(__doc__, cuemodel.MODEL_FILE)
-    loaded = load_split(args.train, args.cache, "train_cue_model")
+def training_data(description: str, out_file: str, program: str, make_instances):
+    """(options, training rows) for a model trainer, or None after saying why the split cannot be read."""
+    args = training_arguments(description, out_file)
+    loaded = load_split(args.train, args.cache, program)
     if loaded is None:
-        return 1
+        return None
     records, docs = loaded
-    data = list(instances(records, docs, load_lexicon()))
+    return args, list(make_instances(records, docs, load_lexicon()))
+
+
+def main() -> int:
+    prepared = training_data(__doc__, cuemodel.MODEL_FILE, "train_cue_model", instances)
+    if prepared is None:
+        return 1
+    args, data = prepared
     positives = sum(label for _, label in data)
     print(f"{len(data):,} candidate (verb, frame) pairs, {positives:,} positive", file=sys.stderr)
     weights = train(data, args.epochs)

@@ -22,9 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kg.extract import extent  # noqa: E402
 from kg.extract.frames import frame_options  # noqa: E402
-from kg.extract.lexicon import load as load_lexicon  # noqa: E402
-from train_cue_lexicon import best_frame, char_tokens, cue_heads, load_split  # noqa: E402
-from train_cue_model import train, training_arguments  # noqa: E402
+from train_cue_lexicon import best_frame, char_tokens, cue_heads  # noqa: E402
+from train_cue_model import train, training_data  # noqa: E402
 
 COVERED = 0.5  # a dependent is content when the gold content holds at least half of its words
 
@@ -54,12 +53,10 @@ def instances(records, docs, lexicon):
 
 
 def main() -> int:
-    args = training_arguments(__doc__, extent.EXTENT_FILE)
-    loaded = load_split(args.train, args.cache, "train_extent_model")
-    if loaded is None:
+    prepared = training_data(__doc__, extent.EXTENT_FILE, "train_extent_model", instances)
+    if prepared is None:
         return 1
-    records, docs = loaded
-    data = list(instances(records, docs, load_lexicon()))
+    args, data = prepared
     models = {}
     for name in ("sibling", "preposition"):
         rows = [(feats, label) for model, feats, label in data if model == name]
