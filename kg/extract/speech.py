@@ -176,18 +176,18 @@ def subject_of(verb):
             and verb.tag_ != "VB":  # a bare "Think of ..." is an imperative, not a shared subject
         return subject_of(verb.head)  # "X said ... and added ...", "X said, adding ..."
     if verb.dep_ == "xcomp" and verb.head.dep_ == "acomp" and verb.head.head.pos_ in ("VERB", "AUX"):
-        return subject_of(verb.head.head)  # "Voters were more likely to say ...", "She is eager to argue ..."
+        return subject_of(verb.head.head)  # "Older voters were more likely to say ...", "She is eager to argue ..."
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX") \
-            and verb.tag_ == "VBG":  # "After saying he was nervous, the man ...", "opened by remembering ..."
+            and verb.tag_ == "VBG":  # "After saying the bridge was safe, the mayor ...", "opened by warning ..."
         return subject_of(verb.head.head)
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
-        # "his statement saying ..." is his; "emails showing that ...", "a super PAC backing X" speak themselves
+        # "his statement saying ..." is his; "internal emails showing that ...", "a union backing X" speak themselves
         return noun_source(verb.head) or noun_phrase(verb.head)
     return _stranded_name_before(verb)
 
 
 def _stranded_name_before(verb):
-    """"..., while on the trail for his wife, former president Bill Clinton said ...": a name right before
+    """"..., while touring the docks for her brother, former minister Ana Costa said ...": a name right before
     a subjectless verb that the parser hung elsewhere (an apposition, an object) is still its speaker."""
     if verb.dep_ != "ROOT":
         return None
