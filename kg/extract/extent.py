@@ -11,7 +11,7 @@ EXTENT_FILE = "extent_model.json"
 # Dependents that are never content: the verb's own grammar, its speaker, and separate clauses.
 NOT_CONTENT = {"punct", "cc", "aux", "auxpass", "neg", "nsubj", "nsubjpass", "csubj", "prt", "mark", "conj",
                "agent", "det", "expl"}
-INCLUDE_P = 0.5
+INCLUDE_P = 0.5  # the decision boundary; 0.4 and 0.6 scored no better on held-out train articles
 
 
 def sibling_name(child) -> str:
