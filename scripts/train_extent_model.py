@@ -40,7 +40,7 @@ def instances(records, docs, lexicon):
                 continue
             indices = options[frame]
             if frame.startswith("prep-"):
-                preposition = next(c for c in verb.children if c.dep_ == "prep" and extent.sibling_name(c) == frame)
+                preposition = extent.frame_preposition(verb, frame)
                 yield "preposition", extent.preposition_features(verb, frame), preposition.i in content
             if min(indices) < verb.i:
                 continue

@@ -21,6 +21,16 @@ def sibling_name(child) -> str:
     return "dobj" if child.dep_ == "dative" else child.dep_
 
 
+def frame_preposition(verb, frame: str):
+    """The preposition a "prep-X" frame is named after ("described him [as] a liar")."""
+    return next(c for c in verb.children if c.dep_ == "prep" and sibling_name(c) == frame)
+
+
+def side_of(child, frame_indices: set[int]) -> str:
+    """Where a dependent sits: between the verb and the frame, or after the frame."""
+    return "between" if child.i < min(frame_indices) else "after"
+
+
 def candidate_siblings(verb, frame_indices: set[int]) -> list:
     """The verb's dependents right of it, outside the frame, nearest the frame first on each side:
     between the verb and the frame ("told [reporters] that ...") walking left, then after it walking right."""
@@ -36,7 +46,7 @@ def sibling_features(verb, frame: str, frame_indices: set[int], child, addressee
     doc = verb.doc
     name = sibling_name(child)
     lemma = verb.lemma_.lower()
-    side = "between" if child.i < min(frame_indices) else "after"
+    side = side_of(child, frame_indices)
     if side == "between":
         low, high = child.right_edge.i, min(frame_indices)
     else:
@@ -62,32 +72,25 @@ def preposition_features(verb, frame: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def load() -> dict[str, CueModel] | None:
-    """The trained extent models ("sibling", "preposition") shipped in kg/data, or None."""
-    resource = files("kg.data").joinpath(EXTENT_FILE)
-    if not resource.is_file():
-        return None
-    stored = json.loads(resource.read_text(encoding="utf-8"))
+def load() -> dict[str, CueModel]:
+    """The trained extent models ("sibling", "preposition") shipped in kg/data."""
+    stored = json.loads(files("kg.data").joinpath(EXTENT_FILE).read_text(encoding="utf-8"))
     return {name: CueModel(weights) for name, weights in stored["models"].items()}
 
 
-def extend(verb, frame: str, frame_indices: set[int], addressee: bool) -> set[int] | None:
+def extend(verb, frame: str, frame_indices: set[int], addressee: bool) -> set[int]:
     """The content's token indices: the frame's, plus the dependents the model puts in the content, taken
-    outward from the frame and stopping at the first one left out (a content is one stretch of text).
-    None when no model is shipped."""
+    outward from the frame and stopping at the first one left out (a content is one stretch of text)."""
     models = load()
-    if models is None:
-        return None
     indices = set(frame_indices)
     if frame.startswith("prep-"):
-        preposition = next(c for c in verb.children if c.dep_ == "prep" and sibling_name(c) == frame)
         if models["preposition"].probability(preposition_features(verb, frame)) < INCLUDE_P:
-            indices.discard(preposition.i)
+            indices.discard(frame_preposition(verb, frame).i)
     if min(frame_indices) < verb.i:
         return indices  # a content before its cue ("X, he said") takes none of the cue's dependents
     blocked = {"between": False, "after": False}
     for child in candidate_siblings(verb, frame_indices):
-        side = "between" if child.i < min(frame_indices) else "after"
+        side = side_of(child, frame_indices)
         if blocked[side]:
             continue
         p = models["sibling"].probability(sibling_features(verb, frame, frame_indices, child, addressee))

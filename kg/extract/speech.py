@@ -97,9 +97,11 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         return [], QuoteType.DIRECT, "colon-open", COLON_P
     doc = verb.doc
     # a multi-sentence quotation that ends in the cue's sentence counts: “A. B,” she said.
-    sentence = verb.sent if quotes else None  # Token.sent scans for the boundaries: only when needed
-    quoted = [q for q in quotes if q[0] < sentence.end_char and q[1] > sentence.start_char and not _covers(q, verb)
-              and len(doc_text(doc)[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS] if quotes else []
+    quoted = []
+    if quotes:  # (Token.sent scans for the sentence boundaries: only when there is a quotation to place)
+        sentence = verb.sent
+        quoted = [q for q in quotes if q[0] < sentence.end_char and q[1] > sentence.start_char
+                  and not _covers(q, verb) and len(doc_text(doc)[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS]
     if quoted:
         # a quotation inside the verb's own dependents is taken with its frame below; one inside a
         # coordinated verb ("praised X and said “...”") is that verb's content
@@ -116,12 +118,6 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     p, frame = max(scored)
     addressee = hand is not None and hand.object == "addressee"
     indices = extent.extend(verb, frame, options[frame], addressee)
-    if indices is None:  # no extent model shipped: the frame alone, by two hand rules
-        indices = set(options[frame])
-        if frame.startswith("prep-"):  # "talked about [the economy]": the object, not the preposition
-            indices -= {child.i for child in verb.children if child.dep_ == "prep"}
-        if frame == "xcomp" and "dobj" in options and min(options["dobj"]) < min(indices):
-            indices |= options["dobj"]  # "expects [the candidate to win]": the object is the xcomp's subject
     indices -= _nested_according(verb.doc, indices)
     tokens = [verb.doc[i] for i in sorted(indices)]
     spans = with_quotes(token_runs(tokens), quotes)
@@ -191,10 +187,11 @@ def _stranded_name_before(verb):
     a subjectless verb that the parser hung elsewhere (an apposition, an object) is still its speaker."""
     if verb.dep_ != "ROOT":
         return None
+    start = verb.left_edge.i  # a root's subtree is its sentence
     i = verb.i - 1
-    while i >= verb.sent.start and verb.doc[i].dep_ in ("advmod", "neg", "aux"):
+    while i >= start and verb.doc[i].dep_ in ("advmod", "neg", "aux"):
         i -= 1
-    if i < verb.sent.start:
+    if i < start:
         return None
     name = verb.doc[i]
     if name.pos_ != "PROPN" or name.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE") or name.dep_ not in (
