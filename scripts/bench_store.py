@@ -262,13 +262,10 @@ def main() -> None:
     # the baseline parses whole articles, 16 at a time, and sets a higher peak than ingest (which
     # parses paragraphs): measure ingest's own peak
     bare_peak = peak_rss_mb()
-    ingest_peak = None
     store_path = workdir / "store"
-    if reset_peak_rss():
-        store, result, samples = run_ingest(corpus, store_path)
-        ingest_peak = peak_rss_mb()
-    else:
-        store, result, samples = run_ingest(corpus, store_path)
+    peak_measurable = reset_peak_rss()
+    store, result, samples = run_ingest(corpus, store_path)
+    ingest_peak = peak_rss_mb() if peak_measurable else None
     bare_second = bare_spacy(nlp, texts)
     bare = (bare_first + bare_second) / 2
     print(f"  ingest: {result.articles} stored, {len(result.skipped)} skipped, {result.statements:,} statements",

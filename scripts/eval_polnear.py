@@ -49,15 +49,12 @@ def scorer_attributions(extraction) -> list[dict]:
     """Claims in the scorer's schema. PolNeAR's unit is the cue: a quotation that continues a speaker's
     statement without a cue of its own ("“...” ¶ “...”") is another fragment of that statement."""
     attributions: list[dict] = []
-    last_cued: dict[str, dict] = {}  # source agent -> their latest attribution with a cue
+    previous = None  # (source agent, attribution) of the statement just before, when it had a cue
     for claim in sorted(extraction.claims, key=lambda c: c.anchor.start):
         inner = claim.chain[0]
         content = [[span.start, span.end] for span in claim.content]
-        continued = last_cued.get(inner.source) if inner.cue is None else None
-        if continued is not None and attributions and attributions[-1] is not continued:
-            continued = None  # only the statement just before continues
-        if continued is not None:
-            continued["content"].extend(content)
+        if inner.cue is None and previous is not None and previous[0] == inner.source:
+            previous[1]["content"].extend(content)
             continue
         attribution = {
             "source": [[inner.source_span.start, inner.source_span.end]] if inner.source_span else None,
@@ -65,8 +62,7 @@ def scorer_attributions(extraction) -> list[dict]:
             "content": content,
         }
         attributions.append(attribution)
-        if inner.cue is not None:
-            last_cued[inner.source] = attribution
+        previous = (inner.source, attribution) if inner.cue is not None else None
     return attributions
 
 
