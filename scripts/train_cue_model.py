@@ -47,7 +47,7 @@ def instances(records, docs, lexicon):
             attribution = gold.get(token.i)
             right = best_frame(options, char_tokens(doc, attribution["content"])) if attribution else None
             for frame, indices in options.items():
-                yield cuemodel.features(token, frame, indices, lexicon), frame == right
+                yield cuemodel.features(token, frame, indices, lexicon, quotes), frame == right
 
 
 def train(data, epochs: int, rate: float = 0.2):

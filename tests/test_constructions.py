@@ -89,6 +89,39 @@ def test_according_to_either_side(extract_text, text):
     assert "according" not in claim.text.lower() and "ministry" not in claim.text
 
 
+def test_according_to_closing_a_sentence_vouches_for_all_of_it(extract_text):
+    # the parser hangs the phrase on the reported clause; the poll reports what the residents say
+    x = extract_text("Most residents say they would pay more for local goods, according to a survey "
+                     "released Monday by the chamber.")
+    survey = next(c for c in x.claims if c.chain[0].cue.text == "according to")
+    assert survey.text.startswith("Most residents say they would pay more")
+    assert source_name(x, survey).lower().startswith("a survey")
+    (residents,) = [c for c in x.claims if c.text == "they would pay more for local goods"]
+    assert [x.agent(link.source).name for link in residents.chain][:2] == ["Most residents", source_name(x, survey)]
+
+
+@pytest.mark.parametrize("text,cue,content", [
+    ("The senator declined to say whether the bridge would reopen in May.", "declined to say",
+     "whether the bridge would reopen in May"),
+    ("The governor seems to feel the case will be settled by the voters.", "seems to feel",
+     "the case will be settled by the voters"),
+    ("The coach continued to insist that the referees had been bribed.", "continued to insist",
+     "that the referees had been bribed"),
+])
+def test_a_cue_verb_complement_of_another_verb_is_one_cue(extract_text, text, cue, content):
+    x = extract_text(text)
+    (claim,) = x.claims
+    assert claim.chain[0].cue.text == cue
+    assert [text[s.start:s.end] for s in claim.content] == [content]
+    assert source_name(x, claim).lower() == text.split()[1]
+
+
+def test_a_complement_that_is_no_cue_stays_the_content(extract_text):
+    x = extract_text("The mayor refused to answer questions about the bridge.")
+    (claim,) = x.claims
+    assert claim.chain[0].cue.text == "refused" and claim.text == "to answer questions about the bridge"
+
+
 def test_belief_and_estimate_verbs_with_unnamed_groups(extract_text):
     x = extract_text("Economists estimate that inflation will peak in March. Some residents fear that the "
                      "water is unsafe.")

@@ -17,7 +17,7 @@ def _bucket(p: float | None) -> str:
     return "none" if p is None else str(min(9, int(p * 10)))
 
 
-def features(verb, frame: str, indices: set[int], lexicon) -> list[str]:
+def features(verb, frame: str, indices: set[int], lexicon, quotes=()) -> list[str]:
     """Binary features of a candidate: the word, the frame, the subject, the syntax around them."""
     lemma = verb.lemma_.lower()
     learned = lexicon.learned.get((lemma, "verb"))
@@ -48,6 +48,10 @@ def features(verb, frame: str, indices: set[int], lexicon) -> list[str]:
         feats.append("modal")
     if verb.i + 1 < len(doc) and doc[verb.i + 1].text == ":":
         feats.append("colon-after")
+    last = doc[max(indices)]
+    start, end = first.idx, last.idx + len(last)
+    if any(q_start < end and start < q_end for q_start, q_end in quotes):
+        feats += ["quoted", f"quoted|frame={frame}"]
     return feats
 
 

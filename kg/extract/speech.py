@@ -31,7 +31,8 @@ MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statem
 
 def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Candidate]:
     """Every cue verb with content: "X said (that) ...", "“...,” X said", "X said: ...", "X criticized Y"."""
-    found = []
+    found: list[tuple[int, Candidate]] = []  # (index of the cue verb, candidate)
+    unplaced: set[int] = set()
     listed = positions(doc, lemmas=lexicon.verb_lemmas, pos=VERBAL)
     # with the trained model, any verb may be a cue ("theorized that ..."): the model judges it from
     # its syntax and subject alone, and only with a clausal content
@@ -48,16 +49,44 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         content, quote_type, rule, confidence = choice
         source = subject_of(token)
         if source is None and not _passive(token) and (learned is None or learned.p_source >= 0.5):
-            continue  # "to say that ..." with nobody to say it: not an attribution we can place
+            if token.dep_ != "xcomp":
+                continue  # "to say that ..." with nobody to say it: not an attribution we can place
+            unplaced.add(token.i)  # unless it merges with the verb it complements ("declined to say")
         if source is not None and any(s < source.end_char and source.start_char < e for s, e in content):
             continue  # "[Her criticism] angered ...": what the subject is cannot also be who speaks
         recipient = addressee_of(token, hand.object if hand else "-")
-        found.append(Candidate(
+        found.append((token.i, Candidate(
             cue_type=hand.cue_type if hand else CueType.ASSERT, stance=hand.stance if hand else Stance.CERTAIN,
             content=content, source=source, source_extent=_relative_pronoun(token) or phrase_extent(source),
             cue=_char_span(_cue_tokens(token)), recipient=recipient, quote_type=quote_type,
-            confidence=round(confidence, 2), rule=rule, sentence=token.sent.start))
-    return found
+            confidence=round(confidence, 2), rule=rule, sentence=token.sent.start)))
+    return _merge_catenatives(doc, found, unplaced)
+
+
+def _merge_catenatives(doc, found: list[tuple[int, Candidate]], unplaced: set[int]) -> list[Candidate]:
+    """"X declined to say whether Y", "X seems to feel Y": when a cue's content is a verb complement that is
+    a cue with content of its own, the two verbs are one cue ("declined to say") and the content is the
+    inner one's. A complement without a source (``unplaced``) that merges with nothing is dropped."""
+    by_verb = dict(found)
+    dropped = set()
+    for i, candidate in found:
+        complement = next((c for c in doc[i].children if c.dep_ == "xcomp"), None)
+        inner = by_verb.get(complement.i) if candidate.rule == "xcomp" and complement is not None else None
+        if inner is None or inner.rule == "xcomp" or not _adjacent_verbs(doc[i], complement):
+            continue
+        dropped.add(i)
+        unplaced.discard(complement.i)
+        inner.cue = (min(candidate.cue[0], inner.cue[0]), max(candidate.cue[1], inner.cue[1]))
+        inner.confidence = max(inner.confidence, candidate.confidence)
+        if inner.source is None:
+            inner.source, inner.source_extent = candidate.source, candidate.source_extent
+    return [candidate for i, candidate in found if i not in dropped and i not in unplaced]
+
+
+def _adjacent_verbs(verb, complement) -> bool:
+    """Whether only "to", adverbs and commas stand between a verb and its complement (one cue phrase)."""
+    between = verb.doc[verb.i + 1:complement.i]
+    return complement.i > verb.i and all(t.dep_ in ("aux", "advmod", "neg", "prt", "punct") for t in between)
 
 
 def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
@@ -75,7 +104,7 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         if model is not None:
             if learned is None and hand is None and frame not in CLAUSAL_FRAMES:
                 continue  # an unknown verb with an object ("groomed the horses") is rarely a statement
-            p = model.probability(cuemodel.features(verb, frame, indices, lexicon))
+            p = model.probability(cuemodel.features(verb, frame, indices, lexicon, quotes))
             threshold = MODEL_THRESHOLD
         else:
             p = learned.p_frame(frame) if learned is not None else None
@@ -281,8 +310,13 @@ def according_to(doc, quotes) -> list[Candidate]:
             continue
         phrase = set(t.i for t in token.subtree) | set(t.i for t in to.subtree) | {token.i, to.i}
         clause_head = token.head if token.head.i != token.i else token.sent.root
-        scope = clause_head.subtree if clause_head.pos_ in ("VERB", "AUX") else token.sent
-        tokens = [t for t in scope if t.i not in phrase and t.sent.start == token.sent.start]
+        sentence = token.sent
+        last = max(phrase)
+        closes_sentence = all(t.is_punct or t.is_space for t in doc[last + 1:sentence.end])
+        # "..., according to X." closing a sentence vouches for all of it ("Most voters say ..., according to
+        # a poll": the poll reports what voters say), wherever the parser hung the phrase
+        scope = clause_head.subtree if clause_head.pos_ in ("VERB", "AUX") and not closes_sentence else sentence
+        tokens = [t for t in scope if t.i not in phrase and sentence.start <= t.i < sentence.end]
         spans = with_quotes(token_runs(tokens), quotes)
         if not spans:
             continue
