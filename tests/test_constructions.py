@@ -122,6 +122,15 @@ def test_a_complement_that_is_no_cue_stays_the_content(extract_text):
     assert claim.chain[0].cue.text == "refused" and claim.text == "to answer questions about the bridge"
 
 
+@pytest.mark.parametrize("text", ["It seems that the bridge will reopen in May.",
+                                  "It appears the council never voted on the plan."])
+def test_a_placeholder_it_is_no_speaker(extract_text, text):
+    x = extract_text(text)
+    (claim,) = x.claims
+    assert claim.chain[0].source_span is None
+    assert x.agent(claim.chain[0].source).kind == AgentKind.UNNAMED_SOURCE
+
+
 def test_belief_and_estimate_verbs_with_unnamed_groups(extract_text):
     x = extract_text("Economists estimate that inflation will peak in March. Some residents fear that the "
                      "water is unsafe.")

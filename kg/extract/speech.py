@@ -26,6 +26,8 @@ HAND_FRAME_P = {"ccomp": 0.6}
 HAND_OBJECT_P = 0.5  # and a hand-listed cue whose object is its content ("criticized [the plan]")
 QUOTE_P, COLON_P = 0.85, 0.8
 NOUN_MIN_P_CUE = 0.05  # learned cue nouns rarer than this as a cue are taken only from the hand lexicon
+# Verbs whose "it" subject is a placeholder for a clause ("it seems that ...", "it's clear that ..."), not a speaker.
+RAISING_VERBS = {"be", "seem", "appear"}
 MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
 
 
@@ -52,6 +54,9 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
             if token.dep_ != "xcomp":
                 continue  # "to say that ..." with nobody to say it: not an attribution we can place
             unplaced.add(token.i)  # unless it merges with the verb it complements ("declined to say")
+        if source is not None and len(source) == 1 and source[0].lower_ == "it" \
+                and (lemma in RAISING_VERBS or token.pos_ == "AUX"):
+            source = None  # "it seems that ...", "it's unlikely that ...": a placeholder subject, not a speaker
         if source is not None and any(s < source.end_char and source.start_char < e for s, e in content):
             continue  # "[Her criticism] angered ...": what the subject is cannot also be who speaks
         recipient = addressee_of(token, hand.object if hand else "-")
