@@ -419,3 +419,20 @@ def test_cue_verbs_that_take_their_speaker_from_elsewhere(extract_text, text, co
     x = extract_text(text)
     (claim,) = [c for c in x.claims if c.text == content]
     assert source_name(x, claim) == speaker
+
+
+@pytest.mark.parametrize("text,quotation,speaker", [
+    # the verb of a relative clause describing the speaker does not speak the quotation
+    ("“Schools cannot run on promises,” said Irene Walsh, a teacher who wrote two books about the strike.",
+     "Schools cannot run on promises", "Irene Walsh"),
+    ("“We stay until the roof is fixed,” said Omar Haddad, who reported on the valley's farms for decades.",
+     "We stay until the roof is fixed", "Omar Haddad"),
+    # the parser ends the sentence at the question mark: the bare "X asked." takes the quotation before it
+    ("“Who will pay for the new runway at the airport?” Daniel Brandt asked.",
+     "Who will pay for the new runway", "Daniel Brandt"),
+])
+def test_quotation_goes_to_the_cue_beside_it(extract_text, text, quotation, speaker):
+    x = extract_text(text)
+    claim = find_claim(x, quotation)
+    assert source_name(x, claim) == speaker
+    assert claim.chain[0].cue.text in ("said", "asked") and claim.chain[0].quote_type == QuoteType.DIRECT

@@ -130,23 +130,28 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         # "Cruz continued:" ending its paragraph: the quotation that opens the next one is the content
         return [], QuoteType.DIRECT, "colon-open", COLON_P
     doc = verb.doc
-    # a multi-sentence quotation that ends in the cue's sentence counts: “A. B,” she said.
     quoted = []
-    if quotes:  # (Token.sent scans for the sentence boundaries: only when there is a quotation to place)
-        sentence = verb.sent
-        quoted = [q for q in quotes if q[0] < sentence.end_char and q[1] > sentence.start_char
-                  and not _covers(q, verb) and len(doc_text(doc)[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS]
+    # (Token.sent scans for the sentence boundaries: only when there is a quotation to place.) A verb that
+    # describes a noun ("said Ana Costa, who [teaches] law") is never the speaker of the quotation beside it.
+    if quotes and likely_cue and not has_clause and not _describes_noun(verb):
+        quoted = _sentence_quotations(verb, quotes)
+    in_frames = set()
     if quoted:
         # a quotation inside the verb's own dependents is taken with its frame below; one inside a
         # coordinated verb ("praised X and said “...”") is that verb's content
         in_frames = {doc[i].idx for tokens in options.values() for i in tokens}
-        in_frames |= {t.idx for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
-                      for t in c.subtree}
-        quoted = [q for q in quoted if not any(q[0] <= start < q[1] for start in in_frames)]
-    if quoted and likely_cue and not has_clause:
-        # a quotation outside the verb's own dependents ("“...,” she said"); one inside them (a scare
-        # quote within the object) is taken with its frame below
-        return quoted, QuoteType.DIRECT, "quote", QUOTE_P
+        conjoined = {t.idx for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+                     for t in c.subtree}
+        outside = [q for q in quoted if not any(q[0] <= start < q[1] for start in in_frames | conjoined)]
+        if outside:
+            # a quotation outside the verb's own dependents ("“...,” she said")
+            return outside, QuoteType.DIRECT, "quote", QUOTE_P
+        if not scored:
+            # the parser hung the quotation on the cue as an adverbial ("“A, I think,” she said"): with
+            # no frame that is likely content, the quotation still is
+            inside = [q for q in quoted if not any(q[0] <= start < q[1] for start in conjoined)]
+            if inside:
+                return inside, QuoteType.DIRECT, "quote", QUOTE_P
     if not scored:
         return None
     p, frame = max(scored)
@@ -158,6 +163,34 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     if not spans:
         return None
     return spans, quote_type_of(spans, quotes), frame, p
+
+
+def _sentence_quotations(verb, quotes) -> list[tuple[int, int]]:
+    """Quotations a cue verb can introduce: those in its sentence ("“A. B,” she said", a multi-sentence
+    one ending there counts), or one that closes right before a sentence of its own ("“Ready?” ¶ she
+    asked." where the parser split after the question mark)."""
+    doc, sentence = verb.doc, verb.sent
+    text = doc_text(doc)
+    found = [q for q in quotes if q[0] < sentence.end_char and q[1] > sentence.start_char
+             and not _covers(q, verb) and len(text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS]
+    if not found and all(t.i == verb.i or t.dep_ in SUBJECTS or t.is_punct or t.head.dep_ in SUBJECTS
+                         or t.head.i == verb.i and t.dep_ in ("advmod", "npadvmod", "prep") or t.is_space
+                         or any(a.dep_ in SUBJECTS for a in t.ancestors) for t in sentence):
+        # the sentence is only "[subject] said [when]": its content is the quotation just before it
+        before = [q for q in quotes if q[1] <= sentence.start_char and not text[q[1]:sentence.start_char].strip()
+                  and len(text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS]
+        found = before[-1:]
+    return found
+
+
+def _describes_noun(verb) -> bool:
+    """Whether a verb sits in a modifier of a noun (relative clause, participle, apposition)."""
+    token = verb
+    while token.head.i != token.i:
+        if token.dep_ in ("relcl", "acl", "appos"):
+            return True
+        token = token.head
+    return False
 
 
 def _nested_according(doc, indices: set[int]) -> set[int]:
