@@ -436,3 +436,21 @@ def test_quotation_goes_to_the_cue_beside_it(extract_text, text, quotation, spea
     claim = find_claim(x, quotation)
     assert source_name(x, claim) == speaker
     assert claim.chain[0].cue.text in ("said", "asked") and claim.chain[0].quote_type == QuoteType.DIRECT
+
+
+def test_subject_the_parser_joined_to_an_opening_phrase(extract_text):
+    # the parser makes "office" a conjunct inside the opening phrase and leaves "announced" without a subject
+    x = extract_text("After a week of talks between two of the country’s largest unions, Transport Minister "
+                     "Ana Ruiz’s office announced Friday that the strike would end on Monday.")
+    claim = find_claim(x, "the strike would end")
+    assert claim.chain[0].source_span.text == "Transport Minister Ana Ruiz’s office"
+
+
+def test_according_to_inside_a_quotation_is_the_quoted_speakers_source(extract_text):
+    x = extract_text("“The bridge collapsed at noon, according to the police,” Mayor Ana Ruiz said.")
+    mayor = find_claim(x, "according to the police")
+    assert source_name(x, mayor) == "Ana Ruiz" and mayor.chain[0].cue.text == "said"
+    (police,) = [c for c in x.claims if c.chain[0].cue.text == "according to"]
+    assert police.text == "The bridge collapsed at noon"
+    assert source_name(x, police) == "Police" and police.chain[0].source_span.text == "the police"
+    assert x.agent(police.chain[1].source).name == "Ana Ruiz"  # the police's words reach us through the mayor

@@ -132,8 +132,9 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     doc = verb.doc
     quoted = []
     # (Token.sent scans for the sentence boundaries: only when there is a quotation to place.) A verb that
-    # describes a noun ("said Ana Costa, who [teaches] law") is never the speaker of the quotation beside it.
-    if quotes and likely_cue and not has_clause and not _describes_noun(verb):
+    # describes a noun ("said Ana Costa, who [teaches] law") or is the content of another ("noted that she
+    # [offers] ...") is not the speaker of a quotation outside its own dependents.
+    if quotes and likely_cue and not has_clause and not _describes_noun(verb) and verb.dep_ != "ccomp":
         quoted = _sentence_quotations(verb, quotes)
     in_frames = set()
     if quoted:
@@ -261,10 +262,12 @@ def _stranded_name_before(verb):
     if i < start:
         return None
     name = verb.doc[i]
-    if name.pos_ != "PROPN" or name.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE") or name.dep_ not in (
-            "appos", "pobj", "conj", "dobj", "npadvmod", "compound"):
+    if name.dep_ not in ("appos", "pobj", "conj", "dobj", "npadvmod", "compound"):
         return None
-    return noun_phrase(name)
+    if name.pos_ == "PROPN" and name.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") \
+            or name.pos_ == "NOUN" and name.dep_ in ("conj", "appos"):  # "..., the mayor's office announced"
+        return noun_phrase(name)
+    return None
 
 
 def noun_source(noun):
@@ -355,7 +358,12 @@ def according_to(doc, quotes) -> list[Candidate]:
         # a poll": the poll reports what voters say), wherever the parser hung the phrase
         scope = clause_head.subtree if clause_head.pos_ in ("VERB", "AUX") and not closes_sentence else sentence
         tokens = [t for t in scope if t.i not in phrase and sentence.start <= t.i < sentence.end]
-        spans = with_quotes(token_runs(tokens), quotes)
+        quotation = next((q for q in quotes if _inside(token, [q])), None)
+        if quotation is not None:
+            # “The bridge fell, according to the police,” she said: the quoted speaker's source vouches
+            # for the quoted words only
+            tokens = [t for t in tokens if quotation[0] < t.idx < quotation[1] - 1]
+        spans = token_runs(tokens) if quotation is not None else with_quotes(token_runs(tokens), quotes)
         if not spans:
             continue
         source = noun_phrase(objects[0])
