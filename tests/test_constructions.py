@@ -454,3 +454,16 @@ def test_according_to_inside_a_quotation_is_the_quoted_speakers_source(extract_t
     assert police.text == "The bridge collapsed at noon"
     assert source_name(x, police) == "Police" and police.chain[0].source_span.text == "the police"
     assert x.agent(police.chain[1].source).name == "Ana Ruiz"  # the police's words reach us through the mayor
+
+
+@pytest.mark.parametrize("text,speaker,content", [
+    ("Mayor Ana Ruiz went on to say she’s “certain” that once the floods are over, “the two towns are going to "
+     "rebuild together.”", "Ana Ruiz", "she’s “certain”"),
+    ("The coach went on to say that the team had never played better.", "coach", "the team had never played better"),
+])
+def test_went_on_to_say_is_one_cue(extract_text, text, speaker, content):
+    # the parser makes "to say" an adverbial clause of "went": one cue phrase, the content is what was said
+    x = extract_text(text)
+    (claim,) = x.claims
+    assert claim.chain[0].cue.text == "went on to say" and speaker in claim.chain[0].source_span.text
+    assert content in claim.text and "say" not in claim.text

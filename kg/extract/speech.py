@@ -51,7 +51,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         content, quote_type, rule, confidence = choice
         source = subject_of(token)
         if source is None and not _passive(token) and (learned is None or learned.p_source >= 0.5):
-            if token.dep_ != "xcomp":
+            if token.dep_ != "xcomp" and not (token.dep_ == "advcl" and _to_infinitive(token)):
                 continue  # "to say that ..." with nobody to say it: not an attribution we can place
             unplaced.add(token.i)  # unless it merges with the verb it complements ("declined to say")
         if source is not None and len(source) == 1 and source[0].lower_ == "it" \
@@ -75,9 +75,12 @@ def _merge_catenatives(doc, found: list[tuple[int, Candidate]], unplaced: set[in
     by_verb = dict(found)
     dropped = set()
     for i, candidate in found:
-        complement = next((c for c in doc[i].children if c.dep_ == "xcomp"), None)
-        inner = by_verb.get(complement.i) if candidate.rule == "xcomp" and complement is not None else None
-        if inner is None or inner.rule == "xcomp" or not _adjacent_verbs(doc[i], complement):
+        complement = next((c for c in doc[i].children if c.dep_ == candidate.rule), None) \
+            if candidate.rule in ("xcomp", "advcl") else None
+        if complement is not None and complement.dep_ == "advcl" and not _to_infinitive(complement):
+            complement = None  # "went on [to say]" parsed as an adverbial clause; "said [when asked]" is not one cue
+        inner = by_verb.get(complement.i) if complement is not None else None
+        if inner is None or inner.rule in ("xcomp", "advcl") or not _adjacent_verbs(doc[i], complement):
             continue
         dropped.add(i)
         unplaced.discard(complement.i)
@@ -86,6 +89,10 @@ def _merge_catenatives(doc, found: list[tuple[int, Candidate]], unplaced: set[in
         if inner.source is None:
             inner.source, inner.source_extent = candidate.source, candidate.source_extent
     return [candidate for i, candidate in found if i not in dropped and i not in unplaced]
+
+
+def _to_infinitive(verb) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _adjacent_verbs(verb, complement) -> bool:
@@ -237,7 +244,7 @@ def subject_of(verb):
     if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return noun_phrase(verb.head)
     if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i \
-            and verb.tag_ != "VB":  # a bare "Think of ..." is an imperative, not a shared subject
+            and (verb.tag_ != "VB" or _to_infinitive(verb)):  # a bare "Think of ..." is an imperative
         return subject_of(verb.head)  # "X said ... and added ...", "X said, adding ..."
     if verb.dep_ == "xcomp" and verb.head.dep_ == "acomp" and verb.head.head.pos_ in ("VERB", "AUX"):
         return subject_of(verb.head.head)  # "Older voters were more likely to say ...", "She is eager to argue ..."
