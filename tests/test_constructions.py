@@ -467,3 +467,16 @@ def test_went_on_to_say_is_one_cue(extract_text, text, speaker, content):
     (claim,) = x.claims
     assert claim.chain[0].cue.text == "went on to say" and speaker in claim.chain[0].source_span.text
     assert content in claim.text and "say" not in claim.text
+
+
+@pytest.mark.parametrize("text,content,asked", [
+    ("Asked whether he would close the bridge, Mayor Tom Berg said the engineers would decide.",
+     "he would close the bridge", "Tom Berg"),
+    ("When asked about the new budget, Finance Minister Lea Kovac said little.", "the new budget", "Lea Kovac"),
+])
+def test_asked_participle_has_no_speaker_and_names_whom_it_asked(extract_text, text, content, asked):
+    # "Asked whether ..., X said": X is the one asked, the asker is not named
+    x = extract_text(text)
+    question = find_claim(x, content)
+    assert question.chain[0].source_span is None and question.chain[0].cue.text.lower() == "asked"
+    assert asked in x.agent(question.chain[0].recipient).name

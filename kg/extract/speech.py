@@ -60,6 +60,8 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         if source is not None and any(s < source.end_char and source.start_char < e for s, e in content):
             continue  # "[Her criticism] angered ...": what the subject is cannot also be who speaks
         recipient = addressee_of(token, hand.object if hand else "-")
+        if recipient is None and _passive_participle(token) and token.dep_ == "advcl":
+            recipient = subject_of(token.head)  # "Asked whether ..., the mayor said": the mayor was asked
         found.append((token.i, Candidate(
             cue_type=hand.cue_type if hand else CueType.ASSERT, stance=hand.stance if hand else Stance.CERTAIN,
             content=content, source=source, source_extent=_relative_pronoun(token) or phrase_extent(source),
@@ -222,6 +224,8 @@ def _comma_spliced(verb) -> bool:
 
 def subject_of(verb):
     """The source mention of a cue verb: its subject, the agent of a passive, or a shared subject."""
+    if _passive_participle(verb):
+        return _passive_agent(verb)
     subjects = [child for child in verb.children if child.dep_ in SUBJECTS]
     if len(subjects) > 1:
         # "The Iran-backed militia Kataib Hezbollah said": the parser splits a noun + name apposition
@@ -444,7 +448,14 @@ def noun_phrase(head):
 # ---------------------------------------------------------------- small helpers
 
 def _passive(verb) -> bool:
-    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or _passive_participle(verb)
+
+
+def _passive_participle(verb) -> bool:
+    """A bare past participle modifying a clause or a noun ("Asked whether ..., she said", "figures
+    released on Friday"): what it is said of is the one asked or the thing released, not who speaks."""
+    return verb.tag_ == "VBN" and verb.dep_ in ("advcl", "acl") and not any(
+        c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in verb.children)
 
 
 def _passive_agent(verb):
