@@ -480,3 +480,32 @@ def test_asked_participle_has_no_speaker_and_names_whom_it_asked(extract_text, t
     question = find_claim(x, content)
     assert question.chain[0].source_span is None and question.chain[0].cue.text.lower() == "asked"
     assert asked in x.agent(question.chain[0].recipient).name
+
+
+def test_quotations_signed_with_a_dash(extract_text):
+    x = extract_text(
+        "Readers wrote to us about the harbour plan.\n\n"
+        "“The new harbour will bring jobs back to the coast.” ― Maria Delgado\n"
+        "“Nobody asked the fishermen what they need.”\u00a0― Tom Okoro\u00a0\n\n"
+        "\"Every ferry will be electric by the end of the decade.\"\n\n"
+        "- Senator Ilse Brandt, Rostock.\n\n"
+        "<post author=\"@harbourwatch\">The harbour board met in secret again today. — Harbour Watch "
+        "(@harbourwatch) May 4, 2024</post>")
+    assert source_name(x, find_claim(x, "bring jobs back")) == "Maria Delgado"
+    assert source_name(x, find_claim(x, "Nobody asked the fishermen")) == "Tom Okoro"
+    ferry = find_claim(x, "Every ferry will be electric")
+    assert ferry.chain[0].source_span.text == "Senator Ilse Brandt" and ferry.chain[0].cue.text == "-"
+    post = find_claim(x, "harbour board met in secret")
+    assert post.chain[0].source_span.text == "Harbour Watch (@harbourwatch)"
+    assert "May 4" not in post.text and "—" not in post.text
+
+
+@pytest.mark.parametrize("text", [
+    "The mayor met one man on the pier — John Smith.",  # an aside between dashes, no quotation
+    "The council voted on Monday.\n\n– Ready for the vote –",  # a section heading
+    "The council voted on Monday.\n\n- Anna Berg.",  # a reporter's byline under a paragraph that quotes nobody
+    'She said the port was "the best in the region."--Anna Berg.',  # a byline after an inline quotation
+])
+def test_dashes_that_sign_nothing(extract_text, text):
+    x = extract_text(text)
+    assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text in "-–—―"]

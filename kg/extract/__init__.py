@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from kg import EXTRACTOR_VERSION
 from kg.article import Article
-from kg.extract import headline, organizations, speech
+from kg.extract import headline, organizations, signoffs, speech
 from kg.extract.candidates import Candidate
 from kg.extract.lexicon import Lexicon, data_lines, load as load_lexicon
 from kg.extract.mentions import Mention, mention_of
@@ -27,6 +27,7 @@ DATELINE = re.compile(r"^(?:[A-Z][A-Z .'’-]{2,}(?:,[^()\n—–]{0,40})?\s*(?:
 # A claim inside another claim's content needs at least the probability a listed cue has with its object
 # ("said [critics described the plan as reckless]" stays a report of the critics; see _folds_into).
 NESTED_MIN_CONFIDENCE = speech.HAND_OBJECT_P
+OPENING_QUOTES = "“\"«„"
 MIN_CONTINUATION_CHARS = 15  # a shorter stray quotation is a scare quote, not a continued statement
 STANCE_ORDER = [Stance.CERTAIN, Stance.PROBABLE, Stance.POSSIBLE, Stance.UNDERSPECIFIED]
 
@@ -89,6 +90,7 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     for part, doc in zip(parts, docs):
         known_text(doc, part.span.text)  # the part's text is what was parsed: spare spaCy re-joining it
         found.extend(_candidates(part, doc, text, lexicon))
+    found = _attach_signoffs(found, parts)
     found.sort(key=lambda f: (f.position, f.candidate.cue or (0, 0)))
     found = _resolve_sources(found, resolver, text)
 
@@ -166,7 +168,8 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
     else:
         quotes = find_quotes(doc_text(doc))
         raw = speech.cue_verbs(doc, lexicon, quotes) + speech.cue_nouns(doc, lexicon, quotes) \
-            + speech.according_to(doc, quotes) + headline.source_colon_claim(doc, lexicon, quotes)
+            + speech.according_to(doc, quotes) + headline.source_colon_claim(doc, lexicon, quotes) \
+            + signoffs.signed_quotations(doc, quotes)
     found = []
     dateline = DATELINE.match(doc_text(doc))
     for candidate in _deduplicate(raw):
@@ -175,7 +178,7 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
             if not candidate.content:
                 continue
         content = tuple(Span(s + offset, e + offset, text[s + offset:e + offset]) for s, e in candidate.content)
-        if not content and candidate.rule != "colon-open":
+        if not content and candidate.rule not in ("colon-open", "signoff-previous"):
             continue
         if dateline and candidate.source is not None and candidate.source.start_char < dateline.end():
             candidate.source = _after(candidate.source, dateline.end())  # the parser took the dateline in
@@ -247,6 +250,24 @@ def _hedges(doc, spans, offset: int, text: str, lexicon: Lexicon):
             hedges.append(Span(start, start + len(token), text[start:start + len(token)]))
             stance = max(stance, cue.stance, key=STANCE_ORDER.index)
     return tuple(hedges), stance
+
+
+def _attach_signoffs(found: list[_Found], parts: list[Part]) -> list[_Found]:
+    """A line that is only a signature ("- Ana Ruiz.") signs the quoted paragraph right before it: that
+    paragraph becomes its content, instead of continuing the last quoted speaker's statement."""
+    index = {part: number for number, part in enumerate(parts)}
+    signed = {}
+    for item in found:
+        if item.candidate.rule != "signoff-previous":
+            continue
+        number = index[item.part]
+        previous = parts[number - 1] if number > 0 else None
+        if previous is not None and previous.kind in ("paragraph", "comment") \
+                and previous.comment == item.part.comment and previous.span.text[:1] in OPENING_QUOTES:
+            item.content = (previous.span,)
+            signed[previous] = item
+    # the signed paragraph's quotation is the signature's claim, not a continuation of someone else's
+    return [item for item in found if not (item.candidate.rule == "continuation" and item.part in signed)]
 
 
 def _resolve_sources(found: list[_Found], resolver: Resolver, text: str) -> list[_Found]:
