@@ -319,7 +319,19 @@ def test_source_colon_claim_line(extract_text, structured):
     assert "Mayor" not in claim.text
 
 
+@pytest.mark.parametrize("line,source", [
+    ("Harbour Watch: Port Authority Hid Key Safety Report For Years", "Harbour Watch"),  # "watch" is also a label
+    ("KATE MORAN: Why not repair the bridge before the winter?", "KATE MORAN"),  # a transcript's speaker label
+])
+def test_source_colon_lines_the_label_words_do_not_stop(extract_text, line, source):
+    x = extract_text(line + "\n\nThe city council met on Monday.", structured=False)
+    (claim,) = [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == ":"]
+    assert claim.chain[0].source_span.text == source
+
+
 @pytest.mark.parametrize("line", ["Update: The council met again on Monday to discuss repairs.",
+                                  "Breaking news: The council met again on Monday to discuss repairs.",
+                                  "Video transcript: The council met again on Monday to discuss repairs.",
                                   "12:45 p.m.: The council met again on Monday to discuss repairs.",
                                   "Still to come: results from the northern districts tonight.",
                                   "But beware, voters: the repairs may take longer than promised."])
