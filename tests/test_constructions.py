@@ -521,3 +521,12 @@ def test_quotations_signed_with_a_dash(extract_text):
 def test_dashes_that_sign_nothing(extract_text, text):
     x = extract_text(text)
     assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text in "-–—―"]
+
+
+@pytest.mark.parametrize("text", ["The governor seemed to be nervous about the vote on Monday.",
+                                  "The new stadium appears to be over budget."])
+def test_seem_and_appear_are_the_writers_judgement(extract_text, text):
+    # the corpus annotates "seem"/"appear" without a source: the subject is what is judged, not a speaker
+    x = extract_text(text)
+    (claim,) = x.claims
+    assert claim.chain[0].source_span is None and claim.text.startswith("to be")

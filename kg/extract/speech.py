@@ -28,6 +28,9 @@ QUOTE_P, COLON_P = 0.85, 0.8
 NOUN_MIN_P_CUE = 0.05  # learned cue nouns rarer than this as a cue are taken only from the hand lexicon
 # Verbs whose "it" subject is a placeholder for a clause ("it seems that ...", "it's clear that ..."), not a speaker.
 RAISING_VERBS = {"be", "seem", "appear"}
+# Cue verbs annotated with a source less often than this ("seem", "appear") say nothing of their subject's
+# words: the subject is what the judgement is about. Learned rates from PolNeAR train (cues_learned.tsv).
+SOURCELESS_P = 0.25
 MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
 
 
@@ -57,6 +60,8 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         if source is not None and len(source) == 1 and source[0].lower_ == "it" \
                 and (lemma in RAISING_VERBS or token.pos_ == "AUX"):
             source = None  # "it seems that ...", "it's unlikely that ...": a placeholder subject, not a speaker
+        if source is not None and learned is not None and learned.p_source < SOURCELESS_P:
+            source = None  # "The memo appears to contradict ...": the writer's judgement of the subject
         if source is not None and any(s < source.end_char and source.start_char < e for s, e in content):
             continue  # "[Her criticism] angered ...": what the subject is cannot also be who speaks
         recipient = addressee_of(token, hand.object if hand else "-")
