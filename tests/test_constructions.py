@@ -322,6 +322,7 @@ def test_source_colon_claim_line(extract_text, structured):
 @pytest.mark.parametrize("line,source", [
     ("Harbour Watch: Port Authority Hid Key Safety Report For Years", "Harbour Watch"),  # "watch" is also a label
     ("KATE MORAN: Why not repair the bridge before the winter?", "KATE MORAN"),  # a transcript's speaker label
+    ("A: I came home from school and the house was empty.", "A"),  # an interview's answer
 ])
 def test_source_colon_lines_the_label_words_do_not_stop(extract_text, line, source):
     x = extract_text(line + "\n\nThe city council met on Monday.", structured=False)
@@ -530,3 +531,10 @@ def test_seem_and_appear_are_the_writers_judgement(extract_text, text):
     x = extract_text(text)
     (claim,) = x.claims
     assert claim.chain[0].source_span is None and claim.text.startswith("to be")
+
+
+def test_interview_labels_are_sources_scoped_to_their_article(extract_text):
+    x = extract_text("Q: What did you find when you came home?\n\nA: The house was empty and the door was open.")
+    answer = find_claim(x, "The house was empty")
+    agent = x.agent(answer.chain[0].source)
+    assert agent.name == "A" and agent.kind == AgentKind.UNNAMED_SOURCE and agent.scope is not None
