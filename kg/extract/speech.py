@@ -19,9 +19,6 @@ NOUN_CONTENT_PREPOSITIONS = {"of", "on", "about", "against", "for", "over", "tow
 # held out from the model's training (scripts/train_cue_model.py), never on dev.
 FRAME_THRESHOLD = 0.2
 MODEL_THRESHOLD = 0.2  # the same, for the trained (cue, frame) model when it is shipped
-# An object is content less often than a clause ("praised [the plan]" but "made [a bid]"): on the same held-out
-# articles, F1 peaked for objects at 0.25-0.3 (content partial +0.2, linked +0.3) and was flat elsewhere.
-OBJECT_THRESHOLD = 0.3
 CLAUSAL_FRAMES = {"ccomp", "parataxis-head"}  # the only frames a verb in neither lexicon is trusted with
 # What the learned numbers cannot know: a hand-listed cue with a that-clause is an attribution whatever
 # the corpus annotated. (Other frames of hand cues go by the model alone: "called them", "know the case".)
@@ -127,7 +124,7 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
             if learned is None and hand is None and frame not in CLAUSAL_FRAMES:
                 continue  # an unknown verb with an object ("groomed the horses") is rarely a statement
             p = model.probability(cuemodel.features(verb, frame, indices, lexicon, quotes))
-            threshold = OBJECT_THRESHOLD if frame == "dobj" else MODEL_THRESHOLD
+            threshold = MODEL_THRESHOLD
         else:
             p = learned.p_frame(frame) if learned is not None else None
             threshold = FRAME_THRESHOLD
