@@ -16,7 +16,7 @@ MAX_BYTES = 5_000_000  # one article; a larger file is almost certainly not an a
 # A reader-comment header: a bullet, then the commenter's display name on the same line.
 BULLET_LINE = re.compile(r"^[ \t\u00a0]*[•·▪◦●‣∙][ \t\u00a0]*(?P<name>\S[^\n]*?)[ \t\u00a0]*$", re.M)
 BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n")
-SENTENCE_END = re.compile(r"[.!?…:\"”’)]$")
+SENTENCE_END = re.compile(r"[.!?…:\"”’')]$")
 
 
 @dataclass(frozen=True)

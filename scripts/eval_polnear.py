@@ -79,7 +79,8 @@ def attribution_type(text: str, attribution: dict) -> str:
     cue = " ".join(text[s:e] for s, e in attribution["cue"]).lower()
     if "according" in cue:
         return "according-to"
-    content = "".join(text[s:e] for s, e in attribution["content"]).strip()
+    # ''...'' (two apostrophes) is the quotation mark of some newspaper archives
+    content = "".join(text[s:e] for s, e in attribution["content"]).strip().replace("''", '"')
     quoted = sum(1 for ch in content if ch in QUOTE_CHARS)
     if quoted >= 2 and content[:1] in QUOTE_CHARS and content[-1:] in QUOTE_CHARS | set(".,") and quoted == 2:
         return "direct"

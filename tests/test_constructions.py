@@ -538,3 +538,14 @@ def test_interview_labels_are_sources_scoped_to_their_article(extract_text):
     answer = find_claim(x, "The house was empty")
     agent = x.agent(answer.chain[0].source)
     assert agent.name == "A" and agent.kind == AgentKind.UNNAMED_SOURCE and agent.scope is not None
+
+
+def test_two_apostrophe_quotations(extract_text):
+    # newspaper archives write ''...'' for quotation marks: the cue after such a quotation is not inside it
+    x = extract_text("''The bridge will reopen before the winter storms arrive,'' said Ana Ruiz, the mayor.\n\n"
+                     "''We have hired two more crews,'' she added.")
+    first = find_claim(x, "The bridge will reopen")
+    assert source_name(x, first) == "Ana Ruiz" and first.chain[0].quote_type == QuoteType.DIRECT
+    assert first.text.startswith("''") and first.text.endswith("''")
+    second = find_claim(x, "two more crews")
+    assert source_name(x, second) == "Ana Ruiz" and second.chain[0].cue.text == "added"

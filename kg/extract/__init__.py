@@ -27,7 +27,7 @@ DATELINE = re.compile(r"^(?:[A-Z][A-Z .'’-]{2,}(?:,[^()\n—–]{0,40})?\s*(?:
 # A claim inside another claim's content needs at least the probability a listed cue has with its object
 # ("said [critics described the plan as reckless]" stays a report of the critics; see _folds_into).
 NESTED_MIN_CONFIDENCE = speech.HAND_OBJECT_P
-OPENING_QUOTES = "“\"«„"
+OPENING_QUOTES = ("“", "\"", "«", "„", "''")
 MIN_CONTINUATION_CHARS = 15  # a shorter stray quotation is a scare quote, not a continued statement
 STANCE_ORDER = [Stance.CERTAIN, Stance.PROBABLE, Stance.POSSIBLE, Stance.UNDERSPECIFIED]
 
@@ -214,7 +214,7 @@ def _opens_sentence(text: str, start: int) -> bool:
     """A quotation that opens a sentence or paragraph continues a statement (news style); one inside a
     sentence is more often a title, a scare quote or an aside."""
     before = text[:start].rstrip()
-    return not before or before.endswith(("\n", ".", "!", "?", ":", "”", "\"")) or "\n" in text[len(before):start]
+    return not before or before.endswith(("\n", ".", "!", "?", ":", "”", "\"", "''")) or "\n" in text[len(before):start]
 
 
 def _deduplicate(candidates: list[Candidate]) -> list[Candidate]:
@@ -263,7 +263,7 @@ def _attach_signoffs(found: list[_Found], parts: list[Part]) -> list[_Found]:
         number = index[item.part]
         previous = parts[number - 1] if number > 0 else None
         if previous is not None and previous.kind in ("paragraph", "comment") \
-                and previous.comment == item.part.comment and previous.span.text[:1] in OPENING_QUOTES:
+                and previous.comment == item.part.comment and previous.span.text.startswith(OPENING_QUOTES):
             item.content = (previous.span,)
             signed[previous] = item
     # the signed paragraph's quotation is the signature's claim, not a continuation of someone else's

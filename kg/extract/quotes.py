@@ -1,9 +1,13 @@
 """Find quoted passages in a text, tolerant of unbalanced and stray quotation marks."""
 from __future__ import annotations
 
-OPEN_CURLY, CLOSE_CURLY, STRAIGHT = "“", "”", '"'
+import re
+
 OPENERS = {"“", "«", "„"}
 CLOSERS = {"”", "»"}
+# Marks that open and close alike: the straight '"', and two (or, closing a nested single quote, three)
+# apostrophes, the typewriter convention of newspaper archives (''We will,'' she said).
+MARK = re.compile(r"'{2,3}|[\"“”«»„]")
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:
@@ -12,6 +16,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     Works paragraph by paragraph so that one stray mark can never swallow the rest of an article:
     a quote left open at the end of a paragraph ends there (news style re-opens a continued quote
     in the next paragraph), and a new opening mark before a closing one drops the unmatched opener.
+    A curly quotation closed by a straight mark (“...," she said) or the reverse is still one quotation.
     """
     found: list[tuple[int, int]] = []
     start = 0
@@ -23,21 +28,29 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
 
 def _quotes_in_paragraph(text: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
-    opened: int | None = None
+    opened: int | None = None  # a curly opener waiting for its closer
     straight_open: int | None = None
-    for i, ch in enumerate(text):
-        if ch == STRAIGHT:
-            if straight_open is None:
-                if opened is None and _can_open(text, i):
-                    straight_open = i
-            else:
-                found.append((straight_open, i + 1))
+    marks = [(m.start(), m.end(), _kind(m.group())) for m in MARK.finditer(text)]
+    for number, (i, end, kind) in enumerate(marks):
+        later = {k for _, _, k in marks[number + 1:]}
+        if kind == "straight":
+            if straight_open is not None:
+                found.append((straight_open, end))
                 straight_open = None
-        elif ch in OPENERS and straight_open is None:
+            elif opened is not None and "close" not in later:
+                found.append((opened, end))  # “...," she said: no curly closer is coming
+                opened = None
+            elif opened is None and _can_open(text, i, end):
+                straight_open = i
+        elif kind == "open" and straight_open is None:
             opened = i  # if one was open already, it was unbalanced: the newer opener wins
-        elif ch in CLOSERS and opened is not None:
-            found.append((opened, i + 1))
-            opened = None
+        elif kind == "close":
+            if opened is not None:
+                found.append((opened, end))
+                opened = None
+            elif straight_open is not None and "straight" not in later:
+                found.append((straight_open, end))  # "...” she said
+                straight_open = None
     # a quote still open at the paragraph's end runs to the end of the paragraph
     for left in (opened, straight_open):
         if left is not None and len(text) - left > 1:
@@ -47,9 +60,17 @@ def _quotes_in_paragraph(text: str) -> list[tuple[int, int]]:
     return sorted(_drop_nested(found))
 
 
-def _can_open(text: str, i: int) -> bool:
-    """A straight quote opens if it is not glued to the end of a word (inch marks, typos)."""
-    return i == 0 or not text[i - 1].isalnum() or i + 1 < len(text) and text[i + 1].isalpha() and text[i - 1] in " ([—–-"
+def _kind(mark: str) -> str:
+    if mark in OPENERS:
+        return "open"
+    if mark in CLOSERS:
+        return "close"
+    return "straight"
+
+
+def _can_open(text: str, i: int, end: int) -> bool:
+    """A straight mark opens if it is not glued to the end of a word (inch marks, typos)."""
+    return i == 0 or not text[i - 1].isalnum() or end < len(text) and text[end].isalpha() and text[i - 1] in " ([—–-"
 
 
 def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -20,7 +20,7 @@ SIGN_OFF = re.compile(
     rf"(?P<dash>--|[-–—―])[ \u00a0]*(?P<name>{_NAME}(?:[ \u00a0]*\(@\w+\))?)"
     rf"(?P<tail>[^\n\"“”]{{0,80}}?)[ \u00a0]*(?:</\w+>)?[ \u00a0.]*$", re.MULTILINE)
 HANDLE = re.compile(r"\(@\w+\)")
-CLOSING_QUOTES = "”\"»"
+CLOSING_QUOTES = "”\"»'"  # "'" ends a ''...'' quotation
 DASHES = set("-–—―")
 # what may follow the name: a comma (", Philadelphia", ", tweeting after the speech") or a date
 TAIL_START = re.compile(r"[ \u00a0]*(?:,|\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ \u00a0]+\d)")
