@@ -549,3 +549,17 @@ def test_two_apostrophe_quotations(extract_text):
     assert first.text.startswith("''") and first.text.endswith("''")
     second = find_claim(x, "two more crews")
     assert source_name(x, second) == "Ana Ruiz" and second.chain[0].cue.text == "added"
+
+
+def test_name_with_a_long_apposition_after_a_quotation(extract_text):
+    # the parser takes the quotation for the subject and hangs the name on it
+    x = extract_text("“Very good engineer, very good engineer this woman,” Costa, the harbour's longest-serving "
+                     "director and current favourite in the regional polls by a wide margin after winning the "
+                     "spring primaries, said when Berg asked her a question.")
+    claim = find_claim(x, "Very good engineer")
+    assert claim.chain[0].cue.text == "said" and claim.chain[0].source_span.text.startswith("Costa, the harbour")
+
+
+def test_a_quotation_is_not_given_to_a_verb_that_is_rarely_a_cue(extract_text):
+    x = extract_text("“The levy is a tax on the poor,” the crowd booed as the minister walked in.")
+    assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == "booed"]
