@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Learn the cue lexicon's statistics from PolNeAR's *train* split: how often each verb or noun lemma is an
-attribution cue, and which dependent of the cue holds the content (its "frames").
+"""Learn the cue lexicon's statistics from PolNeAR's *train* split: how often each verb or noun lemma (and each
+predicate adjective, kind "adj": "were worried that") is an attribution cue, and which dependent of the cue holds
+the content (its "frames").
 
     python scripts/train_cue_lexicon.py [--train TRAIN.jsonl] [--out kg/data/cues_learned.tsv] [--cache DOCS.spacy]
 
@@ -18,7 +19,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from kg.extract.frames import frame_options  # noqa: E402  the extractor and its training share frames
+from kg.extract.frames import adjective_frames, frame_options  # noqa: E402  the extractor and its training share frames
 from kg.extract.quotes import find_quotes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +102,21 @@ def main() -> int:
     for record, doc in zip(records, docs):
         heads = cue_heads(doc, record, ("VERB", "NOUN", "AUX", "ADJ"))
         quotes = find_quotes(doc.text)
+        in_cue = {i: attribution for attribution in record["attributions"]
+                  for i in char_tokens(doc, attribution["cue"])}
         for token in doc:
+            if token.dep_ == "acomp" and not any(start < token.idx < end - 1 for start, end in quotes):
+                # a predicate adjective inside a cue ("were [worried] that ...", "is [critical] of ..."): the
+                # copula heads the cue, so the adjective is counted on its own, as kind "adj"
+                key = (token.lemma_.lower(), "adj")
+                seen[key] += 1
+                options = adjective_frames(token)
+                present[key].update(options.keys())
+                attribution = in_cue.get(token.i)
+                if attribution is not None:
+                    cue[key] += 1
+                    with_source[key] += attribution["source"] is not None
+                    frames[key][best_frame(options, char_tokens(doc, attribution["content"])) or "other"] += 1
             if token.pos_ not in ("VERB", "NOUN", "AUX", "ADJ"):
                 continue
             if any(start < token.idx < end - 1 for start, end in quotes):

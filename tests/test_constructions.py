@@ -563,3 +563,23 @@ def test_name_with_a_long_apposition_after_a_quotation(extract_text):
 def test_a_quotation_is_not_given_to_a_verb_that_is_rarely_a_cue(extract_text):
     x = extract_text("“The levy is a tax on the poor,” the crowd booed as the minister walked in.")
     assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == "booed"]
+
+
+@pytest.mark.parametrize("text,cue,content,speaker", [
+    ("Many farmers are worried that the new dam will dry out the valley.", "are worried",
+     "the new dam will dry out the valley", "Many farmers"),
+    ("The harbour union was sharply critical of the port authority's pension plan.", "was sharply critical of",
+     "the port authority's pension plan", "The harbour union"),
+    ("It is unclear whether the ferry will run on Sundays.", "is unclear", "the ferry will run on Sundays", None),
+])
+def test_attitude_adjectives(extract_text, text, cue, content, speaker):
+    x = extract_text(text)
+    (claim,) = x.claims
+    link = claim.chain[0]
+    assert link.cue.text == cue and claim.text == content and link.cue_type == CueType.BELIEVE
+    assert (link.source_span.text if link.source_span else None) == speaker
+
+
+def test_adjectives_that_are_no_attitude(extract_text):
+    x = extract_text("The bridge was closed for repairs on Monday. The river is wide at this point.")
+    assert not x.claims

@@ -30,3 +30,15 @@ def has_clausal_frame(token) -> bool:
 
 def _heads_a_clause(token) -> bool:
     return token.dep_ in ("parataxis", "ccomp", "advcl") and token.head.i != token.i
+
+
+def adjective_frames(adjective) -> dict[str, set[int]]:
+    """The frames of a predicate adjective ("worried [that ...]", "critical [of ...]", "willing [to ...]");
+    a clause the parser gave to the copula instead ("it is unclear [whether ...]") counts as its own."""
+    options = frame_options(adjective)
+    copula = adjective.head
+    if "ccomp" not in options and copula.i != adjective.i:
+        clauses = [c for c in copula.children if c.dep_ == "ccomp"]
+        if clauses:
+            options["ccomp"] = {t.i for c in clauses for t in c.subtree}
+    return options

@@ -48,7 +48,7 @@ class Lexicon:
     org_words: frozenset[str]
     group_nouns: frozenset[str]
     colon_labels: frozenset[str]
-    learned: dict[tuple[str, str], LearnedCue]  # (lemma, "verb"|"noun") -> statistics
+    learned: dict[tuple[str, str], LearnedCue]  # (lemma, "verb"|"noun"|"adj") -> statistics
     verb_lemmas: frozenset[str] = frozenset()  # every lemma that may be a cue verb (hand or learned)
     noun_lemmas: frozenset[str] = frozenset()
     hedge_words: frozenset[str] = frozenset()
