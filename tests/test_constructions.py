@@ -583,3 +583,12 @@ def test_attitude_adjectives(extract_text, text, cue, content, speaker):
 def test_adjectives_that_are_no_attitude(extract_text):
     x = extract_text("The bridge was closed for repairs on Monday. The river is wide at this point.")
     assert not x.claims
+
+
+def test_participle_opening_the_sentence_is_not_a_statement(extract_text):
+    # the parser hangs the speaker on the opening participle's phrase; "Alarmed" says nothing
+    x = extract_text("Alarmed by the flooding in the valley, Senator Harry Lund, the minority leader, said that he "
+                     "spoke with the mayor on Tuesday and that the town faced a ''test of nerve'' over the dam.")
+    (claim,) = x.claims
+    assert claim.chain[0].cue.text == "said"
+    assert claim.chain[0].source_span.text.startswith("Senator Harry Lund")

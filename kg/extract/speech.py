@@ -120,6 +120,8 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     if hand is None and learned is None and not has_clausal_frame(verb):
         return None  # a verb in neither lexicon is trusted only with a clausal content (most verbs: no time spent)
     options = frame_options(verb)
+    if _passive_participle(verb):
+        options.pop("parataxis-head", None)  # "Alarmed by the vote, the mayor said ...": not what alarmed says
     if hand is not None and hand.object == "addressee":
         options.pop("dobj", None)  # "told [the network]": the object is whom, not what
     if "ccomp" in options and "dobj" in options and _comma_spliced(verb):
@@ -155,7 +157,8 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     # (Token.sent scans for the sentence boundaries: only when there is a quotation to place.) A verb that
     # describes a noun ("said Ana Costa, who [teaches] law") or is the content of another ("noted that she
     # [offers] ...") is not the speaker of a quotation outside its own dependents.
-    speech_verb = hand is not None or (learned is not None and learned.p_cue >= QUOTE_MIN_P_CUE)
+    speech_verb = (hand is not None or (learned is not None and learned.p_cue >= QUOTE_MIN_P_CUE)) \
+        and not _passive_participle(verb)
     if quotes and speech_verb and not has_clause and not _describes_noun(verb) and verb.dep_ != "ccomp":
         quoted = _sentence_quotations(verb, quotes)
     in_frames = set()
@@ -301,6 +304,10 @@ def _stranded_name_before(verb):
     name = verb.doc[i]
     if name.text == "," and start <= name.head.i < name.i and name.head.pos_ == "PROPN":
         name = name.head  # the comma that closes the apposition hangs on the name
+    elif name.text == "," and i - 1 >= start:
+        name = verb.doc[i - 1]  # "..., Senator Ana Costa, the minority leader, said": climb the apposition
+        while name.dep_ == "appos" and start <= name.head.i < name.i:
+            name = name.head
     if name.dep_ not in ("appos", "pobj", "conj", "dobj", "npadvmod", "compound"):
         return None
     if name.pos_ == "PROPN" and name.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") \
