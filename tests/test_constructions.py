@@ -330,6 +330,13 @@ def test_source_colon_lines_the_label_words_do_not_stop(extract_text, line, sour
     assert claim.chain[0].source_span.text == source
 
 
+def test_a_topic_heading_a_paragraph_is_not_its_source(extract_text):
+    x = extract_text("Voter turnout: Mayor Ana Ruiz said closed primaries keep young voters away. On Tuesday her "
+                     "deputy, Tom Berg, called for open primaries.", structured=False)
+    assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == ":"]
+    assert source_name(x, find_claim(x, "closed primaries keep")) == "Ana Ruiz"
+
+
 @pytest.mark.parametrize("line", ["Update: The council met again on Monday to discuss repairs.",
                                   "Breaking news: The council met again on Monday to discuss repairs.",
                                   "Video transcript: The council met again on Monday to discuss repairs.",

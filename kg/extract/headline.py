@@ -74,8 +74,10 @@ def source_colon_claim(doc, lexicon: Lexicon, quotes=()) -> list[Candidate]:
         return []
     if any(t.like_num or t.is_digit for t in before) or all(t.lower_ in lexicon.colon_labels for t in words):
         return []  # "Update:", "Editor's note:", "Watch:" label the line ("Judicial Watch:" names a source)
-    # a transcript's speaker label ("ANA RUIZ: ...") is capitals the tagger reads as anything
-    transcript = len(words) >= 2 and all(t.is_upper for t in words)
+    # a transcript's speaker label ("ANA RUIZ: ...", "Q: ...") is capitals the tagger reads as anything
+    transcript = all(t.is_upper for t in words) and (len(words) >= 2 or len(words[0]) == 1)
+    if not transcript and any(t.is_sent_start for t in after[1:]):
+        return []  # "Turnout: Sanders said ... . His wife called ...": a topic heading a paragraph, not a source
     if not transcript and any(t.lemma_.lower() in lexicon.verbs for t in before if t.pos_ in ("VERB", "AUX")):
         return []
     if not transcript and (before[0].pos_ in ("CCONJ", "SCONJ", "ADV") or any(t.tag_ == "VB" for t in before)):
