@@ -599,3 +599,16 @@ def test_participle_opening_the_sentence_is_not_a_statement(extract_text):
     (claim,) = x.claims
     assert claim.chain[0].cue.text == "said"
     assert claim.chain[0].source_span.text.startswith("Senator Harry Lund")
+
+
+@pytest.mark.parametrize("text,first,second", [
+    ("Among older voters, 64 percent said they will back the levy, while 30 percent said they might change "
+     "their minds.", ("64 percent", "they will back the levy"), ("30 percent", "they might change their minds")),
+    ("The mayor said the bridge will reopen in May, but engineers said repairs could take a year.",
+     ("The mayor", "the bridge will reopen in May"), ("engineers", "repairs could take a year")),
+])
+def test_another_speakers_clause_is_not_part_of_the_content(extract_text, text, first, second):
+    x = extract_text(text)
+    got = {(c.chain[0].source_span.text, c.text) for c in x.claims}
+    assert got == {first, second}
+    assert all(len(c.chain) == 2 for c in x.claims)  # neither relays the other

@@ -34,7 +34,9 @@ RAISING_VERBS = {"be", "seem", "appear"}
 # Cue verbs annotated with a source less often than this ("seem", "appear") say nothing of their subject's
 # words: the subject is what the judgement is about. Learned rates from PolNeAR train (cues_learned.tsv).
 SOURCELESS_P = 0.25
-MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
+MIN_QUOTE_WORDS = 3
+# Words that join another speaker's statement to a content clause ("..., while others said ...").
+CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}  # shorter quotations are scare quotes or titles, not statements
 
 
 def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Candidate]:
@@ -184,6 +186,7 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     addressee = hand is not None and hand.object == "addressee"
     indices = extent.extend(verb, frame, options[frame], addressee)
     indices -= _nested_according(verb.doc, indices)
+    indices -= _other_speakers_clauses(verb, indices, lexicon)
     tokens = [verb.doc[i] for i in sorted(indices)]
     spans = with_quotes(token_runs(tokens), quotes)
     if not spans:
@@ -217,6 +220,35 @@ def _describes_noun(verb) -> bool:
             return True
         token = token.head
     return False
+
+
+def _other_speakers_clauses(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
+    """"74 percent said they will vote, while 22 percent said they might not": a clause the parser hung inside
+    the content that is another speaker's statement (its own subject and cue, after "while", "but", ...) is
+    a claim of its own, not part of this one."""
+    doc = verb.doc
+    dropped: set[int] = set()
+    for i in sorted(indices):
+        clause = doc[i]
+        if i in dropped or clause.dep_ not in ("advcl", "conj") or clause.pos_ not in ("VERB", "AUX") \
+                or clause.head.i not in indices or not _is_speech_verb(clause, lexicon) \
+                or not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+            continue
+        start = clause.left_edge.i
+        joiner = doc[start] if doc[start].dep_ in ("mark", "cc") else doc[start - 1] if start > 0 else None
+        if joiner is None or joiner.lower_ not in CONTRAST_WORDS:
+            continue
+        subtree = {t.i for t in clause.subtree} | {joiner.i}
+        if start > 0 and doc[min(subtree) - 1].text == ",":
+            subtree.add(min(subtree) - 1)
+        dropped |= subtree
+    return dropped
+
+
+def _is_speech_verb(token, lexicon: Lexicon) -> bool:
+    lemma = token.lemma_.lower()
+    learned = lexicon.learned.get((lemma, "verb"))
+    return lemma in lexicon.verbs or (learned is not None and learned.p_cue >= QUOTE_MIN_P_CUE)
 
 
 def _nested_according(doc, indices: set[int]) -> set[int]:
