@@ -612,3 +612,16 @@ def test_another_speakers_clause_is_not_part_of_the_content(extract_text, text, 
     got = {(c.chain[0].source_span.text, c.text) for c in x.claims}
     assert got == {first, second}
     assert all(len(c.chain) == 2 for c in x.claims)  # neither relays the other
+
+
+@pytest.mark.parametrize("text,claims", [
+    ("The mayor said the bridge would reopen, adding that the repairs cost more than planned.",
+     {("said", "the bridge would reopen"), ("adding", "the repairs cost more than planned")}),
+    ("The minister apologized the next day, saying the remark was “careless”.",
+     {("saying", "the remark was “careless”")}),
+])
+def test_participle_statements_are_the_same_speakers_next_cue(extract_text, text, claims):
+    # "X said A, adding B": one source, two cues; the participle is not part of A (nor relayed by it)
+    x = extract_text(text)
+    assert {(c.chain[0].cue.text, c.text) for c in x.claims} == claims
+    assert len({c.chain[0].source for c in x.claims}) == 1 and all(len(c.chain) == 2 for c in x.claims)

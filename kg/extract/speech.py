@@ -57,7 +57,8 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         if choice is None:
             continue
         content, quote_type, rule, confidence = choice
-        source = subject_of(token)
+        reporter = _reporting_verb(token, lexicon)
+        source = subject_of(reporter if reporter is not None else token)
         if source is not None and rule == "quote" and _overlaps(source, content):
             # "“Very good reporter,” Ana Costa, the chief engineer, said": the parser made the quotation the
             # subject and hung the name on it; the name before the verb speaks
@@ -187,6 +188,9 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     indices = extent.extend(verb, frame, options[frame], addressee)
     indices -= _nested_according(verb.doc, indices)
     indices -= _other_speakers_clauses(verb, indices, lexicon)
+    indices -= _participle_statements(verb, indices, lexicon)
+    if not indices:
+        return None  # "He apologized, saying ...": the participle's statement is the claim, not the apology
     tokens = [verb.doc[i] for i in sorted(indices)]
     spans = with_quotes(token_runs(tokens), quotes)
     if not spans:
@@ -243,6 +247,37 @@ def _other_speakers_clauses(verb, indices: set[int], lexicon: Lexicon) -> set[in
             subtree.add(min(subtree) - 1)
         dropped |= subtree
     return dropped
+
+
+def _participle_statements(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
+    """"She released a statement on Friday, insisting that ...", "He apologized, saying ...": a participle of a
+    speech verb set off by a comma is a statement of its own (the same speaker's next cue), not this content."""
+    doc = verb.doc
+    dropped: set[int] = set()
+    for i in sorted(indices):
+        clause = doc[i]
+        if i in dropped or clause.tag_ != "VBG" or clause.dep_ not in ("advcl", "acl", "conj") \
+                or not (clause.head.i in indices or clause.head.i == verb.i) or not _is_speech_verb(clause, lexicon):
+            continue
+        start = clause.left_edge.i
+        if start == 0 or doc[start - 1].text != ",":
+            continue
+        dropped |= {t.i for t in clause.subtree} | {start - 1}
+    return dropped
+
+
+def _reporting_verb(participle, lexicon: Lexicon):
+    """The cue whose content the parser hung a participle statement in: "The mayor said [the bridge would
+    reopen], adding that ...": "adding" shares the subject of "said", not of "reopen"."""
+    if participle.tag_ != "VBG" or participle.dep_ not in ("advcl", "conj") or participle.left_edge.i == 0 \
+            or participle.doc[participle.left_edge.i - 1].text != ",":
+        return None
+    token = participle.head
+    while token.head.i != token.i:
+        if token.dep_ == "ccomp" and _is_speech_verb(token.head, lexicon):
+            return token.head
+        token = token.head
+    return None
 
 
 def _is_speech_verb(token, lexicon: Lexicon) -> bool:
