@@ -42,6 +42,14 @@ def features(verb, frame: str, indices: set[int], lexicon, quotes=()) -> list[st
         f"len={min(5, len(indices) // 4)}", f"hand={hand.cue_type.value if hand else 'no'}",
         f"pcue={_bucket(learned.p_cue if learned else None)}",
     ]
+    if frame == "xcomp":
+        # "continued [to say] ..." is a statement, "continued [to fight] ..." is not: whether the complement
+        # is itself a speech verb
+        complement = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+        if complement is not None:
+            inner = lexicon.learned.get((complement.lemma_.lower(), "verb"))
+            speech = complement.lemma_.lower() in lexicon.verbs or (inner is not None and inner.p_cue >= 0.5)
+            feats += [f"xcomp-speech={speech}", f"lemma|xcomp-speech={lemma}|{speech}"]
     if any(c.dep_ == "neg" for c in verb.children):
         feats.append("negated")
     if any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
