@@ -625,3 +625,14 @@ def test_participle_statements_are_the_same_speakers_next_cue(extract_text, text
     x = extract_text(text)
     assert {(c.chain[0].cue.text, c.text) for c in x.claims} == claims
     assert len({c.chain[0].source for c in x.claims}) == 1 and all(len(c.chain) == 2 for c in x.claims)
+
+
+@pytest.mark.parametrize("text,cue,source,content", [
+    ("The engineer's main claim is that the bridge was never inspected.", "claim is", "The engineer's",
+     "the bridge was never inspected"),
+    ("The vote came amid dire warnings from doctors about the virus.", "warnings", "doctors", "the virus"),
+])
+def test_cue_nouns_with_a_copula_clause_or_a_from_source(extract_text, text, cue, source, content):
+    x = extract_text(text)
+    (claim,) = x.claims
+    assert (claim.chain[0].cue.text, claim.chain[0].source_span.text, claim.text) == (cue, source, content)

@@ -411,6 +411,12 @@ def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
             continue  # "the state of", "the campaign for": words that are almost never a cue
         clauses = [c for c in token.children if c.dep_ in ("acl", "ccomp", "appos")
                    and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+        cue_tokens = _noun_cue_tokens(token)
+        if not clauses and token.dep_ == "nsubj" and token.head.lemma_ == "be":
+            # "Her main claim is that ...": the noun's content is the copula's clause
+            clauses = [c for c in token.head.children if c.dep_ == "ccomp"
+                       and any(g.dep_ == "mark" and g.lower_ in ("that", "whether") for g in c.children)]
+            cue_tokens = [token, token.head]
         if clauses:
             source = noun_source(token)
             content = [t for c in clauses for t in c.subtree]
@@ -418,6 +424,9 @@ def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
             # without a that-clause, only a possessor makes the noun someone's statement or stance
             # ("his comments on Muslims", "Trump's proposal to ban ..."), never "the debate on taxes"
             source = next((noun_phrase(c) for c in token.children if c.dep_ == "poss"), None)
+            if source is None:
+                source = _noun_agent(token)
+                cue_tokens = [token]  # "warnings [from doctors] about ...": the cue is the noun alone
             content = _noun_object(token)
         if source is None or not content:
             continue
@@ -425,10 +434,20 @@ def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
         spans = with_quotes(token_runs(content), quotes)
         if spans:
             found.append(Candidate(cue_type=cue.cue_type, stance=cue.stance, content=spans, source=source,
-                                   source_extent=phrase_extent(source), cue=_char_span(_noun_cue_tokens(token)),
+                                   source_extent=phrase_extent(source), cue=_char_span(cue_tokens),
                                    quote_type=quote_type_of(spans, quotes), confidence=0.7 if clauses else 0.5,
                                    rule="noun" if clauses else "noun-object", sentence=token.sent.start))
     return found
+
+
+def _noun_agent(noun):
+    """The source a cue noun names with "from"/"by" ("warnings from doctors about ...", "criticism by X")."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return noun_phrase(objects[0])
+    return None
 
 
 def _noun_object(noun) -> list:
