@@ -214,7 +214,8 @@ def _opens_sentence(text: str, start: int) -> bool:
     """A quotation that opens a sentence or paragraph continues a statement (news style); one inside a
     sentence is more often a title, a scare quote or an aside."""
     before = text[:start].rstrip()
-    return not before or before.endswith(("\n", ".", "!", "?", ":", "”", "\"", "''")) or "\n" in text[len(before):start]
+    return not before or before.endswith(("\n", ".", "!", "?", ":", "”", "\"", "''")) \
+        or "\n" in text[len(before):start]
 
 
 def _deduplicate(candidates: list[Candidate]) -> list[Candidate]:

@@ -24,7 +24,7 @@ COPULA_MODIFIERS = ("neg", "advmod", "aux", "auxpass", "preconj", "cc")  # "were
 def attitude_adjectives(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
     found = []
     for token in doc:
-        if token.dep_ != "acomp" or speech._inside(token, quotes):
+        if token.dep_ != "acomp" or speech.inside_quote(token, quotes):
             continue
         learned = lexicon.learned.get((token.lemma_.lower(), "adj"))
         if learned is None or learned.p_cue < MIN_P_CUE:
@@ -45,7 +45,7 @@ def attitude_adjectives(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
         if source is not None and (source.root.dep_ == "expl" or source.root.lower_ == "it"
                                    or learned.p_source < speech.SOURCELESS_P):
             source = None  # "it is unclear whether ...": the writer's judgement
-        if source is not None and speech._overlaps(source, [(doc[i].idx, doc[i].idx + len(doc[i])) for i in content]):
+        if source is not None and speech.overlaps(source, [(doc[i].idx, doc[i].idx + len(doc[i])) for i in content]):
             continue
         cue_tokens = [copula, token] + ([preposition] if preposition is not None else [])
         cue_tokens += [c for c in copula.children if c.dep_ in COPULA_MODIFIERS and copula.i < c.i < token.i]
@@ -53,7 +53,7 @@ def attitude_adjectives(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
         if not spans:
             continue
         found.append(Candidate(cue_type=CueType.BELIEVE, stance=Stance.CERTAIN, content=spans, source=source,
-                               source_extent=speech.phrase_extent(source), cue=speech._char_span(cue_tokens),
+                               source_extent=speech.phrase_extent(source), cue=speech.char_span(cue_tokens),
                                quote_type=quote_type_of(spans, quotes), confidence=round(p, 2), rule="adjective",
                                sentence=token.sent.start))
     return found

@@ -70,7 +70,8 @@ def _kind(mark: str) -> str:
 
 def _can_open(text: str, i: int, end: int) -> bool:
     """A straight mark opens if it is not glued to the end of a word (inch marks, typos)."""
-    return i == 0 or not text[i - 1].isalnum() or end < len(text) and text[end].isalpha() and text[i - 1] in " ([—–-"
+    return i == 0 or not text[i - 1].isalnum() \
+        or end < len(text) and text[end].isalpha() and text[i - 1] in " ([—–-"
 
 
 def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -25,18 +25,19 @@ CLAUSAL_FRAMES = {"ccomp", "parataxis-head"}  # the only frames a verb in neithe
 HAND_FRAME_P = {"ccomp": 0.6}
 HAND_OBJECT_P = 0.5  # and a hand-listed cue whose object is its content ("criticized [the plan]")
 QUOTE_P, COLON_P = 0.85, 0.8
-# A quotation outside a verb's own dependents goes to a verb that is a cue at least this often ("“...,” the
-# crowd [booed]" is no statement of the crowd's): tuned on train articles held out from the models.
-QUOTE_MIN_P_CUE = 0.5
+# A speech verb: hand-listed, or a cue at least this often in the train split. Only a speech verb takes a
+# quotation outside its own dependents ("“...,” the crowd [booed]" is no statement of the crowd's) or makes a
+# clause inside another content a statement of its own ("..., adding that ...").
+SPEECH_VERB_P = 0.5
 NOUN_MIN_P_CUE = 0.05  # learned cue nouns rarer than this as a cue are taken only from the hand lexicon
 # Verbs whose "it" subject is a placeholder for a clause ("it seems that ...", "it's clear that ..."), not a speaker.
 RAISING_VERBS = {"be", "seem", "appear"}
 # Cue verbs annotated with a source less often than this ("seem", "appear") say nothing of their subject's
 # words: the subject is what the judgement is about. Learned rates from PolNeAR train (cues_learned.tsv).
 SOURCELESS_P = 0.25
-MIN_QUOTE_WORDS = 3
+MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
 # Words that join another speaker's statement to a content clause ("..., while others said ...").
-CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}  # shorter quotations are scare quotes or titles, not statements
+CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
 
 
 def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Candidate]:
@@ -51,7 +52,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         token = doc[i]
         lemma = token.lemma_.lower()
         hand, learned = lexicon.verbs.get(lemma), lexicon.learned.get((lemma, "verb"))
-        if _inside(token, quotes):
+        if inside_quote(token, quotes):
             continue  # a cue word inside a quotation belongs to the quoted speaker's own words
         choice = choose_frame(token, hand, learned, quotes, lexicon)
         if choice is None:
@@ -59,7 +60,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         content, quote_type, rule, confidence = choice
         reporter = _reporting_verb(token, lexicon)
         source = subject_of(reporter if reporter is not None else token)
-        if source is not None and rule == "quote" and _overlaps(source, content):
+        if source is not None and rule == "quote" and overlaps(source, content):
             # "“Very good reporter,” Ana Costa, the chief engineer, said": the parser made the quotation the
             # subject and hung the name on it; the name before the verb speaks
             source = _stranded_name_before(token) or _name_between(content[-1][1], token)
@@ -72,7 +73,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
             source = None  # "it seems that ...", "it's unlikely that ...": a placeholder subject, not a speaker
         if source is not None and learned is not None and learned.p_source < SOURCELESS_P:
             source = None  # "The memo appears to contradict ...": the writer's judgement of the subject
-        if source is not None and _overlaps(source, content):
+        if source is not None and overlaps(source, content):
             continue  # "[Her criticism] angered ...": what the subject is cannot also be who speaks
         recipient = addressee_of(token, hand.object if hand else "-")
         if recipient is None and _passive_participle(token) and token.dep_ == "advcl":
@@ -80,7 +81,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         found.append((token.i, Candidate(
             cue_type=hand.cue_type if hand else CueType.ASSERT, stance=hand.stance if hand else Stance.CERTAIN,
             content=content, source=source, source_extent=_relative_pronoun(token) or phrase_extent(source),
-            cue=_char_span(_cue_tokens(token)), recipient=recipient, quote_type=quote_type,
+            cue=char_span(_cue_tokens(token)), recipient=recipient, quote_type=quote_type,
             confidence=round(confidence, 2), rule=rule, sentence=token.sent.start)))
     return _merge_catenatives(doc, found, unplaced)
 
@@ -160,8 +161,7 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     # (Token.sent scans for the sentence boundaries: only when there is a quotation to place.) A verb that
     # describes a noun ("said Ana Costa, who [teaches] law") or is the content of another ("noted that she
     # [offers] ...") is not the speaker of a quotation outside its own dependents.
-    speech_verb = (hand is not None or (learned is not None and learned.p_cue >= QUOTE_MIN_P_CUE)) \
-        and not _passive_participle(verb)
+    speech_verb = _is_speech_verb(verb, lexicon) and not _passive_participle(verb)
     if quotes and speech_verb and not has_clause and not _describes_noun(verb) and verb.dep_ != "ccomp":
         quoted = _sentence_quotations(verb, quotes)
     in_frames = set()
@@ -283,7 +283,7 @@ def _reporting_verb(participle, lexicon: Lexicon):
 def _is_speech_verb(token, lexicon: Lexicon) -> bool:
     lemma = token.lemma_.lower()
     learned = lexicon.learned.get((lemma, "verb"))
-    return lemma in lexicon.verbs or (learned is not None and learned.p_cue >= QUOTE_MIN_P_CUE)
+    return lemma in lexicon.verbs or (learned is not None and learned.p_cue >= SPEECH_VERB_P)
 
 
 def _nested_according(doc, indices: set[int]) -> set[int]:
@@ -352,7 +352,7 @@ def _name_between(start_char: int, verb):
     return None
 
 
-def _overlaps(span, spans) -> bool:
+def overlaps(span, spans) -> bool:
     return any(s < span.end_char and span.start_char < e for s, e in spans)
 
 
@@ -403,7 +403,7 @@ def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
     found = []
     for i in positions(doc, lemmas=lexicon.noun_lemmas, pos=NOMINAL):
         token = doc[i]
-        if _inside(token, quotes):
+        if inside_quote(token, quotes):
             continue
         lemma = token.lemma_.lower()
         learned = lexicon.learned.get((lemma, "noun"))
@@ -434,7 +434,7 @@ def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
         spans = with_quotes(token_runs(content), quotes)
         if spans:
             found.append(Candidate(cue_type=cue.cue_type, stance=cue.stance, content=spans, source=source,
-                                   source_extent=phrase_extent(source), cue=_char_span(cue_tokens),
+                                   source_extent=phrase_extent(source), cue=char_span(cue_tokens),
                                    quote_type=quote_type_of(spans, quotes), confidence=0.7 if clauses else 0.5,
                                    rule="noun" if clauses else "noun-object", sentence=token.sent.start))
     return found
@@ -490,7 +490,7 @@ def according_to(doc, quotes) -> list[Candidate]:
         # a poll": the poll reports what voters say), wherever the parser hung the phrase
         scope = clause_head.subtree if clause_head.pos_ in ("VERB", "AUX") and not closes_sentence else sentence
         tokens = [t for t in scope if t.i not in phrase and sentence.start <= t.i < sentence.end]
-        quotation = next((q for q in quotes if _inside(token, [q])), None)
+        quotation = next((q for q in quotes if inside_quote(token, [q])), None)
         if quotation is not None:
             # “The bridge fell, according to the police,” she said: the quoted speaker's source vouches
             # for the quoted words only
@@ -501,7 +501,7 @@ def according_to(doc, quotes) -> list[Candidate]:
         source = noun_phrase(objects[0])
         found.append(Candidate(cue_type=CueType.REPORT, content=spans, source=source,
                                source_extent=phrase_extent(source),
-                               cue=_char_span([token, to]), quote_type=quote_type_of(spans, quotes),
+                               cue=char_span([token, to]), quote_type=quote_type_of(spans, quotes),
                                confidence=0.9, rule="according", sentence=token.sent.start))
     return found
 
@@ -607,11 +607,11 @@ def _colon_after(verb):
     return None
 
 
-def _char_span(tokens) -> tuple[int, int]:
+def char_span(tokens) -> tuple[int, int]:
     return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
 
 
-def _inside(token, quotes) -> bool:
+def inside_quote(token, quotes) -> bool:
     return any(start < token.idx < end - 1 for start, end in quotes)
 
 
