@@ -9,6 +9,7 @@ from kg.extract import speech
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.frames import adjective_frames
 from kg.extract.lexicon import Lexicon
+from kg.extract.tokens import positions
 from kg.model import CueType, Stance
 
 # An adjective is taken as a cue when the train split annotated it as one at least this often, and a frame
@@ -18,13 +19,15 @@ MIN_P_FRAME = speech.FRAME_THRESHOLD
 # what an attitude is about, in the order it is the content: "worried [that ...]", "critical [of ...]", "ready [to ...]"
 CONTENT_FRAMES = ("ccomp", "prep-of", "prep-about", "prep-with", "prep-over", "prep-on", "prep-in", "prep-at",
                   "prep-by", "prep-toward", "prep-towards", "prep-to", "xcomp")
-COPULA_MODIFIERS = ("neg", "advmod", "aux", "auxpass", "preconj", "cc")  # "were both sternly [critical]"
+PREDICATE_ADJECTIVE = frozenset({"acomp"})
 
 
 def attitude_adjectives(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
+    """Every predicate adjective that is a cue with content ("are worried [that ...]"), as candidates."""
     found = []
-    for token in doc:
-        if token.dep_ != "acomp" or speech.inside_quote(token, quotes):
+    for i in positions(doc, deps=PREDICATE_ADJECTIVE):
+        token = doc[i]
+        if speech.inside_quote(token, quotes):
             continue
         learned = lexicon.learned.get((token.lemma_.lower(), "adj"))
         if learned is None or learned.p_cue < MIN_P_CUE:
@@ -47,8 +50,8 @@ def attitude_adjectives(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
             source = None  # "it is unclear whether ...": the writer's judgement
         if source is not None and speech.overlaps(source, [(doc[i].idx, doc[i].idx + len(doc[i])) for i in content]):
             continue
+        # the cue runs from the copula to the adjective (and its preposition): "were both sternly critical of"
         cue_tokens = [copula, token] + ([preposition] if preposition is not None else [])
-        cue_tokens += [c for c in copula.children if c.dep_ in COPULA_MODIFIERS and copula.i < c.i < token.i]
         spans = speech.with_quotes(token_runs([doc[i] for i in content]), quotes)
         if not spans:
             continue
