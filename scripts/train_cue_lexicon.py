@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from kg.extract.frames import adjective_frames, frame_options  # noqa: E402  the extractor and its training share frames
+from kg.extract.frames import adjective_frames, frame_options  # noqa: E402  the extractor's own frames
 from kg.extract.quotes import find_quotes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

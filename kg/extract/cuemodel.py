@@ -47,8 +47,7 @@ def features(verb, frame: str, indices: set[int], lexicon, quotes=()) -> list[st
         # is itself a speech verb
         complement = next((c for c in verb.children if c.dep_ == "xcomp"), None)
         if complement is not None:
-            inner = lexicon.learned.get((complement.lemma_.lower(), "verb"))
-            speech = complement.lemma_.lower() in lexicon.verbs or (inner is not None and inner.p_cue >= 0.5)
+            speech = lexicon.is_speech_verb(complement.lemma_.lower())
             feats += [f"xcomp-speech={speech}", f"lemma|xcomp-speech={lemma}|{speech}"]
     if any(c.dep_ == "neg" for c in verb.children):
         feats.append("negated")

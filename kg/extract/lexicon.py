@@ -8,6 +8,13 @@ from importlib.resources import files
 from kg.model import CueType, Stance
 
 
+# A speech verb: hand-listed, or a cue at least this often in the train split. Only a speech verb takes a
+# quotation outside its own dependents ("“...,” the crowd [booed]" is no statement of the crowd's), makes a
+# clause inside another content a statement of its own ("..., adding that ..."), or makes the verb it
+# complements a cue ("continued [to say]").
+SPEECH_VERB_P = 0.5
+
+
 @dataclass(frozen=True)
 class Cue:
     cue_type: CueType
@@ -52,6 +59,11 @@ class Lexicon:
     verb_lemmas: frozenset[str] = frozenset()  # every lemma that may be a cue verb (hand or learned)
     noun_lemmas: frozenset[str] = frozenset()
     hedge_words: frozenset[str] = frozenset()
+
+    def is_speech_verb(self, lemma: str) -> bool:
+        """A verb that reports speech or thought: hand-listed, or a cue at least SPEECH_VERB_P of the time."""
+        learned = self.learned.get((lemma, "verb"))
+        return lemma in self.verbs or (learned is not None and learned.p_cue >= SPEECH_VERB_P)
 
 
 def data_lines(name: str):

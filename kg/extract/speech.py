@@ -25,10 +25,6 @@ CLAUSAL_FRAMES = {"ccomp", "parataxis-head"}  # the only frames a verb in neithe
 HAND_FRAME_P = {"ccomp": 0.6}
 HAND_OBJECT_P = 0.5  # and a hand-listed cue whose object is its content ("criticized [the plan]")
 QUOTE_P, COLON_P = 0.85, 0.8
-# A speech verb: hand-listed, or a cue at least this often in the train split. Only a speech verb takes a
-# quotation outside its own dependents ("“...,” the crowd [booed]" is no statement of the crowd's) or makes a
-# clause inside another content a statement of its own ("..., adding that ...").
-SPEECH_VERB_P = 0.5
 NOUN_MIN_P_CUE = 0.05  # learned cue nouns rarer than this as a cue are taken only from the hand lexicon
 # Verbs whose "it" subject is a placeholder for a clause ("it seems that ...", "it's clear that ..."), not a speaker.
 RAISING_VERBS = {"be", "seem", "appear"}
@@ -281,9 +277,7 @@ def _reporting_verb(participle, lexicon: Lexicon):
 
 
 def _is_speech_verb(token, lexicon: Lexicon) -> bool:
-    lemma = token.lemma_.lower()
-    learned = lexicon.learned.get((lemma, "verb"))
-    return lemma in lexicon.verbs or (learned is not None and learned.p_cue >= SPEECH_VERB_P)
+    return lexicon.is_speech_verb(token.lemma_.lower())
 
 
 def _nested_according(doc, indices: set[int]) -> set[int]:
