@@ -99,38 +99,31 @@ def main() -> int:
     frames: dict[tuple[str, str], Counter] = defaultdict(Counter)  # frame -> times it held the content
     present: dict[tuple[str, str], Counter] = defaultdict(Counter)  # frame -> times the token had it
     with_source: Counter = Counter()
+
+    def tally(key, options, attribution, doc) -> None:
+        """One occurrence of a lemma with these frames, and the gold attribution it is the cue of, if any."""
+        seen[key] += 1
+        present[key].update(options.keys())
+        if attribution is not None:
+            cue[key] += 1
+            with_source[key] += attribution["source"] is not None
+            frames[key][best_frame(options, char_tokens(doc, attribution["content"])) or "other"] += 1
+
     for record, doc in zip(records, docs):
         heads = cue_heads(doc, record, ("VERB", "NOUN", "AUX", "ADJ"))
         quotes = find_quotes(doc.text)
         in_cue = {i: attribution for attribution in record["attributions"]
                   for i in char_tokens(doc, attribution["cue"])}
         for token in doc:
-            if token.dep_ == "acomp" and not any(start < token.idx < end - 1 for start, end in quotes):
-                # a predicate adjective inside a cue ("were [worried] that ...", "is [critical] of ..."): the
-                # copula heads the cue, so the adjective is counted on its own, as kind "adj"
-                key = (token.lemma_.lower(), "adj")
-                seen[key] += 1
-                options = adjective_frames(token)
-                present[key].update(options.keys())
-                attribution = in_cue.get(token.i)
-                if attribution is not None:
-                    cue[key] += 1
-                    with_source[key] += attribution["source"] is not None
-                    frames[key][best_frame(options, char_tokens(doc, attribution["content"])) or "other"] += 1
-            if token.pos_ not in ("VERB", "NOUN", "AUX", "ADJ"):
-                continue
             if any(start < token.idx < end - 1 for start, end in quotes):
                 continue  # the extractor never reads cues inside quotations: count as it sees them
-            key = (token.lemma_.lower(), "noun" if token.pos_ == "NOUN" else "verb")
-            seen[key] += 1
-            options = frame_options(token)
-            present[key].update(options.keys())
-            attribution = heads.get(token.i)
-            if attribution is None:
-                continue
-            cue[key] += 1
-            with_source[key] += attribution["source"] is not None
-            frames[key][best_frame(options, char_tokens(doc, attribution["content"])) or "other"] += 1
+            if token.dep_ == "acomp":
+                # a predicate adjective inside a cue ("were [worried] that ...", "is [critical] of ..."): the
+                # copula heads the cue, so the adjective is counted on its own, as kind "adj"
+                tally((token.lemma_.lower(), "adj"), adjective_frames(token), in_cue.get(token.i), doc)
+            if token.pos_ in ("VERB", "NOUN", "AUX", "ADJ"):
+                tally((token.lemma_.lower(), "noun" if token.pos_ == "NOUN" else "verb"), frame_options(token),
+                      heads.get(token.i), doc)
     rows = ["# lemma\tkind\tseen\tcue\tp_cue\tp_source\tframes  (learned from PolNeAR train by "
             "scripts/train_cue_lexicon.py; frames: frame=times the lemma had that dependent/"
             "times it was a cue whose content that dependent held)"]

@@ -14,7 +14,7 @@ from kg.extract.candidates import Candidate
 from kg.extract.lexicon import Lexicon, data_lines, load as load_lexicon
 from kg.extract.mentions import Mention, mention_of
 from kg.extract.names import NAME_PARTICLES, slug
-from kg.extract.quotes import find_quotes
+from kg.extract.quotes import OPENING_MARKS, find_quotes
 from kg.extract.resolve import Resolver
 from kg.extract.tokens import doc_text, known_text, positions
 from kg.model import (Affiliation, Agent, AgentKind, Claim, CueType, Document, Extraction, Link, Membership,
@@ -27,7 +27,6 @@ DATELINE = re.compile(r"^(?:[A-Z][A-Z .'’-]{2,}(?:,[^()\n—–]{0,40})?\s*(?:
 # A claim inside another claim's content needs at least the probability a listed cue has with its object
 # ("said [critics described the plan as reckless]" stays a report of the critics; see _folds_into).
 NESTED_MIN_CONFIDENCE = speech.HAND_OBJECT_P
-OPENING_QUOTES = ("“", "\"", "«", "„", "''")
 MIN_CONTINUATION_CHARS = 15  # a shorter stray quotation is a scare quote, not a continued statement
 STANCE_ORDER = [Stance.CERTAIN, Stance.PROBABLE, Stance.POSSIBLE, Stance.UNDERSPECIFIED]
 
@@ -264,7 +263,7 @@ def _attach_signoffs(found: list[_Found], parts: list[Part]) -> list[_Found]:
         number = index[item.part]
         previous = parts[number - 1] if number > 0 else None
         if previous is not None and previous.kind in ("paragraph", "comment") \
-                and previous.comment == item.part.comment and previous.span.text.startswith(OPENING_QUOTES):
+                and previous.comment == item.part.comment and previous.span.text.startswith(OPENING_MARKS):
             item.content = (previous.span,)
             signed[previous] = item
     # the signed paragraph's quotation is the signature's claim, not a continuation of someone else's

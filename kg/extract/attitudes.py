@@ -44,10 +44,7 @@ def attitude_adjectives(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
         copula = token.head
         preposition = next((c for c in token.children if c.dep_ == "prep" and f"prep-{c.lower_}" == frame), None)
         content = sorted(i for i in options[frame] if preposition is None or i != preposition.i)
-        source = speech.subject_of(copula)
-        if source is not None and (source.root.dep_ == "expl" or source.root.lower_ == "it"
-                                   or learned.p_source < speech.SOURCELESS_P):
-            source = None  # "it is unclear whether ...": the writer's judgement
+        source = speech.unless_judgement(speech.subject_of(copula), learned, placeholder_it=True)
         if source is not None and speech.overlaps(source, [(doc[i].idx, doc[i].idx + len(doc[i])) for i in content]):
             continue
         # the cue runs from the copula to the adjective (and its preposition): "were both sternly critical of"

@@ -8,6 +8,9 @@ CLOSERS = {"”", "»"}
 # Marks that open and close alike: the straight '"', and two (or, closing a nested single quote, three)
 # apostrophes, the typewriter convention of newspaper archives (''We will,'' she said).
 MARK = re.compile(r"'{2,3}|[\"“”«»„]")
+# What a quotation starts or ends with, for callers that test a text's edge ("''" ends with "'").
+OPENING_MARKS = (*sorted(OPENERS), '"', "''")
+CLOSING_MARKS = (*sorted(CLOSERS), '"', "'")
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:
@@ -31,13 +34,13 @@ def _quotes_in_paragraph(text: str) -> list[tuple[int, int]]:
     opened: int | None = None  # a curly opener waiting for its closer
     straight_open: int | None = None
     marks = [(m.start(), m.end(), _kind(m.group())) for m in MARK.finditer(text)]
+    last = {kind: number for number, (_, _, kind) in enumerate(marks)}  # where each kind of mark last occurs
     for number, (i, end, kind) in enumerate(marks):
-        later = {k for _, _, k in marks[number + 1:]}
         if kind == "straight":
             if straight_open is not None:
                 found.append((straight_open, end))
                 straight_open = None
-            elif opened is not None and "close" not in later:
+            elif opened is not None and last.get("close", -1) < number:
                 found.append((opened, end))  # “...," she said: no curly closer is coming
                 opened = None
             elif opened is None and _can_open(text, i, end):
@@ -48,7 +51,7 @@ def _quotes_in_paragraph(text: str) -> list[tuple[int, int]]:
             if opened is not None:
                 found.append((opened, end))
                 opened = None
-            elif straight_open is not None and "straight" not in later:
+            elif straight_open is not None and last.get("straight", -1) < number:
                 found.append((straight_open, end))  # "...” she said
                 straight_open = None
     # a quote still open at the paragraph's end runs to the end of the paragraph

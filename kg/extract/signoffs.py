@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.candidates import Candidate
+from kg.extract.quotes import CLOSING_MARKS
 from kg.extract.tokens import doc_text
 from kg.model import CueType, QuoteType
 
@@ -20,7 +21,6 @@ SIGN_OFF = re.compile(
     rf"(?P<dash>--|[-–—―])[ \u00a0]*(?P<name>{_NAME}(?:[ \u00a0]*\(@\w+\))?)"
     rf"(?P<tail>[^\n\"“”]{{0,80}}?)[ \u00a0]*(?:</\w+>)?[ \u00a0.]*$", re.MULTILINE)
 HANDLE = re.compile(r"\(@\w+\)")
-CLOSING_QUOTES = "”\"»'"  # "'" ends a ''...'' quotation
 DASHES = set("-–—―")
 # what may follow the name: a comma (", Philadelphia", ", tweeting after the speech") or a date
 TAIL_START = re.compile(r"[ \u00a0]*(?:,|\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ \u00a0]+\d)")
@@ -41,7 +41,7 @@ def signed_quotations(doc, quotes) -> list[Candidate]:
         before = text[line_start:dash].rstrip(" \u00a0")
         if not before:
             content, rule = [], "signoff-previous"
-        elif before[-1] in CLOSING_QUOTES:
+        elif before.endswith(CLOSING_MARKS):
             quotation = next((q for q in quotes if q[1] == line_start + len(before)), None)
             if quotation is None or text[line_start:quotation[0]].strip():
                 continue  # 'he said it was "the best."--Ana Ruiz': a reporter's byline, not a signature

@@ -64,11 +64,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
             if token.dep_ != "xcomp" and not (token.dep_ == "advcl" and _to_infinitive(token)):
                 continue  # "to say that ..." with nobody to say it: not an attribution we can place
             unplaced.add(token.i)  # unless it merges with the verb it complements ("declined to say")
-        if source is not None and len(source) == 1 and source[0].lower_ == "it" \
-                and (lemma in RAISING_VERBS or token.pos_ == "AUX"):
-            source = None  # "it seems that ...", "it's unlikely that ...": a placeholder subject, not a speaker
-        if source is not None and learned is not None and learned.p_source < SOURCELESS_P:
-            source = None  # "The memo appears to contradict ...": the writer's judgement of the subject
+        source = unless_judgement(source, learned, lemma in RAISING_VERBS or token.pos_ == "AUX")
         if source is not None and overlaps(source, content):
             continue  # "[Her criticism] angered ...": what the subject is cannot also be who speaks
         recipient = addressee_of(token, hand.object if hand else "-")
@@ -183,8 +179,7 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     addressee = hand is not None and hand.object == "addressee"
     indices = extent.extend(verb, frame, options[frame], addressee)
     indices -= _nested_according(verb.doc, indices)
-    indices -= _other_speakers_clauses(verb, indices, lexicon)
-    indices -= _participle_statements(verb, indices, lexicon)
+    indices -= _separate_statements(verb, indices, lexicon)
     if not indices:
         return None  # "He apologized, saying ...": the participle's statement is the claim, not the apology
     tokens = [verb.doc[i] for i in sorted(indices)]
@@ -202,9 +197,9 @@ def _sentence_quotations(verb, quotes) -> list[tuple[int, int]]:
     text = doc_text(doc)
     found = [q for q in quotes if q[0] < sentence.end_char and q[1] > sentence.start_char
              and not _covers(q, verb) and len(text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS]
-    if not found and all(t.i == verb.i or t.dep_ in SUBJECTS or t.is_punct or t.head.dep_ in SUBJECTS
-                         or t.head.i == verb.i and t.dep_ in ("advmod", "npadvmod", "prep") or t.is_space
-                         or any(a.dep_ in SUBJECTS for a in t.ancestors) for t in sentence):
+    if not found and all(t.i == verb.i or t.is_punct or t.is_space
+                         or t.head.i == verb.i and t.dep_ in ("advmod", "npadvmod", "prep")
+                         or any(a.dep_ in SUBJECTS for a in (t, *t.ancestors)) for t in sentence):
         # the sentence is only "[subject] said [when]": its content is the quotation just before it
         before = [q for q in quotes if q[1] <= sentence.start_char and not text[q[1]:sentence.start_char].strip()
                   and len(text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS]
@@ -222,51 +217,54 @@ def _describes_noun(verb) -> bool:
     return False
 
 
-def _other_speakers_clauses(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
-    """"74 percent said they will vote, while 22 percent said they might not": a clause the parser hung inside
-    the content that is another speaker's statement (its own subject and cue, after "while", "but", ...) is
-    a claim of its own, not part of this one."""
-    doc = verb.doc
+def _separate_statements(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
+    """Clauses the parser hung inside a content that are statements of their own, to cut out of it: another
+    speaker's ("74 percent said they will vote, while 22 percent said they might not"), then the same
+    speaker's next cue ("She released a statement, insisting that ...", "He apologized, saying ...")."""
     dropped: set[int] = set()
-    for i in sorted(indices):
-        clause = doc[i]
-        if i in dropped or clause.dep_ not in ("advcl", "conj") or clause.pos_ not in ("VERB", "AUX") \
-                or clause.head.i not in indices or not _is_speech_verb(clause, lexicon) \
-                or not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
-            continue
-        start = clause.left_edge.i
-        joiner = doc[start] if doc[start].dep_ in ("mark", "cc") else doc[start - 1] if start > 0 else None
-        if joiner is None or joiner.lower_ not in CONTRAST_WORDS:
-            continue
-        subtree = {t.i for t in clause.subtree} | {joiner.i}
-        if start > 0 and doc[min(subtree) - 1].text == ",":
-            subtree.add(min(subtree) - 1)
-        dropped |= subtree
+    for statement in (_another_speakers_clause, _participle_statement):
+        remaining = indices - dropped
+        for i in sorted(remaining):
+            if i not in dropped:
+                dropped |= statement(verb, verb.doc[i], remaining, lexicon)
     return dropped
 
 
-def _participle_statements(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
-    """"She released a statement on Friday, insisting that ...", "He apologized, saying ...": a participle of a
-    speech verb set off by a comma is a statement of its own (the same speaker's next cue), not this content."""
-    doc = verb.doc
-    dropped: set[int] = set()
-    for i in sorted(indices):
-        clause = doc[i]
-        if i in dropped or clause.tag_ != "VBG" or clause.dep_ not in ("advcl", "acl", "conj") \
-                or not (clause.head.i in indices or clause.head.i == verb.i) or not _is_speech_verb(clause, lexicon):
-            continue
-        start = clause.left_edge.i
-        if start == 0 or doc[start - 1].text != ",":
-            continue
-        dropped |= {t.i for t in clause.subtree} | {start - 1}
-    return dropped
+def _another_speakers_clause(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
+    """The clause with its joiner and comma, if it has a subject and a cue of its own after "while", "but", ..."""
+    doc = clause.doc
+    if clause.dep_ not in ("advcl", "conj") or clause.pos_ not in ("VERB", "AUX") or clause.head.i not in indices \
+            or not _is_speech_verb(clause, lexicon) \
+            or not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+        return set()
+    start = clause.left_edge.i
+    joiner = doc[start] if doc[start].dep_ in ("mark", "cc") else doc[start - 1] if start > 0 else None
+    if joiner is None or joiner.lower_ not in CONTRAST_WORDS:
+        return set()
+    subtree = {t.i for t in clause.subtree} | {joiner.i}
+    if start > 0 and doc[min(subtree) - 1].text == ",":
+        subtree.add(min(subtree) - 1)
+    return subtree
+
+
+def _participle_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
+    """The participle clause with its comma, if it is a speech verb set off by a comma."""
+    if not _set_off_participle(clause, ("advcl", "acl", "conj")) or not _is_speech_verb(clause, lexicon) \
+            or not (clause.head.i in indices or clause.head.i == verb.i):
+        return set()
+    return {t.i for t in clause.subtree} | {clause.left_edge.i - 1}
+
+
+def _set_off_participle(token, deps) -> bool:
+    """A gerund-participle clause after a comma (", adding that ...")."""
+    return token.tag_ == "VBG" and token.dep_ in deps and token.left_edge.i > 0 \
+        and token.doc[token.left_edge.i - 1].text == ","
 
 
 def _reporting_verb(participle, lexicon: Lexicon):
     """The cue whose content the parser hung a participle statement in: "The mayor said [the bridge would
     reopen], adding that ...": "adding" shares the subject of "said", not of "reopen"."""
-    if participle.tag_ != "VBG" or participle.dep_ not in ("advcl", "conj") or participle.left_edge.i == 0 \
-            or participle.doc[participle.left_edge.i - 1].text != ",":
+    if not _set_off_participle(participle, ("advcl", "conj")):
         return None
     token = participle.head
     while token.head.i != token.i:
@@ -338,6 +336,15 @@ def subject_of(verb):
     return _stranded_name_before(verb)
 
 
+def unless_judgement(source, learned, placeholder_it: bool):
+    """The source, or None where the sentence is the writer's judgement: a placeholder "it" ("it seems that
+    ...", "it's unclear whether ...", when ``placeholder_it``), or a cue the train split annotates mostly
+    without a source ("The memo appears to contradict ...": the subject is what is judged)."""
+    if source is None or placeholder_it and len(source) == 1 and source[0].lower_ == "it":
+        return None
+    return None if learned is not None and learned.p_source < SOURCELESS_P else source
+
+
 def _name_between(start_char: int, verb):
     """The first name after ``start_char`` and before the verb, in the verb's sentence."""
     for token in verb.doc[verb.sent.start:verb.i]:
@@ -379,13 +386,12 @@ def _stranded_name_before(verb):
 
 def noun_source(noun):
     """Who a cue noun belongs to: "his claim", "X's statement", "X made the claim that", "a statement by X"."""
-    for child in noun.children:
-        if child.dep_ == "poss":
-            return noun_phrase(child)
-        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
-            objects = [c for c in child.children if c.dep_ == "pobj"]
-            if objects:
-                return noun_phrase(objects[0])
+    possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if possessor is not None:
+        return noun_phrase(possessor)
+    agent = _noun_agent(noun)
+    if agent is not None:
+        return agent
     if noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
         return subject_of(noun.head)
     return None
