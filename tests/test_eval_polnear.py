@@ -39,3 +39,19 @@ def test_a_quotation_continuing_a_statement_is_another_fragment(extract_text, ev
     (statement,) = eval_polnear.scorer_attributions(x)
     assert spans(text, statement, "source") == ["Mayor Ana Ruiz"]
     assert len(statement["content"]) == 2 and "found the money" in spans(text, statement, "content")[1]
+
+
+def test_a_parse_cache_of_other_texts_is_not_reused(tmp_path):
+    """The trainers' parse cache must never pair one split's annotations with another split's parses."""
+    import sys
+
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        from train_cue_lexicon import parse
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    cache = tmp_path / "split.spacy"
+    assert [d.text for d in parse(["The mayor said the bridge is safe."], cache)] == ["The mayor said the bridge is safe."]
+    again = parse(["Officials denied it.", "Nobody else spoke."], cache)
+    assert [d.text for d in again] == ["Officials denied it.", "Nobody else spoke."]
+    assert [d.text for d in parse(["Officials denied it.", "Nobody else spoke."], cache)] == [d.text for d in again]
