@@ -636,3 +636,17 @@ def test_cue_nouns_with_a_copula_clause_or_a_from_source(extract_text, text, cue
     x = extract_text(text)
     (claim,) = x.claims
     assert (claim.chain[0].cue.text, claim.chain[0].source_span.text, claim.text) == (cue, source, content)
+
+
+@pytest.mark.parametrize("text,source_phrase", [
+    # the parser makes "%" the head noun: it is part of the phrase, not a stray mark
+    ("In the county, 42% say the new bridge is too expensive.", "42%"),
+    # a comma after an aside opened by one belongs to the phrase; after a bare phrase it does not
+    ("Ana Ruiz, the mayor of Porto, said the bridge would reopen in May.", "Ana Ruiz, the mayor of Porto,"),
+    ("Officials involved in the talks, however, said the dam was too low.", "Officials involved in the talks"),
+])
+def test_source_phrase_edges(extract_text, text, source_phrase):
+    x = extract_text(text, structured=False)
+    said = [c for c in x.claims if c.chain[0].cue and c.chain[0].cue.text in ("say", "said")]
+    assert said, [c.chain[0].cue for c in x.claims]
+    assert said[0].chain[0].source_span.text == source_phrase

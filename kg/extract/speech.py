@@ -538,8 +538,11 @@ def phrase_extent(mention):
     start = max(start, root.sent.start)
     end = min(end, root.sent.end)
     has_aside = any(c.dep_ in ("appos", "relcl", "acl") and c.i > root.i for c in root.children)
-    if has_aside and end < len(doc) and doc[end].text == "," and end < root.sent.end:
-        end += 1  # an apposition is closed by a comma that belongs to it
+    set_off = any(doc[i].text == "," for i in range(root.i + 1, end))
+    if has_aside and set_off and end < len(doc) and doc[end].text == "," and end < root.sent.end:
+        # an aside opened by a comma is closed by one that belongs to it ("Ana Ruiz, the mayor, said"); a
+        # comma after a bare phrase does not ("Democrats in Congress, fearing defeat, ...")
+        end += 1
     while end - 1 > start and doc[end - 1].is_space:
         end -= 1
     while start < mention.start and (doc[start].is_punct or doc[start].is_space):
@@ -561,9 +564,10 @@ def noun_phrase(head):
         if i in dropped:
             end = i - 1
             break
-    while end > start and (doc[end].is_punct or doc[end].is_space):
+    # trim stray marks, never the head itself ("42%": the parser makes "%" the head noun)
+    while end > head.i and (doc[end].is_punct or doc[end].is_space):
         end -= 1
-    while start < end and (doc[start].is_punct or doc[start].is_space):
+    while start < head.i and (doc[start].is_punct or doc[start].is_space):
         start += 1
     return doc[start:end + 1]
 
