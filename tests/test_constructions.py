@@ -450,6 +450,12 @@ def test_cue_verbs_that_take_their_speaker_from_elsewhere(extract_text, text, co
     # the parser ends the sentence at the question mark: the bare "X asked." takes the quotation before it
     ("“Who will pay for the new runway at the airport?” Daniel Brandt asked.",
      "Who will pay for the new runway", "Daniel Brandt"),
+    # ... and with where and when it was said
+    ("\"We need a new runway - and we need it NOW!\" Daniel Brandt said on Twitter on Monday.",
+     "we need it NOW", "Daniel Brandt"),
+    # the parser ends the previous sentence after the opening mark: that sentence's verbs do not get it
+    ("Mayor Peter Okafor predicted a recovery within a year and blamed the port strike. ''After the strike, all the "
+     "orders slipped,'' he said.\n\nThe port reopened.", "all the orders slipped", "Peter Okafor"),
 ])
 def test_quotation_goes_to_the_cue_beside_it(extract_text, text, quotation, speaker):
     x = extract_text(text)

@@ -195,16 +195,33 @@ def _sentence_quotations(verb, quotes) -> list[tuple[int, int]]:
     asked." where the parser split after the question mark)."""
     doc, sentence = verb.doc, verb.sent
     text = doc_text(doc)
-    found = [q for q in quotes if q[0] < sentence.end_char and q[1] > sentence.start_char
-             and not _covers(q, verb) and len(text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS]
-    if not found and all(t.i == verb.i or t.is_punct or t.is_space
-                         or t.head.i == verb.i and t.dep_ in ("advmod", "npadvmod", "prep")
-                         or any(a.dep_ in SUBJECTS for a in (t, *t.ancestors)) for t in sentence):
-        # the sentence is only "[subject] said [when]": its content is the quotation just before it
+    # a quotation shares the sentence only with words of it: the parser often ends a sentence after the
+    # opening mark of the next one ("... oil prices. ''")
+    found = [q for q in quotes if _shares_words(text, q, sentence) and not _covers(q, verb)
+             and len(text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS]
+    if not found and all(_bare_report_token(verb, t) for t in sentence):
+        # the sentence is only "[subject] said [when, where]": its content is the quotation just before it
         before = [q for q in quotes if q[1] <= sentence.start_char and not text[q[1]:sentence.start_char].strip()
                   and len(text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS]
         found = before[-1:]
     return found
+
+
+def _shares_words(text: str, quote: tuple[int, int], sentence) -> bool:
+    start, end = max(quote[0], sentence.start_char), min(quote[1], sentence.end_char)
+    return start < end and any(ch.isalnum() for ch in text[start:end])
+
+
+def _bare_report_token(verb, token) -> bool:
+    """Whether a token of the verb's sentence is the verb, a mark, or part of its subject or of an adverbial
+    ("Trump said [on Twitter] [Monday]."): nothing the verb could say."""
+    if token.i == verb.i or token.is_punct or token.is_space:
+        return True
+    chain = (token, *token.ancestors)
+    if any(a.dep_ in SUBJECTS for a in chain):
+        return True
+    child = next((a for a in chain if a.head.i == verb.i and a.i != verb.i), None)
+    return child is not None and child.dep_ in ("advmod", "npadvmod", "prep", "agent")
 
 
 def _describes_noun(verb) -> bool:
