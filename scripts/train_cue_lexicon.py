@@ -37,14 +37,18 @@ def parse(texts, cache: Path | None):
     if cache and cache.is_file():
         docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
         # a cache left by another split would pair each article's annotations with another article's parse
-        if [doc.text for doc in docs] == texts:
+        if [doc.text for doc in docs] == texts and all("tensor" in doc.user_data for doc in docs):
+            for doc in docs:
+                doc.tensor = doc.user_data.pop("tensor")
             return docs
-        print(f"{cache}: parses of other texts; parsing again", file=sys.stderr)
+        print(f"{cache}: parses of other texts or without context vectors; parsing again", file=sys.stderr)
     docs = list(nlp.pipe(texts, batch_size=16))
     if cache:
-        bin_ = DocBin(store_user_data=False)
+        bin_ = DocBin(store_user_data=True)  # DocBin keeps no tensor of its own: the cue model reads it
         for doc in docs:
+            doc.user_data["tensor"] = doc.tensor
             bin_.add(doc)
+            del doc.user_data["tensor"]
         bin_.to_disk(cache)
     return docs
 

@@ -28,6 +28,7 @@ from train_cue_lexicon import DEFAULT_TRAIN, best_frame, char_tokens, cue_heads,
 
 MIN_FEATURE_COUNT = 3  # rarer features only memorise single articles
 L2 = 1e-4
+CONTEXT_RATE = 0.05  # the dense context weights move together: a smaller step than the sparse ones
 
 
 def instances(records, docs, lexicon):
@@ -47,11 +48,13 @@ def instances(records, docs, lexicon):
             attribution = gold.get(token.i)
             right = best_frame(options, char_tokens(doc, attribution["content"])) if attribution else None
             for frame, indices in options.items():
-                yield cuemodel.features(token, frame, indices, lexicon, quotes), frame == right
+                yield (cuemodel.features(token, frame, indices, lexicon, quotes), frame == right,
+                       cuemodel.context_vector(token, indices))
 
 
-def train(data, epochs: int, rate: float = 0.2):
-    """Logistic regression by Adagrad over sparse binary features."""
+def train(data, epochs: int, rate: float = 0.2, vectors=None):
+    """Logistic regression by Adagrad over sparse binary features, and over a dense context vector per row
+    when ``vectors`` are given. Returns (feature weights, context weights or None)."""
     counts: dict[str, int] = {}
     for feats, _ in data:
         for f in feats:
@@ -61,19 +64,28 @@ def train(data, epochs: int, rate: float = 0.2):
             for feats, label in data]
     weights = numpy.zeros(len(vocab))
     history = numpy.full(len(vocab), 1e-8)
+    context = numpy.zeros(len(vectors[0])) if vectors else None
+    context_history = numpy.full(len(vectors[0]), 1e-8) if vectors else None
     rng = numpy.random.default_rng(0)
     for epoch in range(epochs):
         loss = 0.0
         for index in rng.permutation(len(rows)):
             features, label = rows[index]
             z = weights[features].sum()
+            if context is not None:
+                z += vectors[index] @ context
             p = 1.0 / (1.0 + numpy.exp(-z))
             loss -= numpy.log(p if label else 1 - p + 1e-12)
             gradient = (p - label) + L2 * weights[features]
             history[features] += gradient ** 2
             weights[features] -= rate * gradient / numpy.sqrt(history[features])
+            if context is not None:
+                context_gradient = (p - label) * vectors[index] + L2 * context
+                context_history += context_gradient ** 2
+                context -= CONTEXT_RATE * context_gradient / numpy.sqrt(context_history)
         print(f"epoch {epoch + 1}: mean log loss {loss / len(rows):.4f}", file=sys.stderr)
-    return {f: round(float(weights[i]), 4) for f, i in vocab.items() if abs(weights[i]) >= 1e-3}
+    sparse = {f: round(float(weights[i]), 4) for f, i in vocab.items() if abs(weights[i]) >= 1e-3}
+    return sparse, None if context is None else [round(float(w), 4) for w in context]
 
 
 def training_arguments(description: str, out_file: str) -> argparse.Namespace:
@@ -101,12 +113,13 @@ def main() -> int:
     if prepared is None:
         return 1
     args, data = prepared
-    positives = sum(label for _, label in data)
+    positives = sum(label for _, label, _ in data)
     print(f"{len(data):,} candidate (verb, frame) pairs, {positives:,} positive", file=sys.stderr)
-    weights = train(data, args.epochs)
-    args.out.write_text(json.dumps({"trained_on": "PolNeAR train split", "pairs": len(data),
-                                    "weights": weights}, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"{len(weights):,} feature weights -> {args.out}")
+    weights, context = train([(feats, label) for feats, label, _ in data], args.epochs,
+                             vectors=[vector for _, _, vector in data])
+    args.out.write_text(json.dumps({"trained_on": "PolNeAR train split", "pairs": len(data), "weights": weights,
+                                    "context_weights": context}, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{len(weights):,} feature weights and {len(context)} context weights -> {args.out}")
     return 0
 
 

@@ -61,7 +61,7 @@ def main() -> int:
     for name in ("sibling", "preposition"):
         rows = [(feats, label) for model, feats, label in data if model == name]
         print(f"{name}: {len(rows):,} decisions, {sum(label for _, label in rows):,} in the content", file=sys.stderr)
-        models[name] = train(rows, args.epochs)
+        models[name], _ = train(rows, args.epochs)
     args.out.write_text(json.dumps({"trained_on": "PolNeAR train split", "models": models}, sort_keys=True) + "\n",
                         encoding="utf-8")
     print(f"{sum(map(len, models.values())):,} feature weights -> {args.out}")

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
+import numpy
+
 from kg.extract.names import PRONOUNS_OTHER, PRONOUNS_PERSON
 
 MODEL_FILE = "cue_model.json"
@@ -62,12 +64,29 @@ def features(verb, frame: str, indices: set[int], lexicon, quotes=()) -> list[st
     return feats
 
 
+def context_vector(verb, indices: set[int]) -> numpy.ndarray | None:
+    """The pipeline's own contextual vectors (doc.tensor rows, computed by its tok2vec for the parser) of the
+    verb, of the frame's head word and of the verb's subject: how the words around them read, which no
+    hand-written feature names ("support for" a bill vs. "support" of voters). None without a tensor."""
+    doc = verb.doc
+    tensor = doc.tensor
+    if getattr(tensor, "ndim", 0) != 2 or tensor.shape[0] != len(doc):
+        return None
+    head = next((i for i in sorted(indices) if doc[i].head.i == verb.i), min(indices))
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
+    none = numpy.zeros(tensor.shape[1], dtype=tensor.dtype)
+    return numpy.concatenate([tensor[verb.i], tensor[head], tensor[subject.i] if subject is not None else none])
+
+
 @dataclass(frozen=True)
 class CueModel:
     weights: dict[str, float]
+    context: numpy.ndarray | None = None  # weights of context_vector(), for a model trained with them
 
-    def probability(self, feats: list[str]) -> float:
+    def probability(self, feats: list[str], vector: numpy.ndarray | None = None) -> float:
         z = sum(self.weights.get(f, 0.0) for f in feats)
+        if self.context is not None and vector is not None and vector.shape == self.context.shape:
+            z += float(vector @ self.context)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -77,4 +96,6 @@ def load() -> CueModel | None:
     resource = files("kg.data").joinpath(MODEL_FILE)
     if not resource.is_file():
         return None
-    return CueModel(json.loads(resource.read_text(encoding="utf-8"))["weights"])
+    stored = json.loads(resource.read_text(encoding="utf-8"))
+    context = stored.get("context_weights")
+    return CueModel(stored["weights"], numpy.array(context, dtype=numpy.float32) if context else None)

@@ -128,7 +128,8 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         if model is not None:
             if learned is None and hand is None and frame not in CLAUSAL_FRAMES:
                 continue  # an unknown verb with an object ("groomed the horses") is rarely a statement
-            p = model.probability(cuemodel.features(verb, frame, indices, lexicon, quotes))
+            p = model.probability(cuemodel.features(verb, frame, indices, lexicon, quotes),
+                                  cuemodel.context_vector(verb, indices))
             threshold = MODEL_THRESHOLD
         else:
             p = learned.p_frame(frame) if learned is not None else None
