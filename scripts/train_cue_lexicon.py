@@ -134,6 +134,13 @@ def main() -> int:
             if token.pos_ in ("VERB", "NOUN", "AUX", "ADJ"):
                 tally((token.lemma_.lower(), "noun" if token.pos_ == "NOUN" else "verb"), frame_options(token),
                       heads.get(token.i), doc)
+            if token.dep_ == "dobj" and token.pos_ == "NOUN" and token.head.i in heads:
+                # the object of a cue verb is its content ("criticized [the plan]") or part of the cue
+                # ("expressed [concern] about the plan"), as kind "light": how often, and which of the
+                # noun's own dependents then holds the content
+                attribution = heads[token.head.i]
+                inside = token.i in char_tokens(doc, attribution["cue"])
+                tally((token.lemma_.lower(), "light"), frame_options(token), attribution if inside else None, doc)
     rows = ["# lemma\tkind\tseen\tcue\tp_cue\tp_source\tframes  (learned from PolNeAR train by "
             "scripts/train_cue_lexicon.py; frames: frame=times the lemma had that dependent/"
             "times it was a cue whose content that dependent held)"]

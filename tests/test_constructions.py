@@ -656,3 +656,22 @@ def test_source_phrase_edges(extract_text, text, source_phrase):
     said = [c for c in x.claims if c.chain[0].cue and c.chain[0].cue.text in ("say", "said")]
     assert said, [c.chain[0].cue for c in x.claims]
     assert said[0].chain[0].source_span.text == source_phrase
+
+
+@pytest.mark.parametrize("text,cue,content", [
+    ("Residents expressed concern about the noise from the new plant.", "expressed concern about",
+     "the noise from the new plant"),
+    ("The council voiced strong criticism of the harbour plan on Monday.", "voiced strong criticism of",
+     "the harbour plan"),
+])
+def test_an_object_noun_that_is_part_of_the_cue(extract_text, text, cue, content):
+    # which object nouns join the cue is learned from the train split (kind "light" in cues_learned.tsv)
+    x = extract_text(text, structured=False)
+    (claim,) = x.claims
+    assert claim.chain[0].cue.text == cue and claim.text == content
+
+
+def test_an_ordinary_object_is_the_content(extract_text):
+    x = extract_text("The council criticized the harbour plan of the mayor.", structured=False)
+    (claim,) = x.claims
+    assert claim.chain[0].cue.text == "criticized" and claim.text == "the harbour plan of the mayor"

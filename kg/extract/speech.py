@@ -31,6 +31,8 @@ RAISING_VERBS = {"be", "seem", "appear"}
 # Cue verbs annotated with a source less often than this ("seem", "appear") say nothing of their subject's
 # words: the subject is what the judgement is about. Learned rates from PolNeAR train (cues_learned.tsv).
 SOURCELESS_P = 0.25
+# A cue verb's object noun is part of the cue when train annotates it so this often ("voiced [displeasure] with").
+LIGHT_P = 0.5
 MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
 # Words that join another speaker's statement to a content clause ("..., while others said ...").
 CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
@@ -73,7 +75,8 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         found.append((token.i, Candidate(
             cue_type=hand.cue_type if hand else CueType.ASSERT, stance=hand.stance if hand else Stance.CERTAIN,
             content=content, source=source, source_extent=_relative_pronoun(token) or phrase_extent(source),
-            cue=char_span(_cue_tokens(token)), recipient=recipient, quote_type=quote_type,
+            cue=char_span(_light_object(token, lexicon)[1] if rule == "light" else _cue_tokens(token)),
+            recipient=recipient, quote_type=quote_type,
             confidence=round(confidence, 2), rule=rule, sentence=token.sent.start)))
     return _merge_catenatives(doc, found, unplaced)
 
@@ -178,7 +181,11 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         return None
     p, frame = max(scored)
     addressee = hand is not None and hand.object == "addressee"
-    indices = extent.extend(verb, frame, options[frame], addressee)
+    light = _light_object(verb, lexicon) if frame == "dobj" else None
+    if light is not None:
+        frame, indices = "light", light[0]  # "expressed concern [about the plan]": the noun's own complement
+    else:
+        indices = extent.extend(verb, frame, options[frame], addressee)
     indices -= _nested_according(verb.doc, indices)
     indices -= _separate_statements(verb, indices, lexicon)
     if not indices:
@@ -188,6 +195,29 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     if not spans:
         return None
     return spans, quote_type_of(spans, quotes), frame, p
+
+
+def _light_object(verb, lexicon: Lexicon):
+    """"expressed concern about the plan", "voiced displeasure with it": the verb's object noun is part of the
+    cue, not its content, when the train split annotates that noun so at least LIGHT_P of the times it is a
+    cue's object (kind "light" in cues_learned.tsv). (content indices, cue tokens) from the noun's dependent
+    that then most often holds the content, or None."""
+    noun = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
+    learned = lexicon.learned.get((noun.lemma_.lower(), "light")) if noun is not None else None
+    if learned is None or learned.p_cue < LIGHT_P:
+        return None
+    options = frame_options(noun)
+    scored = [(p, frame) for frame, indices in options.items()
+              if min(indices) > noun.i and (p := learned.p_frame(frame)) is not None and p >= FRAME_THRESHOLD]
+    if not scored:
+        return None
+    _, frame = max(scored)
+    indices, cue = set(options[frame]), [verb, noun]
+    if frame.startswith("prep-"):
+        preposition = extent.frame_preposition(noun, frame)  # "concern [about]" belongs to the cue
+        indices.discard(preposition.i)
+        cue.append(preposition)
+    return indices, cue
 
 
 def _sentence_quotations(verb, quotes) -> list[tuple[int, int]]:
