@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the checkout's extractor, installed or not
 BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
 QUOTE_CHARS = set("“”\"")
 
