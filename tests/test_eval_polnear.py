@@ -42,7 +42,7 @@ def test_a_quotation_continuing_a_statement_is_another_fragment(extract_text, ev
     assert len(statement["content"]) == 2 and "found the money" in spans(text, statement, "content")[1]
 
 
-def test_a_parse_cache_of_other_texts_is_not_reused(tmp_path):
+def test_a_parse_cache_of_other_texts_is_not_reused(tmp_path, capsys):
     """The trainers' parse cache must never pair one split's annotations with another split's parses."""
     import sys
 
@@ -55,7 +55,9 @@ def test_a_parse_cache_of_other_texts_is_not_reused(tmp_path):
     assert [d.text for d in parse(["The mayor said the bridge is safe."], cache)] == ["The mayor said the bridge is safe."]
     again = parse(["Officials denied it.", "Nobody else spoke."], cache)
     assert [d.text for d in again] == ["Officials denied it.", "Nobody else spoke."]
+    assert "parsing again" in capsys.readouterr().err
     cached = parse(["Officials denied it.", "Nobody else spoke."], cache)
+    assert "parsing again" not in capsys.readouterr().err  # the same texts and pipeline: read back
     assert [d.text for d in cached] == [d.text for d in again]
     # the cue model trains on the parser's context vectors, which a DocBin does not keep by itself
     assert all(numpy.array_equal(a.tensor, b.tensor) and a.tensor.size for a, b in zip(cached, again))

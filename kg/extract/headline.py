@@ -72,16 +72,17 @@ def source_colon_claim(doc, lexicon: Lexicon, quotes=()) -> list[Candidate]:
     words = [t for t in before if t.is_alpha]
     if not words or len(words) > MAX_COLON_SOURCE_WORDS or not before[0].text[:1].isupper():
         return []
-    if any(t.like_num or t.is_digit for t in before) or all(t.lower_ in lexicon.colon_labels for t in words):
-        return []  # "Update:", "Editor's note:", "Watch:" label the line ("Judicial Watch:" names a source)
+    named = [t for t in words if t.pos_ != "DET"]
+    if any(t.like_num or t.is_digit for t in before) or all(t.lower_ in lexicon.colon_labels for t in named):
+        return []  # "Update:", "The Latest:", "Watch:" label the line ("Judicial Watch:" names a source)
     # a transcript's speaker label ("ANA RUIZ: ...", "Q: ...") is capitals the tagger reads as anything
     transcript = all(t.is_upper for t in words) and (len(words) >= 2 or len(words[0]) == 1)
     if not transcript and any(t.is_sent_start for t in after[1:]):
         return []  # "Turnout: Sanders said ... . His wife called ...": a topic heading a paragraph, not a source
-    if not transcript and any(t.lemma_.lower() in lexicon.verbs for t in before if t.pos_ in ("VERB", "AUX")):
-        return []
-    if not transcript and (before[0].pos_ in ("CCONJ", "SCONJ", "ADV") or any(t.tag_ == "VB" for t in before)):
-        return []  # "But beware, Republicans: ...", "Still to come: ..." address the reader
+    if not transcript and any(t.pos_ in ("VERB", "AUX") for t in before):
+        return []  # a clause is no speaker's name ("Bill is back: ...", "Still to come: ...")
+    if not transcript and before[0].pos_ in ("CCONJ", "SCONJ", "ADV", "ADP", "INTJ"):
+        return []  # "But beware, Republicans: ...", "At issue: ...", "Wow: ..." address the reader
     if all(t.ent_type_ in PLACE_TYPES for t in words) or sum(t.is_alpha for t in after) < MIN_COLON_CLAIM_WORDS:
         return []
     content = token_runs(after)

@@ -229,13 +229,29 @@ def _sentence_quotations(verb, quotes) -> list[tuple[int, int]]:
     # a quotation shares the sentence only with words of it: the parser often ends a sentence after the
     # opening mark of the next one ("... oil prices. ''")
     found = [q for q in quotes if _shares_words(text, q, sentence) and not _covers(q, verb)
-             and len(text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS]
+             and _statement_sized(text, q, verb, sentence)]
     if not found and all(_bare_report_token(verb, t) for t in sentence):
         # the sentence is only "[subject] said [when, where]": its content is the quotation just before it
         before = [q for q in quotes if q[1] <= sentence.start_char and not text[q[1]:sentence.start_char].strip()
-                  and len(text[q[0]:q[1]].split()) >= MIN_QUOTE_WORDS]
+                  and _statement_sized(text, q, verb, sentence)]
         found = before[-1:]
     return found
+
+
+def _statement_sized(text: str, quote: tuple[int, int], verb, sentence) -> bool:
+    """Long enough to be a statement, or a short one set off as speech: closed by its own punctuation and
+    right beside the cue ("“Absolutely not,” he said", "Asked again, she said, “Probably.”"), where a scare
+    quote or a title ("called it a “disaster”") is neither."""
+    words = text[quote[0]:quote[1]].split()
+    if len(words) >= MIN_QUOTE_WORDS:
+        return True
+    inner = text[quote[0]:quote[1]].rstrip("\"'”»’ ")
+    if not words or inner[-1:] not in (",", ".", "?", "!"):
+        return False
+    verb_end = verb.idx + len(verb.text)
+    opens_the_sentence = quote[1] <= verb.idx and not text[sentence.start_char:quote[0]].strip()
+    follows_the_verb = quote[0] >= verb_end and text[verb_end:quote[0]].strip() in (",", ":")
+    return opens_the_sentence or follows_the_verb or quote[1] <= sentence.start_char
 
 
 def _shares_words(text: str, quote: tuple[int, int], sentence) -> bool:
