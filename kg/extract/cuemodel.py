@@ -72,7 +72,7 @@ def context_vector(verb, indices: set[int]) -> numpy.ndarray | None:
     tensor = doc.tensor
     if getattr(tensor, "ndim", 0) != 2 or tensor.shape[0] != len(doc):
         return None
-    head = next((i for i in sorted(indices) if doc[i].head.i == verb.i), min(indices))
+    head = next((c.i for c in verb.children if c.i in indices), min(indices))  # the frame's word the verb governs
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
     none = numpy.zeros(tensor.shape[1], dtype=tensor.dtype)
     return numpy.concatenate([tensor[verb.i], tensor[head], tensor[subject.i] if subject is not None else none])
