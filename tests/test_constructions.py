@@ -457,6 +457,8 @@ def test_cue_verbs_that_take_their_speaker_from_elsewhere(extract_text, text, co
     # ... and with where and when it was said
     ("\"We need a new runway - and we need it NOW!\" Daniel Brandt said on Twitter on Monday.",
      "we need it NOW", "Daniel Brandt"),
+    ("\"The harbour is open for business again!\" Daniel Brandt said as he cut the ribbon.",
+     "open for business again", "Daniel Brandt"),
     # the parser ends the previous sentence after the opening mark: that sentence's verbs do not get it
     ("Mayor Peter Okafor predicted a recovery within a year and blamed the port strike. ''After the strike, all the "
      "orders slipped,'' he said.\n\nThe port reopened.", "all the orders slipped", "Peter Okafor"),

@@ -261,14 +261,14 @@ def _shares_words(text: str, quote: tuple[int, int], sentence) -> bool:
 
 def _bare_report_token(verb, token) -> bool:
     """Whether a token of the verb's sentence is the verb, a mark, or part of its subject or of an adverbial
-    ("Trump said [on Twitter] [Monday]."): nothing the verb could say."""
+    ("Trump said [on Twitter] [Monday].", "... she said [as she left]"): nothing the verb could say."""
     if token.i == verb.i or token.is_punct or token.is_space:
         return True
     chain = (token, *token.ancestors)
     if any(a.dep_ in SUBJECTS for a in chain):
         return True
     child = next((a for a in chain if a.head.i == verb.i and a.i != verb.i), None)
-    return child is not None and child.dep_ in ("advmod", "npadvmod", "prep", "agent")
+    return child is not None and child.dep_ in ("advmod", "npadvmod", "prep", "agent", "advcl")
 
 
 def _describes_noun(verb) -> bool:
