@@ -580,8 +580,10 @@ def test_name_with_a_long_apposition_after_a_quotation(extract_text):
 
 
 def test_a_quotation_is_not_given_to_a_verb_that_is_rarely_a_cue(extract_text):
-    x = extract_text("“The levy is a tax on the poor,” the crowd booed as the minister walked in.")
+    # away from the quotation, a verb rarely a cue does not take it; right beside it, any verb would
+    x = extract_text("“The levy is a tax on the poor and the old,” the minister said as the crowd booed.")
     assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == "booed"]
+    assert find_claim(x, "tax on the poor").chain[0].cue.text == "said"
 
 
 @pytest.mark.parametrize("text,cue,content,speaker", [
@@ -708,3 +710,46 @@ def test_a_short_scare_quote_is_not_a_statement(extract_text):
     x = extract_text("Peter Okafor said the harbour plan was “reckless” and would fail.", structured=False)
     (claim,) = x.claims
     assert claim.text == "the harbour plan was “reckless” and would fail"
+
+
+@pytest.mark.parametrize("text,speaker,source_phrase", [
+    # the parser made the first part an adverbial clause and the second the verb's content
+    ("\"If the three last mayors do not want to stand on that stage,\" Ana Ruiz said, \"why would the harbour "
+     "board want to stand there?\"", "Ana Ruiz", "Ana Ruiz"),
+    # any verb between the two parts of a quotation says them
+    ("“The way I see it,” she elaborated, “nobody ever questioned the engineers or their work.”", "She", "she"),
+    ("“We are ready for the storm,” Ana Ruiz told reporters on Monday, “and the money is there.”", "Ana Ruiz",
+     "Ana Ruiz"),
+    # the parser made the name the subject of the second part's verb
+    ("“We are ready for the storm,” said Ana Ruiz, the mayor, “and the money is there.”", "Ana Ruiz",
+     "Ana Ruiz, the mayor"),
+])
+def test_a_quotation_interrupted_by_its_cue(extract_text, text, speaker, source_phrase):
+    x = extract_text(text, structured=False)
+    (claim,) = x.claims
+    assert len(claim.content) == 2 and all(part.text[0] in "“\"" for part in claim.content)
+    assert source_name(x, claim) == speaker and claim.chain[0].source_span.text == source_phrase
+
+
+def test_a_quotation_before_a_name_the_parser_made_the_sentence_root(extract_text):
+    # "tweeted" read as a participle describing the name: the verb still says the quotation before the name
+    x = extract_text("“The harbour needs a plan for the winter storms,” Nate Okafor, the analyst who founded the "
+                     "site, tweeted on Wednesday. “They are clearly drawing more from the port budget now.”",
+                     structured=False)
+    claim = find_claim(x, "needs a plan")
+    assert claim.chain[0].cue.text == "tweeted" and source_name(x, claim) == "Nate Okafor"
+    assert "tweeted" not in claim.chain[0].source_span.text
+
+
+def test_a_quotation_inside_a_paraphrase_is_not_all_of_the_content(extract_text):
+    x = extract_text("The board, on the other hand, knows that ''the harbour needs a plan for the storms,'' Ana "
+                     "Ruiz said.", structured=False)
+    claim = find_claim(x, "harbour needs a plan")
+    assert claim.text.startswith("The board") and claim.chain[0].cue.text == "said"
+
+
+def test_a_participle_after_the_cue_keeps_its_own_content(extract_text):
+    x = extract_text("“We will win the harbour vote,” Ana Ruiz told reporters, adding that the board would meet "
+                     "in July.", structured=False)
+    assert find_claim(x, "board would meet").chain[0].cue.text == "adding"
+    assert find_claim(x, "win the harbour vote").chain[0].cue.text == "told"

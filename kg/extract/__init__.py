@@ -14,7 +14,7 @@ from kg.extract.candidates import Candidate
 from kg.extract.lexicon import Lexicon, data_lines, load as load_lexicon
 from kg.extract.mentions import Mention, mention_of
 from kg.extract.names import NAME_PARTICLES, slug
-from kg.extract.quotes import OPENING_MARKS, find_quotes
+from kg.extract.quotes import OPENING_MARKS, find_quotes, opens_sentence
 from kg.extract.resolve import Resolver
 from kg.extract.tokens import doc_text, known_text, positions
 from kg.model import (Affiliation, Agent, AgentKind, Claim, CueType, Document, Extraction, Link, Membership,
@@ -194,7 +194,7 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
                             hedges, stance, source_extent=extent))
     covered = [c for f in found for c in f.candidate.content]
     for start, end in quotes:
-        if end - start >= MIN_CONTINUATION_CHARS and _opens_sentence(doc_text(doc), start) \
+        if end - start >= MIN_CONTINUATION_CHARS and opens_sentence(doc_text(doc), start) \
                 and not any(s < end and start < e for s, e in covered):
             span = Span(start + offset, end + offset, text[start + offset:end + offset])
             continuation = Candidate(cue_type=CueType.ASSERT, content=[(start, end)], quote_type=QuoteType.DIRECT,
@@ -207,14 +207,6 @@ def _after(span, start_char: int):
     """The part of a spaCy Span from the first token at or after ``start_char`` (None if nothing is left)."""
     first = next((t.i for t in span if t.idx >= start_char), None)
     return span.doc[first:span.end] if first is not None else None
-
-
-def _opens_sentence(text: str, start: int) -> bool:
-    """A quotation that opens a sentence or paragraph continues a statement (news style); one inside a
-    sentence is more often a title, a scare quote or an aside."""
-    before = text[:start].rstrip()
-    return not before or before.endswith(("\n", ".", "!", "?", ":", "”", "\"", "''")) \
-        or "\n" in text[len(before):start]
 
 
 def _deduplicate(candidates: list[Candidate]) -> list[Candidate]:

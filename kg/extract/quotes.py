@@ -85,3 +85,11 @@ def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             continue
         kept.append(span)
     return kept
+
+
+def opens_sentence(text: str, start: int) -> bool:
+    """A quotation that opens a sentence or paragraph is a statement of its own or continues one (news
+    style); one inside a sentence is more often a title, a scare quote or part of a paraphrase."""
+    before = text[:start].rstrip()
+    return not before or before.endswith(("\n", ".", "!", "?", ":", "”", "\"", "''")) \
+        or "\n" in text[len(before):start]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from kg.extract import cuemodel, extent
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Cue, Lexicon
+from kg.extract.quotes import opens_sentence
 from kg.extract.frames import frame_options, has_clausal_frame
 from kg.extract.tokens import NOMINAL, VERB, VERBAL, doc_text, positions
 from kg.model import CueType, QuoteType, Stance
@@ -58,6 +59,8 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         content, quote_type, rule, confidence = choice
         reporter = _reporting_verb(token, lexicon)
         source = subject_of(reporter if reporter is not None else token)
+        if source is None and rule == "quote":
+            source = _speaker_between_quotations(token)
         if source is not None and rule == "quote" and overlaps(source, content):
             # "“Very good reporter,” Ana Costa, the chief engineer, said": the parser made the quotation the
             # subject and hung the name on it; the name before the verb speaks
@@ -74,7 +77,8 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
             recipient = subject_of(token.head)  # "Asked whether ..., the mayor said": the mayor was asked
         found.append((token.i, Candidate(
             cue_type=hand.cue_type if hand else CueType.ASSERT, stance=hand.stance if hand else Stance.CERTAIN,
-            content=content, source=source, source_extent=_relative_pronoun(token) or phrase_extent(source),
+            content=content, source=source,
+            source_extent=_relative_pronoun(token) or _clipped(phrase_extent(source), content, token, source),
             cue=char_span(_light_object(token, lexicon)[1] if rule == "light" else _cue_tokens(token)),
             recipient=recipient, quote_type=quote_type,
             confidence=round(confidence, 2), rule=rule, sentence=token.sent.start)))
@@ -116,6 +120,9 @@ def _adjacent_verbs(verb, complement) -> bool:
 
 def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     """The most probable content of a cue verb: (char spans, quote type, rule, probability) or None."""
+    around = _quotations_around(verb, quotes)
+    if around:
+        return around, QuoteType.DIRECT, "quote", QUOTE_P
     if hand is None and learned is None and not has_clausal_frame(verb):
         return None  # a verb in neither lexicon is trusted only with a clausal content (most verbs: no time spent)
     options = frame_options(verb)
@@ -252,6 +259,88 @@ def _statement_sized(text: str, quote: tuple[int, int], verb, sentence) -> bool:
     opens_the_sentence = quote[1] <= verb.idx and not text[sentence.start_char:quote[0]].strip()
     follows_the_verb = quote[0] >= verb_end and text[verb_end:quote[0]].strip() in (",", ":")
     return opens_the_sentence or follows_the_verb or quote[1] <= sentence.start_char
+
+
+def _quotations_around(verb, quotes) -> list[tuple[int, int]]:
+    """“A,” she said, “B.” / “A,” said Ana Ruiz. / “A?” she asked, “B”: a quotation closing right before the
+    cue clause (its verb and subject phrase), with the one opening right after it, if any. Whatever the verb
+    (“..., ” she elaborated, “...”), in that place it says them; the parser often hangs the quotations
+    elsewhere (one as the verb's clause, the other as an adverbial, or the verb under a name)."""
+    if not quotes or verb.pos_ != "VERB":
+        return []
+    if _describes_noun(verb) and not (verb.dep_ == "acl" and verb.head.dep_ == "ROOT"):
+        return []  # "Ana Costa, now retired, said": the verb of an aside says nothing
+    doc = verb.doc
+    text = doc_text(doc)
+    subject = _speaker_between_quotations(verb)
+    if subject is None or len(subject) == 0:
+        return []
+    if subject.start < verb.i:
+        aside = phrase_extent(subject)
+        if any(not (t.is_punct or t.is_space or t.dep_ in ("advmod", "aux", "neg") or t.i < aside.end)
+               for t in doc[subject.end:verb.i]):
+            return []  # the subject and the verb are not one clause ("“...,” X told them, adding ...")
+    start = min(verb.idx, subject.start_char)
+    # "said Ana Ruiz, the mayor, “...”": after the verb, the subject's whole phrase belongs to the cue clause
+    end = verb.idx + len(verb.text) if subject.start < verb.i else _before_quotation(phrase_extent(subject), quotes)
+    before = next((q for q in quotes if q[1] <= start and text[q[1]:start].isspace() and "\n" not in text[q[1]:start]),
+                  None)
+    if before is None or text[before[0]:before[1]].rstrip("\"'”»’ ")[-1:] not in (",", "?", "!") \
+            or not _statement_sized(text, before, verb, verb.sent) or not opens_sentence(text, before[0]):
+        return []  # a quotation inside a paraphrase ("X is ''not a backslapper,'' he said") is not all of it
+    after = next((q for q in quotes if q[0] >= end), None)
+    if after is None or not _only_adverbials(verb, doc.char_span(end, after[0], alignment_mode="expand"), text,
+                                             end, after[0]):
+        return [before]
+    return [before, after]
+
+
+def _speaker_between_quotations(verb):
+    """The subject of a cue clause, or the name the parser took from it beside a quotation: in "said Ana
+    Ruiz, the mayor, “and ...”" it made the name the subject of the quotation's verb; in "“...,” Nate
+    Silver, the pollster, tweeted" it read "tweeted" as a participle describing the name."""
+    subject = subject_of(verb)
+    if subject is not None:
+        return subject
+    doc = verb.doc
+    if verb.dep_ == "acl" and verb.head.pos_ == "PROPN" and verb.head.i < verb.i:
+        return _name_words(verb.head)  # its subtree holds the quotation the parser hung on it
+    if verb.i + 1 < len(doc) and doc[verb.i + 1].pos_ == "PROPN":
+        name = doc[verb.i + 1]
+        while name.dep_ == "compound" and name.head.i > name.i:
+            name = name.head
+        if name.dep_ in SUBJECTS and name.head.i > name.i:
+            return _name_words(name)
+    return None
+
+
+def _name_words(head):
+    """A name without its dependents: the head and the compound words right before it ("Nate Silver")."""
+    start = head.i
+    while start > 0 and head.doc[start - 1].dep_ == "compound" and start - 1 >= head.left_edge.i:
+        start -= 1
+    return head.doc[start:head.i + 1]
+
+
+def _before_quotation(extent, quotes) -> int:
+    """Where a phrase ends, or the quotation the parser ran it into begins."""
+    return min([extent.end_char] + [q[0] for q in quotes if extent.start_char < q[0] < extent.end_char])
+
+
+def _only_adverbials(verb, between, text: str, start: int, end: int) -> bool:
+    """Whether what stands between a cue clause and the next quotation is a comma, a colon or "and" after words
+    that say when, where or to whom ("..., she told reporters on Monday, “...”", "..., she said, and “...”"),
+    or nothing at all ("..., Trump said “...”")."""
+    joined = text[:end].rstrip()
+    if text[start:end].strip() and not joined.endswith((",", ":", " and")):
+        return False
+    for token in between or ():
+        if token.is_punct or token.is_space or token.lower_ == "and" and token.i == between.end - 1:
+            continue
+        child = next((a for a in (token, *token.ancestors) if a.head.i == verb.i and a.i != verb.i), None)
+        if child is None or child.dep_ not in ("advmod", "npadvmod", "prep", "dobj", "dative", "agent"):
+            return False
+    return True
 
 
 def _shares_words(text: str, quote: tuple[int, int], sentence) -> bool:
@@ -612,6 +701,27 @@ def phrase_extent(mention):
     while start < mention.start and (doc[start].is_punct or doc[start].is_space):
         start += 1  # the closing marks of a quotation the parser hung on the name
     return doc[start:end]
+
+
+def _clipped(extent, content, cue, mention):
+    """A source phrase holds neither its claim's content nor its cue: where the parser hung a quotation or the
+    verb on the name ("“...,” Nate Silver, the pollster, tweeted", "said Ana Ruiz, the mayor, “and ...”"), the
+    phrase is what lies between them around the name."""
+    if extent is None or mention is None:
+        return extent
+    start, end = extent.start_char, extent.end_char
+    for s_start, s_end in content:
+        if start < s_end <= mention.start_char:
+            start = s_end
+        if mention.end_char <= s_start < end:
+            end = s_start
+    if mention.end_char <= cue.idx < end:
+        end = cue.idx
+    if (start, end) == (extent.start_char, extent.end_char):
+        return extent
+    clipped = extent.doc.char_span(start, end, alignment_mode="contract")
+    tokens = [t for t in clipped or () if not (t.is_punct or t.is_space)]
+    return extent.doc[tokens[0].i:tokens[-1].i + 1] if tokens else mention
 
 
 def noun_phrase(head):
