@@ -731,6 +731,18 @@ def test_a_quotation_interrupted_by_its_cue(extract_text, text, speaker, source_
     assert source_name(x, claim) == speaker and claim.chain[0].source_span.text == source_phrase
 
 
+@pytest.mark.parametrize("text,speaker", [
+    ("\"Drivers should leave their cars at home during the storm,\" opined the Porto Gazette.\n\nThe port closed.",
+     "the Porto Gazette"),
+    ("\"We included fragments that reflected her own thinking,\" read the statement.\n\nThe board met.",
+     "the statement"),
+])
+def test_an_inverted_speaker_the_parser_made_the_object(extract_text, text, speaker):
+    x = extract_text(text, structured=False)
+    claim = find_claim(x, "\"")
+    assert claim.chain[0].source_span.text == speaker
+
+
 def test_a_quotation_before_a_name_the_parser_made_the_sentence_root(extract_text):
     # "tweeted" read as a participle describing the name: the verb still says the quotation before the name
     x = extract_text("“The harbour needs a plan for the winter storms,” Nate Okafor, the analyst who founded the "

@@ -60,7 +60,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         reporter = _reporting_verb(token, lexicon)
         source = subject_of(reporter if reporter is not None else token)
         if source is None and rule == "quote":
-            source = _speaker_between_quotations(token)
+            source = _speaker_between_quotations(token, quotes)
         if source is not None and rule == "quote" and overlaps(source, content):
             # "“Very good reporter,” Ana Costa, the chief engineer, said": the parser made the quotation the
             # subject and hung the name on it; the name before the verb speaks
@@ -272,7 +272,7 @@ def _quotations_around(verb, quotes) -> list[tuple[int, int]]:
         return []  # "Ana Costa, now retired, said": the verb of an aside says nothing
     doc = verb.doc
     text = doc_text(doc)
-    subject = _speaker_between_quotations(verb)
+    subject = _speaker_between_quotations(verb, quotes)
     if subject is None or len(subject) == 0:
         return []
     if subject.start < verb.i:
@@ -283,7 +283,7 @@ def _quotations_around(verb, quotes) -> list[tuple[int, int]]:
     start = min(verb.idx, subject.start_char)
     # "said Ana Ruiz, the mayor, “...”": after the verb, the subject's whole phrase belongs to the cue clause
     end = verb.idx + len(verb.text) if subject.start < verb.i else _before_quotation(phrase_extent(subject), quotes)
-    before = next((q for q in quotes if q[1] <= start and text[q[1]:start].isspace() and "\n" not in text[q[1]:start]),
+    before = next((q for q in quotes if q[1] <= start and not text[q[1]:start].strip() and "\n" not in text[q[1]:start]),
                   None)
     if before is None or text[before[0]:before[1]].rstrip("\"'”»’ ")[-1:] not in (",", "?", "!") \
             or not _statement_sized(text, before, verb, verb.sent) or not opens_sentence(text, before[0]):
@@ -295,14 +295,20 @@ def _quotations_around(verb, quotes) -> list[tuple[int, int]]:
     return [before, after]
 
 
-def _speaker_between_quotations(verb):
+def _speaker_between_quotations(verb, quotes):
     """The subject of a cue clause, or the name the parser took from it beside a quotation: in "said Ana
-    Ruiz, the mayor, “and ...”" it made the name the subject of the quotation's verb; in "“...,” Nate
-    Silver, the pollster, tweeted" it read "tweeted" as a participle describing the name."""
+    Ruiz, the mayor, “and ...”" it made the name the subject of the quotation's verb, in "“...,” opined the
+    Plain Dealer" the verb's object; in "“...,” Nate Silver, the pollster, tweeted" it read "tweeted" as a
+    participle describing the name."""
     subject = subject_of(verb)
     if subject is not None:
         return subject
     doc = verb.doc
+    text = doc_text(doc)
+    if any(q[1] <= verb.idx and not text[q[1]:verb.idx].strip() for q in quotes):
+        inverted = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.left_edge.i == verb.i + 1), None)
+        if inverted is not None:
+            return noun_phrase(inverted)
     if verb.dep_ == "acl" and verb.head.pos_ == "PROPN" and verb.head.i < verb.i:
         return _name_words(verb.head)  # its subtree holds the quotation the parser hung on it
     if verb.i + 1 < len(doc) and doc[verb.i + 1].pos_ == "PROPN":
