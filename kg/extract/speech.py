@@ -4,8 +4,8 @@ from __future__ import annotations
 from kg.extract import cuemodel, extent
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Cue, Lexicon
-from kg.extract.quotes import opens_sentence
 from kg.extract.frames import frame_options, has_clausal_frame
+from kg.extract.quotes import opens_sentence
 from kg.extract.tokens import NOMINAL, VERB, VERBAL, doc_text, positions
 from kg.model import CueType, QuoteType, Stance
 
@@ -262,10 +262,11 @@ def _statement_sized(text: str, quote: tuple[int, int], verb, sentence) -> bool:
 
 
 def _quotations_around(verb, quotes) -> list[tuple[int, int]]:
-    """“A,” she said, “B.” / “A,” said Ana Ruiz. / “A?” she asked, “B”: a quotation closing right before the
-    cue clause (its verb and subject phrase), with the one opening right after it, if any. Whatever the verb
-    (“..., ” she elaborated, “...”), in that place it says them; the parser often hangs the quotations
-    elsewhere (one as the verb's clause, the other as an adverbial, or the verb under a name)."""
+    """“A,” she said, “B.” / “A,” said Ana Ruiz. / “A?” she asked, “B”: a quotation closing right
+    before the cue clause (its verb and subject phrase), with the one opening right after it, if any.
+    Whatever the verb (“...,” she elaborated, “...”), in that place it says them; the parser often hangs
+    the quotations elsewhere (one as the verb's clause, the other as an adverbial, or the verb under a
+    name)."""
     if not quotes or verb.pos_ != "VERB":
         return []
     if _describes_noun(verb) and not (verb.dep_ == "acl" and verb.head.dep_ == "ROOT"):
@@ -283,8 +284,8 @@ def _quotations_around(verb, quotes) -> list[tuple[int, int]]:
     start = min(verb.idx, subject.start_char)
     # "said Ana Ruiz, the mayor, “...”": after the verb, the subject's whole phrase belongs to the cue clause
     end = verb.idx + len(verb.text) if subject.start < verb.i else _before_quotation(phrase_extent(subject), quotes)
-    before = next((q for q in quotes if q[1] <= start and not text[q[1]:start].strip() and "\n" not in text[q[1]:start]),
-                  None)
+    before = next((q for q in quotes if q[1] <= start and not text[q[1]:start].strip()
+                   and "\n" not in text[q[1]:start]), None)
     if before is None or text[before[0]:before[1]].rstrip("\"'”»’ ")[-1:] not in (",", "?", "!") \
             or not _statement_sized(text, before, verb, verb.sent) or not opens_sentence(text, before[0]):
         return []  # a quotation inside a paraphrase ("X is ''not a backslapper,'' he said") is not all of it
@@ -306,7 +307,8 @@ def _speaker_between_quotations(verb, quotes):
     doc = verb.doc
     text = doc_text(doc)
     if any(q[1] <= verb.idx and not text[q[1]:verb.idx].strip() for q in quotes):
-        inverted = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.left_edge.i == verb.i + 1), None)
+        inverted = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.left_edge.i == verb.i + 1),
+                        None)
         if inverted is not None:
             return noun_phrase(inverted)
     if verb.dep_ == "acl" and verb.head.pos_ == "PROPN" and verb.head.i < verb.i:
