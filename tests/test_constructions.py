@@ -765,3 +765,22 @@ def test_a_participle_after_the_cue_keeps_its_own_content(extract_text):
                      "in July.", structured=False)
     assert find_claim(x, "board would meet").chain[0].cue.text == "adding"
     assert find_claim(x, "win the harbour vote").chain[0].cue.text == "told"
+
+
+def test_speaker_the_parser_made_the_subject_of_its_own_aside(extract_text):
+    # "spoke" in the aside became the verb's clause, with "One engineer" as its subject
+    x = extract_text("The harbour plan was delayed again.\n\nOne engineer, who like others spoke on the condition "
+                     "of anonymity to discuss the private meeting, said the message was that the cranes were unsafe.",
+                     structured=False)
+    claim = find_claim(x, "cranes were unsafe")
+    assert claim.chain[0].cue.text == "said" and claim.chain[0].source_span.text.startswith("One engineer")
+    assert claim.text == "the message was that the cranes were unsafe"
+
+
+def test_speaker_named_between_the_content_and_the_verb(extract_text):
+    x = extract_text("Two emails sent to the mayor and 10 emails sent to aides who worked for her have been placed "
+                     "in secure storage, Peter Okafor, the undersecretary for management, wrote in a memo.",
+                     structured=False)
+    (claim,) = x.claims
+    assert source_name(x, claim) == "Peter Okafor"
+    assert claim.text.startswith("Two emails") and claim.text.endswith("in secure storage")

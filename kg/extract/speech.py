@@ -71,7 +71,12 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
             unplaced.add(token.i)  # unless it merges with the verb it complements ("declined to say")
         source = unless_judgement(source, learned, lemma in RAISING_VERBS or token.pos_ == "AUX")
         if source is not None and overlaps(source, content):
-            continue  # "[Her criticism] angered ...": what the subject is cannot also be who speaks
+            # the parser hung the speaker inside the clause before the verb ("A, Patrick Kennedy, the
+            # undersecretary, wrote"): the content is what is left around it; "[Her criticism] angered ..."
+            # leaves nothing, what the subject is cannot also be who speaks
+            content = _without_speaker(content, phrase_extent(source), token)
+            if not content:
+                continue
         recipient = addressee_of(token, hand.object if hand else "-")
         if recipient is None and _passive_participle(token) and token.dep_ == "advcl":
             recipient = subject_of(token.head)  # "Asked whether ..., the mayor said": the mayor was asked
@@ -531,17 +536,38 @@ def _stranded_name_before(verb):
     if i < start:
         return None
     name = verb.doc[i]
+    opening = _opening_subject(verb, start) if name.text == "," else None
+    if opening is not None:
+        return opening
     if name.text == "," and start <= name.head.i < name.i and name.head.pos_ == "PROPN":
         name = name.head  # the comma that closes the apposition hangs on the name
     elif name.text == "," and i - 1 >= start:
         name = verb.doc[i - 1]  # "..., Senator Ana Costa, the minority leader, said": climb the apposition
-        while name.dep_ == "appos" and start <= name.head.i < name.i:
+        while name.dep_ in ("appos", "pobj", "prep") and start <= name.head.i < name.i \
+                and not (name.pos_ == "PROPN" and name.dep_ == "appos"):
             name = name.head
     if name.dep_ not in ("appos", "pobj", "conj", "dobj", "npadvmod", "compound"):
         return None
     if name.pos_ == "PROPN" and name.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") \
             or name.pos_ == "NOUN" and name.dep_ in ("conj", "appos"):  # "..., the mayor's office announced"
         return noun_phrase(name)
+    return None
+
+
+def _opening_subject(verb, start: int):
+    """"One attendee, who like others spoke on condition of anonymity, said ...": after a long aside the parser
+    can make the phrase that opens the sentence the subject of a verb inside the aside; that phrase, set off
+    by the comma before the cue verb, is the speaker."""
+    first = next((t for t in verb.doc[start:verb.i] if not (t.is_punct or t.is_space)), None)
+    if first is None:
+        return None
+    head = first
+    while head.dep_ in ("compound", "det", "amod", "nummod", "poss") and start <= head.head.i < verb.i:
+        head = head.head
+    set_off = head.i + 1 < verb.i and verb.doc[head.i + 1].text == ","  # "One attendee, who ...": an aside
+    if set_off and head.pos_ in ("NOUN", "PROPN") and head.dep_ in SUBJECTS and head.head.i < verb.i \
+            and head.head.pos_ in ("VERB", "AUX") and verb in head.head.ancestors:
+        return noun_phrase(head)
     return None
 
 
@@ -709,6 +735,30 @@ def phrase_extent(mention):
     while start < mention.start and (doc[start].is_punct or doc[start].is_space):
         start += 1  # the closing marks of a quotation the parser hung on the name
     return doc[start:end]
+
+
+def _without_speaker(content, speaker, verb) -> list[tuple[int, int]]:
+    """A content's spans less the speaker's phrase and whatever stands between that phrase and the cue verb
+    after it (the speaker's asides)."""
+    start = speaker.start_char
+    end = verb.idx if speaker.end <= verb.i else speaker.end_char
+    kept = []
+    for s_start, s_end in content:
+        for piece in ((s_start, min(s_end, start)), (max(s_start, end), s_end)):
+            text = speaker.doc.text[piece[0]:piece[1]].strip(" ,;:—–-")
+            if piece[0] < piece[1] and any(ch.isalnum() for ch in text):
+                kept.append(piece)
+    return _trimmed(speaker.doc, kept)
+
+
+def _trimmed(doc, spans) -> list[tuple[int, int]]:
+    """Spans trimmed of the marks and spaces at their edges, as token_runs trims them."""
+    trimmed = []
+    for start, end in spans:
+        span = doc.char_span(start, end, alignment_mode="contract")
+        if span is not None and len(span):
+            trimmed.extend(token_runs(list(span)))
+    return trimmed
 
 
 def _clipped(extent, content, cue, mention):
