@@ -784,3 +784,17 @@ def test_speaker_named_between_the_content_and_the_verb(extract_text):
     (claim,) = x.claims
     assert source_name(x, claim) == "Peter Okafor"
     assert claim.text.startswith("Two emails") and claim.text.endswith("in secure storage")
+
+
+@pytest.mark.parametrize("text,cue,speaker", [
+    # the object of "force", "lead" is who acknowledges, suspects
+    ("The results will force Senator Ana Ruiz to acknowledge that it is time for a new plan.", "acknowledge",
+     "Senator Ana Ruiz"),
+    ("The leak leads many engineers to suspect that the cranes were never inspected.", "suspect", "many engineers"),
+    # a passive relative clause: "which" is what was reported, the agent reported it
+    ("Ana Ruiz wrote in the email, which was first reported by the Porto Gazette.", "reported", "the Porto Gazette"),
+])
+def test_speakers_of_controlled_and_passive_verbs(extract_text, text, cue, speaker):
+    x = extract_text(text, structured=False)
+    (claim,) = [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == cue]
+    assert claim.chain[0].source_span.text == speaker

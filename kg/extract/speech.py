@@ -58,7 +58,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
             continue
         content, quote_type, rule, confidence = choice
         reporter = _reporting_verb(token, lexicon)
-        source = subject_of(reporter if reporter is not None else token)
+        source = _controller(token, lexicon) or subject_of(reporter if reporter is not None else token)
         if source is None and rule == "quote":
             source = _speaker_between_quotations(token, quotes)
         if source is not None and rule == "quote" and overlaps(source, content):
@@ -705,10 +705,23 @@ def addressee_of(verb, object_role: str):
     return None
 
 
+def _controller(verb, lexicon: Lexicon):
+    """"forced Sanders to acknowledge ...", "led experts to suspect ...": the object of the verb above an
+    infinitive is who acknowledges, suspects. Not under a speech verb: in "asked members to reject the offer"
+    the rejecting is what was asked, and the members said nothing."""
+    head = verb.head
+    if verb.dep_ != "xcomp" or head.pos_ not in ("VERB", "AUX") or _is_speech_verb(head, lexicon):
+        return None
+    controller = next((c for c in head.children if c.dep_ in ("dobj", "dative") and c.i < verb.i), None)
+    return noun_phrase(controller) if controller is not None else None
+
+
 def _relative_pronoun(verb):
     """"the voters who support X": the text names the source with "who" (the mention resolves to "voters")."""
     if verb.dep_ != "relcl":
         return None
+    if _passive(verb):
+        return None  # "the attacks, which were claimed by the Islamic State": "which" is what was said
     for child in verb.children:
         if child.dep_ in SUBJECTS and child.lower_ in RELATIVE_PRONOUNS:
             return verb.doc[child.i:child.i + 1]
