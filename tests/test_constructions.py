@@ -658,6 +658,10 @@ def test_cue_nouns_with_a_copula_clause_or_a_from_source(extract_text, text, cue
     # a comma after an aside opened by one belongs to the phrase; after a bare phrase it does not
     ("Ana Ruiz, the mayor of Porto, said the bridge would reopen in May.", "Ana Ruiz, the mayor of Porto,"),
     ("Officials involved in the talks, however, said the dam was too low.", "Officials involved in the talks"),
+    # ... and so does a dash after an aside opened by a dash, or a comma after any aside opened by a comma
+    ("Farmers — and some of the engineers — say the dam was too low.", "Farmers — and some of the engineers —"),
+    ("Newspapers across the region, including the Gazette, said the dam was too low.",
+     "Newspapers across the region, including the Gazette,"),
 ])
 def test_source_phrase_edges(extract_text, text, source_phrase):
     x = extract_text(text, structured=False)

@@ -34,6 +34,7 @@ RAISING_VERBS = {"be", "seem", "appear"}
 SOURCELESS_P = 0.25
 # A cue verb's object noun is part of the cue when train annotates it so this often ("voiced [displeasure] with").
 LIGHT_P = 0.5
+DASHES = ("—", "–", "-", "--")
 MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
 # Words that join another speaker's statement to a content clause ("..., while others said ...").
 CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
@@ -737,12 +738,14 @@ def phrase_extent(mention):
     start, end = min(root.left_edge.i, mention.start), max(root.right_edge.i + 1, mention.end)
     start = max(start, root.sent.start)
     end = min(end, root.sent.end)
-    has_aside = any(c.dep_ in ("appos", "relcl", "acl") and c.i > root.i for c in root.children)
-    set_off = any(doc[i].text == "," for i in range(root.i + 1, end))
-    if has_aside and set_off and end < len(doc) and doc[end].text == "," and end < root.sent.end:
-        # an aside opened by a comma is closed by one that belongs to it ("Ana Ruiz, the mayor, said"); a
-        # comma after a bare phrase does not ("Democrats in Congress, fearing defeat, ...")
-        end += 1
+    # an aside opened by a comma or a dash is closed by one that belongs to it ("Ana Ruiz, the mayor, said",
+    # "Democrats — and some Republicans — say"); a comma after a bare phrase does not ("Democrats in
+    # Congress, fearing defeat, ..."). PolNeAR train: 720 of 816 closing commas, 35 of 36 closing dashes.
+    for marks in ((",",), DASHES):
+        opened = any(doc[i].text in marks for i in range(root.i + 1, end))
+        if opened and end < len(doc) and doc[end].text in marks and end < root.sent.end:
+            end += 1
+            break
     while end - 1 > start and doc[end - 1].is_space:
         end -= 1
     while start < mention.start and (doc[start].is_punct or doc[start].is_space):
