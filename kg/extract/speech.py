@@ -34,7 +34,7 @@ RAISING_VERBS = {"be", "seem", "appear"}
 SOURCELESS_P = 0.25
 # A cue verb's object noun is part of the cue when train annotates it so this often ("voiced [displeasure] with").
 LIGHT_P = 0.5
-DASHES = ("—", "–", "-", "--")
+DASHES = ("—", "–", "-", "--")  # as tokens: what opens and closes an aside inside a source phrase
 MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
 # Words that join another speaker's statement to a content clause ("..., while others said ...").
 CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
@@ -761,7 +761,7 @@ def _without_speaker(content, speaker, verb) -> list[tuple[int, int]]:
     kept = []
     for s_start, s_end in content:
         for piece in ((s_start, min(s_end, start)), (max(s_start, end), s_end)):
-            text = speaker.doc.text[piece[0]:piece[1]].strip(" ,;:—–-")
+            text = doc_text(speaker.doc)[piece[0]:piece[1]].strip(" ,;:—–-")
             if piece[0] < piece[1] and any(ch.isalnum() for ch in text):
                 kept.append(piece)
     return _trimmed(speaker.doc, kept)
