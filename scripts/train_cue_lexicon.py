@@ -31,20 +31,20 @@ def parse(texts, cache: Path | None):
     """Parsed docs of ``texts``, read from ``cache`` when it holds exactly these texts (else parsed and saved)."""
     from spacy.tokens import DocBin
 
-    from kg.nlp import load
+    from kg import nlp as pipeline
 
     texts = list(texts)
-    nlp = load()  # the extractor's own pipeline, so the models learn from the parses they will be given
+    nlp = pipeline.load()  # the extractor's own pipeline, so the models learn from the parses they will be given
     if cache and cache.is_file():
         docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
         # a cache left by another split or pipeline would pair annotations with other parses
-        if [doc.text for doc in docs] == texts and all(
-                list(doc.user_data.get("pipeline", ())) == nlp.pipe_names and "tensor" in doc.user_data for doc in docs):
+        if [doc.text for doc in docs] == texts and all(list(doc.user_data.get("pipeline", ())) == nlp.pipe_names
+                                                       and "tensor" in doc.user_data for doc in docs):
             for doc in docs:
                 doc.tensor = doc.user_data.pop("tensor")
             return docs
         print(f"{cache}: parses of other texts or by another pipeline; parsing again", file=sys.stderr)
-    docs = list(nlp.pipe(texts, batch_size=16))
+    docs = list(pipeline.parse(texts, nlp))
     if cache:
         bin_ = DocBin(store_user_data=True)  # DocBin keeps no tensor of its own: the cue model reads it
         for doc in docs:
@@ -141,7 +141,7 @@ def main() -> int:
                 # ("expressed [concern] about the plan"), as kind "light": how often, and which of the
                 # noun's own dependents then holds the content
                 attribution = heads[token.head.i]
-                inside = token.i in char_tokens(doc, attribution["cue"])
+                inside = in_cue.get(token.i) is attribution
                 tally((token.lemma_.lower(), "light"), frame_options(token), attribution if inside else None, doc)
     rows = ["# lemma\tkind\tseen\tcue\tp_cue\tp_source\tframes  (learned from PolNeAR train by "
             "scripts/train_cue_lexicon.py; frames: frame=times the lemma had that dependent/"

@@ -5,7 +5,7 @@ Which adjectives are cues, and which of their dependents hold the content, comes
 """
 from __future__ import annotations
 
-from kg.extract import speech
+from kg.extract import extent, speech
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.frames import adjective_frames
 from kg.extract.lexicon import Lexicon
@@ -42,7 +42,7 @@ def attitude_adjectives(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
             scored = [(learned.p_cue, frame)]
         p, frame = max(scored)
         copula = token.head
-        preposition = next((c for c in token.children if c.dep_ == "prep" and f"prep-{c.lower_}" == frame), None)
+        preposition = extent.frame_preposition(token, frame) if frame.startswith("prep-") else None
         content = sorted(i for i in options[frame] if preposition is None or i != preposition.i)
         source = speech.unless_judgement(speech.subject_of(copula), learned, placeholder_it=True)
         if source is not None and speech.overlaps(source, [(doc[i].idx, doc[i].idx + len(doc[i])) for i in content]):

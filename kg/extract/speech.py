@@ -1,6 +1,8 @@
 """Reported speech and belief: cue verbs and nouns with their sources and their content clauses."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from kg.extract import cuemodel, extent
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Cue, Lexicon
@@ -40,6 +42,16 @@ MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statem
 CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
 
 
+class Choice(NamedTuple):
+    """A cue verb's content as choose_frame picks it, and the cue's words when more than the verb's own."""
+
+    content: list[tuple[int, int]]
+    quote_type: QuoteType
+    rule: str
+    confidence: float
+    cue_tokens: list | None = None  # "expressed [concern] [about]": the verb's object noun joins the cue
+
+
 def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Candidate]:
     """Every cue verb with content: "X said (that) ...", "“...,” X said", "X said: ...", "X criticized Y"."""
     found: list[tuple[int, Candidate]] = []  # (index of the cue verb, candidate)
@@ -57,7 +69,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         choice = choose_frame(token, hand, learned, quotes, lexicon)
         if choice is None:
             continue
-        content, quote_type, rule, confidence = choice
+        content, quote_type, rule, confidence, cue_tokens = choice
         reporter = _reporting_verb(token, lexicon)
         source = _controller(token, lexicon) or subject_of(reporter if reporter is not None else token)
         if source is None and rule == "quote":
@@ -85,7 +97,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
             cue_type=hand.cue_type if hand else CueType.ASSERT, stance=hand.stance if hand else Stance.CERTAIN,
             content=content, source=source,
             source_extent=_relative_pronoun(token) or _clipped(phrase_extent(source), content, token, source),
-            cue=char_span(_light_object(token, lexicon)[1] if rule == "light" else _cue_tokens(token)),
+            cue=char_span(cue_tokens or _cue_tokens(token)),
             recipient=recipient, quote_type=quote_type,
             confidence=round(confidence, 2), rule=rule, sentence=token.sent.start)))
     return _merge_catenatives(doc, found, unplaced)
@@ -125,10 +137,10 @@ def _adjacent_verbs(verb, complement) -> bool:
 
 
 def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
-    """The most probable content of a cue verb: (char spans, quote type, rule, probability) or None."""
+    """The most probable content of a cue verb, or None."""
     around = _quotations_around(verb, quotes)
     if around:
-        return around, QuoteType.DIRECT, "quote", QUOTE_P
+        return Choice(around, QuoteType.DIRECT, "quote", QUOTE_P)
     if hand is None and learned is None and not has_clausal_frame(verb):
         return None  # a verb in neither lexicon is trusted only with a clausal content (most verbs: no time spent)
     options = frame_options(verb)
@@ -162,9 +174,9 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         tokens = [t for t in verb.sent if t.i > colon.i and not t.is_space]
         if tokens:
             spans = with_quotes(token_runs(tokens), quotes)
-            return spans, quote_type_of(spans, quotes), "colon", COLON_P
+            return Choice(spans, quote_type_of(spans, quotes), "colon", COLON_P)
         # "Cruz continued:" ending its paragraph: the quotation that opens the next one is the content
-        return [], QuoteType.DIRECT, "colon-open", COLON_P
+        return Choice([], QuoteType.DIRECT, "colon-open", COLON_P)
     doc = verb.doc
     quoted = []
     # (Token.sent scans for the sentence boundaries: only when there is a quotation to place.) A verb that
@@ -183,22 +195,22 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         outside = [q for q in quoted if not any(q[0] <= start < q[1] for start in in_frames | conjoined)]
         if outside:
             # a quotation outside the verb's own dependents ("“...,” she said")
-            return outside, QuoteType.DIRECT, "quote", QUOTE_P
+            return Choice(outside, QuoteType.DIRECT, "quote", QUOTE_P)
         if not scored:
             # the parser hung the quotation on the cue as an adverbial ("“A, I think,” she said"): with
             # no frame that is likely content, the quotation still is
             inside = [q for q in quoted if not any(q[0] <= start < q[1] for start in conjoined)]
             if inside:
-                return inside, QuoteType.DIRECT, "quote", QUOTE_P
+                return Choice(inside, QuoteType.DIRECT, "quote", QUOTE_P)
     if not scored:
         return None
     p, frame = max(scored)
     addressee = hand is not None and hand.object == "addressee"
     light = _light_object(verb, lexicon) if frame == "dobj" else None
     if light is not None:
-        frame, indices = "light", light[0]  # "expressed concern [about the plan]": the noun's own complement
+        (indices, cue_tokens), frame = light, "light"  # "expressed concern [about the plan]": the noun's complement
     else:
-        indices = extent.extend(verb, frame, options[frame], addressee)
+        indices, cue_tokens = extent.extend(verb, frame, options[frame], addressee), None
     indices -= _nested_according(verb.doc, indices)
     indices -= _separate_statements(verb, indices, lexicon)
     if not indices:
@@ -207,7 +219,7 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     spans = with_quotes(token_runs(tokens), quotes)
     if not spans:
         return None
-    return spans, quote_type_of(spans, quotes), frame, p
+    return Choice(spans, quote_type_of(spans, quotes), frame, p, cue_tokens)
 
 
 def _light_object(verb, lexicon: Lexicon):
@@ -282,22 +294,20 @@ def _quotations_around(verb, quotes) -> list[tuple[int, int]]:
     subject = _speaker_between_quotations(verb, quotes)
     if subject is None or len(subject) == 0:
         return []
-    if subject.start < verb.i:
-        aside = phrase_extent(subject)
-        if any(not (t.is_punct or t.is_space or t.dep_ in ("advmod", "aux", "neg") or t.i < aside.end)
-               for t in doc[subject.end:verb.i]):
-            return []  # the subject and the verb are not one clause ("“...,” X told them, adding ...")
+    phrase = phrase_extent(subject)
+    if subject.start < verb.i and any(not (t.is_punct or t.is_space or t.dep_ in ("advmod", "aux", "neg")
+                                           or t.i < phrase.end) for t in doc[subject.end:verb.i]):
+        return []  # the subject and the verb are not one clause ("“...,” X told them, adding ...")
     start = min(verb.idx, subject.start_char)
     # "said Ana Ruiz, the mayor, “...”": after the verb, the subject's whole phrase belongs to the cue clause
-    end = verb.idx + len(verb.text) if subject.start < verb.i else _before_quotation(phrase_extent(subject), quotes)
+    end = verb.idx + len(verb.text) if subject.start < verb.i else _before_quotation(phrase, quotes)
     before = next((q for q in quotes if q[1] <= start and not text[q[1]:start].strip()
                    and "\n" not in text[q[1]:start]), None)
     if before is None or text[before[0]:before[1]].rstrip("\"'”»’ ")[-1:] not in (",", "?", "!") \
             or not _statement_sized(text, before, verb, verb.sent) or not opens_sentence(text, before[0]):
         return []  # a quotation inside a paraphrase ("X is ''not a backslapper,'' he said") is not all of it
     after = next((q for q in quotes if q[0] >= end), None)
-    if after is None or not _only_adverbials(verb, doc.char_span(end, after[0], alignment_mode="expand"), text,
-                                             end, after[0]):
+    if after is None or not _only_adverbials(verb, text, end, after[0]):
         return [before]
     return [before, after]
 
@@ -341,13 +351,13 @@ def _before_quotation(extent, quotes) -> int:
     return min([extent.end_char] + [q[0] for q in quotes if extent.start_char < q[0] < extent.end_char])
 
 
-def _only_adverbials(verb, between, text: str, start: int, end: int) -> bool:
+def _only_adverbials(verb, text: str, start: int, end: int) -> bool:
     """Whether what stands between a cue clause and the next quotation is a comma, a colon or "and" after words
     that say when, where or to whom ("..., she told reporters on Monday, “...”", "..., she said, and “...”"),
     or nothing at all ("..., Trump said “...”")."""
-    joined = text[:end].rstrip()
-    if text[start:end].strip() and not joined.endswith((",", ":", " and")):
+    if text[start:end].strip() and not text[:end].rstrip().endswith((",", ":", " and")):
         return False
+    between = verb.doc.char_span(start, end, alignment_mode="expand")
     for token in between or ():
         if token.is_punct or token.is_space or token.lower_ == "and" and token.i == between.end - 1:
             continue
