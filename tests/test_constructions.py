@@ -641,6 +641,30 @@ def test_participle_statements_are_the_same_speakers_next_cue(extract_text, text
     assert len({c.chain[0].source for c in x.claims}) == 1 and all(len(c.chain) == 2 for c in x.claims)
 
 
+@pytest.mark.parametrize("text,claims", [
+    # the parser joins the second cue to the content's verb: a change of tense says it is the speaker's
+    ("Lena Park, an analyst, noted that troop numbers already lag the target and asked whether the minister "
+     "could reach it.",
+     {("noted", "troop numbers already lag the target"), ("asked", "the minister could reach it")}),
+    ("The governor said he will form a stable government and insisted that his party was still the strongest.",
+     {("said", "he will form a stable government"), ("insisted", "his party was still the strongest")}),
+])
+def test_a_cue_joined_to_the_contents_verb_is_the_speakers_next_statement(extract_text, text, claims):
+    x = extract_text(text, structured=False)
+    assert {(c.chain[0].cue.text, c.text) for c in x.claims} == claims
+    assert len({c.chain[0].source for c in x.claims}) == 1 and all(len(c.chain) == 2 for c in x.claims)
+
+
+def test_a_conjunct_in_the_contents_tense_shares_the_contents_subject(extract_text):
+    # "the candidate knew ... and thought ...": both are what the aide told about the candidate
+    x = extract_text("The aide told reporters that the candidate knew all about the work and thought the criticism "
+                     "was unfair.", structured=False)
+    told = find_claim(x, "knew all about the work")
+    assert told.chain[0].cue.text == "told" and told.text.endswith("thought the criticism was unfair")
+    thought = next(c for c in x.claims if c.chain[0].cue.text == "thought")
+    assert thought.chain[1:] == told.chain and source_name(x, thought) != source_name(x, told)
+
+
 @pytest.mark.parametrize("text,cue,source,content", [
     ("The engineer's main claim is that the bridge was never inspected.", "claim is", "The engineer's",
      "the bridge was never inspected"),

@@ -39,6 +39,7 @@ LIGHT_P = 0.5
 DASHES = ("—", "–", "-", "--")  # as tokens: what opens and closes an aside inside a source phrase
 MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
 # Words that join another speaker's statement to a content clause ("..., while others said ...").
+FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
 
 
@@ -399,7 +400,7 @@ def _separate_statements(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
     speaker's ("74 percent said they will vote, while 22 percent said they might not"), then the same
     speaker's next cue ("She released a statement, insisting that ...", "He apologized, saying ...")."""
     dropped: set[int] = set()
-    for statement in (_another_speakers_clause, _participle_statement):
+    for statement in (_another_speakers_clause, _participle_statement, _conjunct_statement):
         remaining = indices - dropped
         for i in sorted(remaining):
             if i not in dropped:
@@ -432,6 +433,43 @@ def _participle_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> 
     return {t.i for t in clause.subtree} | {clause.left_edge.i - 1}
 
 
+def _conjunct_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
+    """The cue the parser joined to the content's verb, with its "and" / ", but" (``_misattached_conjunct``)."""
+    reporter = _misattached_conjunct(clause, lexicon)
+    if reporter is None or reporter.i != verb.i:
+        return set()
+    dropped = {t.i for t in clause.subtree}
+    start = clause.left_edge.i - 1
+    while start > clause.head.i and (clause.doc[start].dep_ == "cc" or clause.doc[start].is_punct):
+        dropped.add(start)
+        start -= 1
+    return dropped
+
+
+def _misattached_conjunct(clause, lexicon: Lexicon):
+    """"She noted that troop strength lags the target and asked whether ...": the parser joins the second
+    cue to the content's verb ("lags ... and asked"), but it is the speaker's next statement. The cue verb
+    whose content holds such a subjectless speech-verb conjunct, when the conjunct repeats that cue or its
+    tense differs from the content verb's ("would rebound and praised", "is ..., but conceded"; "knew ...
+    and thought" shares the content's subject), else None."""
+    content_verb = clause.head
+    if clause.dep_ != "conj" or clause.tag_ not in FINITE_TAGS or content_verb.dep_ != "ccomp" \
+            or any(c.dep_ in SUBJECTS for c in clause.children) or not _is_speech_verb(clause, lexicon):
+        return None
+    verb = content_verb.head
+    if not _is_speech_verb(verb, lexicon):
+        return None
+    if clause.lemma_ == verb.lemma_ or _tense(clause) != _tense(content_verb):
+        return verb
+    return None
+
+
+def _tense(verb) -> str:
+    """The tag that carries a verb group's tense: its first auxiliary's ("would rebound": MD), else its own."""
+    auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+    return auxiliaries[0].tag_ if auxiliaries else verb.tag_
+
+
 def _set_off_participle(token, deps) -> bool:
     """A gerund-participle clause after a comma (", adding that ...")."""
     return token.tag_ == "VBG" and token.dep_ in deps and token.left_edge.i > 0 \
@@ -439,8 +477,11 @@ def _set_off_participle(token, deps) -> bool:
 
 
 def _reporting_verb(participle, lexicon: Lexicon):
-    """The cue whose content the parser hung a participle statement in: "The mayor said [the bridge would
-    reopen], adding that ...": "adding" shares the subject of "said", not of "reopen"."""
+    """The cue whose content the parser hung a participle statement or a cue conjunct in: "The mayor said
+    [the bridge would reopen], adding that ...": "adding" shares the subject of "said", not of "reopen"."""
+    conjunct_of = _misattached_conjunct(participle, lexicon)
+    if conjunct_of is not None:
+        return conjunct_of
     if not _set_off_participle(participle, ("advcl", "conj")):
         return None
     token = participle.head
