@@ -686,6 +686,13 @@ def test_cue_nouns_with_a_copula_clause_or_a_from_source(extract_text, text, cue
     ("Farmers — and some of the engineers — say the dam was too low.", "Farmers — and some of the engineers —"),
     ("Newspapers across the region, including the Gazette, said the dam was too low.",
      "Newspapers across the region, including the Gazette,"),
+    # an aside saying what the speaker was doing is not part of who speaks; an apposition before it is
+    ("Ana Ruiz, the mayor of Porto, speaking to reporters on Monday, said the dam was too low.",
+     "Ana Ruiz, the mayor of Porto,"),
+    ("Lena Park, in a statement released by her office, said the dam was too low.", "Lena Park"),
+    # ... unless the phrase goes on past it
+    ("Mr. Costa, then at the ministry, and Ms. Brandt, at the utility, said the dam was too low.",
+     "Mr. Costa, then at the ministry, and Ms. Brandt, at the utility,"),
 ])
 def test_source_phrase_edges(extract_text, text, source_phrase):
     x = extract_text(text, structured=False)

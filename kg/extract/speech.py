@@ -39,6 +39,7 @@ LIGHT_P = 0.5
 DASHES = ("—", "–", "-", "--")  # as tokens: what opens and closes an aside inside a source phrase
 MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
 # Words that join another speaker's statement to a content clause ("..., while others said ...").
+SOURCE_PREPOSITIONS = {"of", "including", "like", "along", "among"}  # asides that still say who speaks
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
 
@@ -789,6 +790,10 @@ def phrase_extent(mention):
     start, end = min(root.left_edge.i, mention.start), max(root.right_edge.i + 1, mention.end)
     start = max(start, root.sent.start)
     end = min(end, root.sent.end)
+    aside = next((child for child in root.children if child.i > root.i and _circumstantial_aside(child)), None)
+    if aside is not None and not any(c.dep_ == "conj" and c.i > aside.i for c in root.children):
+        # (not out of a coordination: "Mr. Effron, then at UBS, and Mr. Pruzan")
+        end = max(mention.end, aside.left_edge.i - 1)  # up to the comma that opens it
     # an aside opened by a comma or a dash is closed by one that belongs to it ("Ana Ruiz, the mayor, said",
     # "Democrats — and some Republicans — say"); a comma after a bare phrase does not ("Democrats in
     # Congress, fearing defeat, ..."). PolNeAR train: 720 of 816 closing commas, 35 of 36 closing dashes.
@@ -802,6 +807,19 @@ def phrase_extent(mention):
     while start < mention.start and (doc[start].is_punct or doc[start].is_space):
         start += 1  # the closing marks of a quotation the parser hung on the name
     return doc[start:end]
+
+
+def _circumstantial_aside(child) -> bool:
+    """An aside set off by a comma that says what the speaker was doing, not who the speaker is ("Clinton,
+    speaking in Ohio,", "Ana Ruiz, in a statement,"): PolNeAR's train split leaves 36 of 37 such participles
+    and 20 of 24 such prepositional phrases out of the source; appositions (996 of 1,060) and "of",
+    "including", "like", "along with", "among" phrases stay in."""
+    doc = child.doc
+    if child.left_edge.i == 0 or doc[child.left_edge.i - 1].text != ",":
+        return False
+    if child.dep_ == "acl" and child.tag_ == "VBG" or child.dep_ == "amod" and child.pos_ == "ADJ":
+        return True
+    return child.dep_ == "prep" and child.lower_ not in SOURCE_PREPOSITIONS
 
 
 def _without_speaker(content, speaker, verb) -> list[tuple[int, int]]:
