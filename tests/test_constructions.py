@@ -833,3 +833,19 @@ def test_speakers_of_controlled_and_passive_verbs(extract_text, text, cue, speak
     x = extract_text(text, structured=False)
     (claim,) = [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == cue]
     assert claim.chain[0].source_span.text == speaker
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("“The plan is a disaster for the party,” Will wrote in his column.", "Will"),
+    ("The harbour deal is dead, May told reporters on Friday.", "May"),
+])
+def test_a_surname_the_tagger_read_as_a_modal_speaks(extract_text, text, speaker):
+    # a modal never takes "wrote" or "told": the capitalised "Will" / "May" before them is a name
+    x = extract_text(text, structured=False)
+    (claim,) = x.claims
+    assert claim.chain[0].source_span.text == speaker
+
+
+def test_a_modal_before_a_base_verb_is_no_speaker(extract_text):
+    x = extract_text("Will the council approve the harbour plan? Nobody knows yet.", structured=False)
+    assert not any(c.chain[0].source_span is not None and c.chain[0].source_span.text == "Will" for c in x.claims)

@@ -40,6 +40,7 @@ DASHES = ("—", "–", "-", "--")  # as tokens: what opens and closes an aside 
 MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
 # Words that join another speaker's statement to a content clause ("..., while others said ...").
 SOURCE_PREPOSITIONS = {"of", "including", "like", "along", "among"}  # asides that still say who speaks
+NAME_LIKE_MODALS = {"will", "may"}  # the surnames of columnists and prime ministers
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
 
@@ -552,7 +553,17 @@ def subject_of(verb):
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
         # "his statement saying ..." is his; "internal emails showing that ...", "a union backing X" speak themselves
         return noun_source(verb.head) or noun_phrase(verb.head)
-    return _stranded_name_before(verb)
+    return _name_read_as_modal(verb) or _stranded_name_before(verb)
+
+
+def _name_read_as_modal(verb):
+    """"“...,” Will wrote", "May said": a capitalised modal before a verb that no modal takes (a past or
+    present tense form) is a name the tagger read as the modal."""
+    if verb.tag_ not in FINITE_TAGS | {"VBN"}:
+        return None
+    name = next((c for c in verb.children if c.dep_ == "aux" and c.tag_ == "MD" and c.i == verb.i - 1
+                 and c.text[:1].isupper() and c.lower_ in NAME_LIKE_MODALS), None)
+    return verb.doc[name.i:name.i + 1] if name is not None else None
 
 
 def unless_judgement(source, learned, placeholder_it: bool):
