@@ -849,3 +849,13 @@ def test_a_surname_the_tagger_read_as_a_modal_speaks(extract_text, text, speaker
 def test_a_modal_before_a_base_verb_is_no_speaker(extract_text):
     x = extract_text("Will the council approve the harbour plan? Nobody knows yet.", structured=False)
     assert not any(c.chain[0].source_span is not None and c.chain[0].source_span.text == "Will" for c in x.claims)
+
+
+@pytest.mark.parametrize("text,cue", [
+    ("Instead of calling himself conservative, Mr. Costa said, ''I'm a common-sense person.''", "said"),
+    ("After contemplating it, the mayor added: “Now I am going to look into that.”", "added"),
+])
+def test_a_speech_verb_under_a_preposition_leaves_the_quotation_to_the_main_verb(extract_text, text, cue):
+    x = extract_text(text, structured=False)
+    claim = next(c for c in x.claims if c.text.startswith(("''", "“")))
+    assert claim.chain[0].cue.text == cue

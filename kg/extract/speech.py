@@ -183,10 +183,12 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     doc = verb.doc
     quoted = []
     # (Token.sent scans for the sentence boundaries: only when there is a quotation to place.) A verb that
-    # describes a noun ("said Ana Costa, who [teaches] law") or is the content of another ("noted that she
-    # [offers] ...") is not the speaker of a quotation outside its own dependents.
+    # describes a noun ("said Ana Costa, who [teaches] law"), is the content of another ("noted that she
+    # [offers] ...") or the object of a preposition ("Instead of [calling] himself X, she said, “...”") is
+    # not the speaker of a quotation outside its own dependents.
     speech_verb = _is_speech_verb(verb, lexicon) and not _passive_participle(verb)
-    if quotes and speech_verb and not has_clause and not _describes_noun(verb) and verb.dep_ != "ccomp":
+    if quotes and speech_verb and not has_clause and not _describes_noun(verb) \
+            and verb.dep_ not in ("ccomp", "pcomp"):
         quoted = _sentence_quotations(verb, quotes)
     in_frames = set()
     if quoted:
