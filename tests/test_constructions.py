@@ -859,3 +859,17 @@ def test_a_speech_verb_under_a_preposition_leaves_the_quotation_to_the_main_verb
     x = extract_text(text, structured=False)
     claim = next(c for c in x.claims if c.text.startswith(("''", "“")))
     assert claim.chain[0].cue.text == cue
+
+
+@pytest.mark.parametrize("text,cue,source_phrase", [
+    # the parser hung the relative clause deep in the phrase; its verb is a statement of its own
+    ("“The plan was never convincing,” said one engineer familiar with the talks, who added that the "
+     "ministry seemed “rattled” by the protests.", "said", "one engineer familiar with the talks"),
+    ("Ana Ruiz, the mayor, who has said the bridge is safe, told reporters the repairs would end soon.", "told",
+     "Ana Ruiz, the mayor"),
+])
+def test_a_source_phrase_never_holds_another_statement(extract_text, text, cue, source_phrase):
+    x = extract_text(text, structured=False)
+    claim = next(c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == cue)
+    assert claim.chain[0].source_span.text == source_phrase
+    assert "rattled" not in claim.text  # the other statement's quotation is not this one's second part

@@ -171,7 +171,7 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
             + signoffs.signed_quotations(doc, quotes) + attitudes.attitude_adjectives(doc, lexicon, quotes)
     found = []
     dateline = DATELINE.match(doc_text(doc))
-    for candidate in _deduplicate(raw):
+    for candidate in speech.without_other_statements(_deduplicate(raw)):
         if dateline:  # "CAMBRIDGE, Mass., Dec. 11 (UPI) — ..." belongs to no statement
             candidate.content = [(max(s, dateline.end()), e) for s, e in candidate.content if e > dateline.end()]
             if not candidate.content:

@@ -312,7 +312,10 @@ def _quotations_around(verb, quotes) -> list[tuple[int, int]]:
             or not _statement_sized(text, before, verb, verb.sent) or not opens_sentence(text, before[0]):
         return []  # a quotation inside a paraphrase ("X is ''not a backslapper,'' he said") is not all of it
     after = next((q for q in quotes if q[0] >= end), None)
-    if after is None or not _only_adverbials(verb, text, end, after[0]):
+    if after is None or not _only_adverbials(verb, text, end, after[0]) \
+            or text[:after[0]].rstrip()[-1:].isalnum():
+        # (a quotation the subject's own clause runs into, "said X, who added that it seemed “rattled”",
+        # is that clause's; the second part of the speaker's follows a mark)
         return [before]
     return [before, after]
 
@@ -820,6 +823,35 @@ def phrase_extent(mention):
     while start < mention.start and (doc[start].is_punct or doc[start].is_space):
         start += 1  # the closing marks of a quotation the parser hung on the name
     return doc[start:end]
+
+
+def without_other_statements(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates, each source phrase ending before a clause in it that holds another candidate's cue
+    ("said one official familiar with the talks, who added that ..."): a source phrase never holds another
+    statement (PolNeAR train: 95 of 95 relative clauses after a comma that are cues are outside the source)."""
+    cue_starts = sorted(c.cue[0] for c in candidates if c.cue)
+    for candidate in candidates:
+        extent, mention = candidate.source_extent, candidate.source
+        if extent is None or mention is None or not cue_starts:
+            continue
+        root = mention.root
+        inside = [start for start in cue_starts if root.idx < start < extent.end_char
+                  and not (candidate.cue and candidate.cue[0] <= start < candidate.cue[1])]
+        if not inside:
+            continue
+        doc = extent.doc
+        cue_token = next(t for t in extent if t.idx + len(t) > inside[0])
+        clause = next((t for t in (cue_token, *cue_token.ancestors) if t.i > root.i
+                       and t.dep_ in ("relcl", "acl", "appos", "conj")), None)
+        if clause is None:
+            continue
+        end = clause.left_edge.i
+        while end > root.i + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+            end -= 1
+        candidate.source_extent = doc[extent.start:end]
+        if mention.end > end:
+            candidate.source = doc[mention.start:end]
+    return candidates
 
 
 def _circumstantial_aside(child) -> bool:
