@@ -873,3 +873,16 @@ def test_a_source_phrase_never_holds_another_statement(extract_text, text, cue, 
     claim = next(c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == cue)
     assert claim.chain[0].source_span.text == source_phrase
     assert "rattled" not in claim.text  # the other statement's quotation is not this one's second part
+
+
+@pytest.mark.parametrize("text,cue", [
+    ("“The harbour plan is a disaster for the town and its people,” writes Ana Ruiz, seeming to understand "
+     "the anger of the fishermen.", "writes"),
+    ("When asked to confirm the figures, a second official did so, with a caveat: “The numbers are only a "
+     "first estimate and will change,” the official said.", "said"),
+])
+def test_a_quotation_belongs_to_the_speech_verb_a_clause_depends_on(extract_text, text, cue):
+    # the participle or the adverbial clause depends on the nearer speech verb, which says the quotation
+    x = extract_text(text, structured=False)
+    claim = next(c for c in x.claims if c.text.startswith("“"))
+    assert claim.chain[0].cue.text == cue

@@ -197,6 +197,11 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         in_frames = {doc[i].idx for tokens in options.values() for i in tokens}
         conjoined = {t.idx for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
                      for t in c.subtree}
+        governing = _governing_speech_verb(verb, lexicon)
+        if governing is not None:
+            # "“...,” writes Ana Ruiz, [seeming] to agree", "When [asked] ..., she paused: “...” she said":
+            # the speech verb this one depends on is nearer the quotation and says it
+            quoted = [q for q in quoted if _distance(verb, q) < _distance(governing, q)]
         outside = [q for q in quoted if not any(q[0] <= start < q[1] for start in in_frames | conjoined)]
         if outside:
             # a quotation outside the verb's own dependents ("“...,” she said")
@@ -266,6 +271,21 @@ def _sentence_quotations(verb, quotes) -> list[tuple[int, int]]:
                   and _statement_sized(text, q, verb, sentence)]
         found = before[-1:]
     return found
+
+
+def _governing_speech_verb(verb, lexicon: Lexicon):
+    """The speech verb a verb's clause depends on (through adverbial, complement clauses), if any."""
+    token = verb
+    while token.dep_ in ("advcl", "xcomp", "ccomp", "pcomp", "prep") and token.head.i != token.i:
+        token = token.head
+        if token.pos_ == "VERB" and _is_speech_verb(token, lexicon) and not _passive_participle(token):
+            return token
+    return None
+
+
+def _distance(verb, quote: tuple[int, int]) -> int:
+    """Characters between a verb and a quotation."""
+    return max(quote[0] - verb.idx, verb.idx - quote[1], 0)
 
 
 def _statement_sized(text: str, quote: tuple[int, int], verb, sentence) -> bool:
