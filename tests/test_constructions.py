@@ -886,3 +886,13 @@ def test_a_quotation_belongs_to_the_speech_verb_a_clause_depends_on(extract_text
     x = extract_text(text, structured=False)
     claim = next(c for c in x.claims if c.text.startswith("“"))
     assert claim.chain[0].cue.text == cue
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("“The night went well for all of us,” said Skelly, explaining that he had worked on the campaign.", "Skelly"),
+    ("Jolly said he has worked with the harbour board for years.", "Jolly"),
+])
+def test_an_ly_surname_the_tagger_read_as_an_adverb_speaks(extract_text, text, speaker):
+    x = extract_text(text, structured=False)
+    claim = next(c for c in x.claims if c.chain[0].cue.text == "said")
+    assert claim.chain[0].source_span.text == speaker

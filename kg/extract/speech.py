@@ -578,17 +578,26 @@ def subject_of(verb):
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
         # "his statement saying ..." is his; "internal emails showing that ...", "a union backing X" speak themselves
         return noun_source(verb.head) or noun_phrase(verb.head)
-    return _name_read_as_modal(verb) or _stranded_name_before(verb)
+    return _name_read_as_another_word(verb) or _stranded_name_before(verb)
 
 
-def _name_read_as_modal(verb):
-    """"“...,” Will wrote", "May said": a capitalised modal before a verb that no modal takes (a past or
-    present tense form) is a name the tagger read as the modal."""
+def _name_read_as_another_word(verb):
+    """A surname the tagger read as a modal or an adverb, next to a verb left without a subject: "“...,”
+    Will wrote", "May said" (no modal takes a past or present tense form), "said Skelly", "Jolly said"
+    (an "-ly" name as an adverb; a sentence adverb is not capitalised after the verb, nor glued to it at
+    the start of a sentence)."""
     if verb.tag_ not in FINITE_TAGS | {"VBN"}:
         return None
-    name = next((c for c in verb.children if c.dep_ == "aux" and c.tag_ == "MD" and c.i == verb.i - 1
-                 and c.text[:1].isupper() and c.lower_ in NAME_LIKE_MODALS), None)
-    return verb.doc[name.i:name.i + 1] if name is not None else None
+    doc = verb.doc
+    for child in verb.children:
+        if not child.text[:1].isupper() or abs(child.i - verb.i) != 1:
+            continue
+        modal = child.dep_ == "aux" and child.tag_ == "MD" and child.i < verb.i and child.lower_ in NAME_LIKE_MODALS
+        adverb = child.dep_ == "advmod" and child.pos_ == "ADV" and child.lower_.endswith("ly") \
+            and (child.i > verb.i or child.i == verb.sent.start)
+        if modal or adverb:
+            return doc[child.i:child.i + 1]
+    return None
 
 
 def unless_judgement(source, learned, placeholder_it: bool):
