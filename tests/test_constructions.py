@@ -896,3 +896,25 @@ def test_an_ly_surname_the_tagger_read_as_an_adverb_speaks(extract_text, text, s
     x = extract_text(text, structured=False)
     claim = next(c for c in x.claims if c.chain[0].cue.text == "said")
     assert claim.chain[0].source_span.text == speaker
+
+
+def test_a_sentence_opening_with_a_poll_is_the_polls_finding(extract_text):
+    x = extract_text("In a Porto Gazette poll released Monday, 38 percent of voters said the bridge should be "
+                     "closed.", structured=False)
+    finding = find_claim(x, "38 percent of voters said")
+    assert finding.chain[0].cue.text == "In"
+    assert finding.chain[0].source_span.text == "a Porto Gazette poll released Monday"
+    # the respondents' statement is relayed by the poll's claim, not the document's
+    said = next(c for c in x.claims if c.chain[0].cue.text == "said")
+    assert said.chain[1:] == finding.chain
+
+
+@pytest.mark.parametrize("text,cue", [
+    # the verb is a statement of its own speaker: the poll is where it was found
+    ("In a recent poll, the Harbour Institute found that most residents oppose the plan.", "found"),
+    # not a poll
+    ("In Porto, the mayor said the bridge would open in May.", "said"),
+])
+def test_a_poll_opening_does_not_take_another_speakers_statement(extract_text, text, cue):
+    x = extract_text(text, structured=False)
+    assert [c.chain[0].cue.text for c in x.claims if len(c.chain) == 2] == [cue]

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from kg import EXTRACTOR_VERSION
 from kg.article import Article
-from kg.extract import attitudes, headline, organizations, signoffs, speech
+from kg.extract import attitudes, headline, organizations, polls, signoffs, speech
 from kg.extract.candidates import Candidate
 from kg.extract.lexicon import Lexicon, data_lines, load as load_lexicon
 from kg.extract.mentions import Mention, mention_of
@@ -168,7 +168,8 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
         quotes = find_quotes(doc_text(doc))
         raw = speech.cue_verbs(doc, lexicon, quotes) + speech.cue_nouns(doc, lexicon, quotes) \
             + speech.according_to(doc, quotes) + headline.source_colon_claim(doc, lexicon, quotes) \
-            + signoffs.signed_quotations(doc, quotes) + attitudes.attitude_adjectives(doc, lexicon, quotes)
+            + signoffs.signed_quotations(doc, quotes) + attitudes.attitude_adjectives(doc, lexicon, quotes) \
+            + polls.poll_findings(doc, lexicon, quotes)
     found = []
     dateline = DATELINE.match(doc_text(doc))
     for candidate in speech.without_other_statements(_deduplicate(raw)):

@@ -55,6 +55,7 @@ class Lexicon:
     org_words: frozenset[str]
     group_nouns: frozenset[str]
     colon_labels: frozenset[str]
+    poll_nouns: frozenset[str]
     learned: dict[tuple[str, str], LearnedCue]  # (lemma, "verb"|"noun"|"adj") -> statistics
     verb_lemmas: frozenset[str] = frozenset()  # every lemma that may be a cue verb (hand or learned)
     noun_lemmas: frozenset[str] = frozenset()
@@ -88,7 +89,7 @@ def load() -> Lexicon:
         role_nouns=_words("role_nouns.txt"), media_nouns=_words("media_nouns.txt"),
         media_outlets=_words("media_outlets.txt"), org_words=_words("org_words.txt"),
         group_nouns=_words("group_nouns.txt"), colon_labels=_words("colon_labels.txt"),
-        learned=(learned := _learned()),
+        poll_nouns=_words("poll_nouns.txt"), learned=(learned := _learned()),
         verb_lemmas=frozenset(tables["verb"]) | frozenset(lemma for lemma, kind in learned if kind == "verb"),
         noun_lemmas=frozenset(tables["noun"]) | frozenset(lemma for lemma, kind in learned if kind == "noun"),
         hedge_words=frozenset(tables["hedge"]),
