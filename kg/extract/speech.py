@@ -36,6 +36,7 @@ RAISING_VERBS = {"be", "seem", "appear"}
 SOURCELESS_P = 0.25
 # A cue verb's object noun is part of the cue when train annotates it so this often ("voiced [displeasure] with").
 LIGHT_P = 0.5
+ANSWER_P = 0.75  # "said yes" / "said no": train, 10 of 13 are annotated with the answer as the content
 DASHES = ("—", "–", "-", "--")  # as tokens: what opens and closes an aside inside a source phrase
 MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
 # Words that join another speaker's statement to a content clause ("..., while others said ...").
@@ -213,6 +214,9 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
             if inside:
                 return Choice(inside, QuoteType.DIRECT, "quote", QUOTE_P)
     if not scored:
+        answer = _yes_or_no(verb) if speech_verb else None
+        if answer is not None:  # "46 percent of voters said yes", "the candidate said no": the answer
+            return Choice([char_span([answer])], QuoteType.INDIRECT, "answer", ANSWER_P)
         return None
     p, frame = max(scored)
     addressee = hand is not None and hand.object == "addressee"
@@ -230,6 +234,15 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     if not spans:
         return None
     return Choice(spans, quote_type_of(spans, quotes), frame, p, cue_tokens)
+
+
+def _yes_or_no(verb):
+    """The "yes" or "no" right after a verb ("said yes"), if any."""
+    following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if following is not None and following.head.i == verb.i and following.lower_ in ("yes", "no") \
+            and following.dep_ in ("intj", "dobj"):
+        return following
+    return None
 
 
 def _light_object(verb, lexicon: Lexicon):
