@@ -918,3 +918,13 @@ def test_a_sentence_opening_with_a_poll_is_the_polls_finding(extract_text):
 def test_a_poll_opening_does_not_take_another_speakers_statement(extract_text, text, cue):
     x = extract_text(text, structured=False)
     assert [c.chain[0].cue.text for c in x.claims if len(c.chain) == 2] == [cue]
+
+
+@pytest.mark.parametrize("text,speaker,answer", [
+    ("Asked whether the bridge should close, 46 percent of voters said yes.", "46 percent of voters", "yes"),
+    ("Everyone on the harbour board but Ana Ruiz said no.", "Everyone on the harbour board but Ana Ruiz", "no"),
+])
+def test_said_yes_or_no_is_an_answer(extract_text, text, speaker, answer):
+    x = extract_text(text, structured=False)
+    claim = next(c for c in x.claims if c.chain[0].cue.text == "said")
+    assert (claim.chain[0].source_span.text, claim.text) == (speaker, answer)
