@@ -928,3 +928,14 @@ def test_said_yes_or_no_is_an_answer(extract_text, text, speaker, answer):
     x = extract_text(text, structured=False)
     claim = next(c for c in x.claims if c.chain[0].cue.text == "said")
     assert (claim.chain[0].source_span.text, claim.text) == (speaker, answer)
+
+
+@pytest.mark.parametrize("line,source", [
+    ("Lena Park: Saying the harbour is safe is easy. Keeping it safe is the hard part.", "Lena Park"),
+    ("Harbour board: “The cranes are safe. We inspected every one of them last week.”", "Harbour board"),
+])
+def test_a_named_speaker_turn_or_a_quotation_after_a_label_of_several_sentences(extract_text, line, source):
+    # a person's name, or a quotation after the colon, is a speaker's turn, not a topic heading the paragraph
+    x = extract_text("The hearing ran late.\n\n" + line, structured=False)
+    (claim,) = [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == ":"]
+    assert claim.chain[0].source_span.text == source

@@ -14,6 +14,7 @@ from kg.model import CueType
 LEADING_MARKS = {"that"}
 MAX_COLON_SOURCE_WORDS = 5  # "Clinton camp:", "Senate Majority Leader Mitch McConnell:"
 MIN_COLON_CLAIM_WORDS = 3
+OPENING_QUOTES = ("“", '"', "''", "‘")
 PLACE_TYPES = {"GPE", "LOC"}  # "WASHINGTON:" opens a dateline, not a statement
 
 
@@ -77,7 +78,10 @@ def source_colon_claim(doc, lexicon: Lexicon, quotes=()) -> list[Candidate]:
         return []  # "Update:", "The Latest:", "Watch:" label the line ("Judicial Watch:" names a source)
     # a transcript's speaker label ("ANA RUIZ: ...", "Q: ...") is capitals the tagger reads as anything
     transcript = all(t.is_upper for t in words) and (len(words) >= 2 or len(words[0]) == 1)
-    if not transcript and any(t.is_sent_start for t in after[1:]):
+    # a person's name before a quotation or a transcript turn speaks, however many sentences follow
+    speaker_turn = transcript or all(t.ent_type_ == "PERSON" for t in named) \
+        or bool(after) and after[0].text[:1] in OPENING_QUOTES
+    if not speaker_turn and any(t.is_sent_start for t in after[1:]):
         return []  # "Turnout: Sanders said ... . His wife called ...": a topic heading a paragraph, not a source
     if not transcript and any(t.pos_ in ("VERB", "AUX") for t in before):
         return []  # a clause is no speaker's name ("Bill is back: ...", "Still to come: ...")
