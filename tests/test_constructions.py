@@ -693,6 +693,9 @@ def test_cue_nouns_with_a_copula_clause_or_a_from_source(extract_text, text, cue
     # ... unless the phrase goes on past it
     ("Mr. Costa, then at the ministry, and Ms. Brandt, at the utility, said the dam was too low.",
      "Mr. Costa, then at the ministry, and Ms. Brandt, at the utility,"),
+    # a focus adverb is the writer's
+    ("Even the engineers who built it say the dam was too low.", "the engineers who built it"),
+    ("Only 7 percent say the dam was too low.", "7 percent"),
 ])
 def test_source_phrase_edges(extract_text, text, source_phrase):
     x = extract_text(text, structured=False)

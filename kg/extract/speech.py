@@ -40,6 +40,7 @@ ANSWER_P = 0.75  # "said yes" / "said no": train, 10 of 13 are annotated with th
 DASHES = ("—", "–", "-", "--")  # as tokens: what opens and closes an aside inside a source phrase
 MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
 # Words that join another speaker's statement to a content clause ("..., while others said ...").
+FOCUS_ADVERBS = {"even", "only", "just", "also", "especially", "particularly"}
 SOURCE_PREPOSITIONS = {"of", "including", "like", "along", "among"}  # asides that still say who speaks
 NAME_LIKE_MODALS = {"will", "may"}  # the surnames of columnists and prime ministers
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
@@ -848,10 +849,15 @@ def phrase_extent(mention):
     start, end = min(root.left_edge.i, mention.start), max(root.right_edge.i + 1, mention.end)
     start = max(start, root.sent.start)
     end = min(end, root.sent.end)
-    aside = next((child for child in root.children if child.i > root.i and _circumstantial_aside(child)), None)
+    aside = next((child for child in root.children if child.i > root.i
+                  and (_circumstantial_aside(child) or _time_phrase(child, mention))), None)
     if aside is not None and not any(c.dep_ == "conj" and c.i > aside.i for c in root.children):
         # (not out of a coordination: "Mr. Effron, then at UBS, and Mr. Pruzan")
-        end = max(mention.end, aside.left_edge.i - 1)  # up to the comma that opens it
+        opening = aside.left_edge.i
+        end = max(mention.end, opening - 1 if doc[opening - 1].text == "," else opening)
+    # "Even the mayor", "only 7 percent": a focus adverb is the writer's, not part of who speaks
+    while start < root.i and doc[start].dep_ in ("advmod", "preconj") and doc[start].lower_ in FOCUS_ADVERBS:
+        start += 1
     # an aside opened by a comma or a dash is closed by one that belongs to it ("Ana Ruiz, the mayor, said",
     # "Democrats — and some Republicans — say"); a comma after a bare phrase does not ("Democrats in
     # Congress, fearing defeat, ..."). PolNeAR train: 720 of 816 closing commas, 35 of 36 closing dashes.
@@ -894,6 +900,13 @@ def without_other_statements(candidates: list[Candidate]) -> list[Candidate]:
         if mention.end > end:
             candidate.source = doc[mention.start:end]
     return candidates
+
+
+def _time_phrase(child, mention) -> bool:
+    """"Trump on Tuesday said": a day the parser hung on the speaker's name, right after it."""
+    objects = [c for c in child.children if c.dep_ == "pobj"]
+    return child.dep_ == "prep" and child.lower_ == "on" and child.i == mention.end and bool(objects) \
+        and all(o.ent_type_ in ("DATE", "TIME") for o in objects)
 
 
 def _circumstantial_aside(child) -> bool:
