@@ -30,6 +30,23 @@ def test_a_verb_without_subject_gets_a_zero_subject_vector(nlp):
     assert not vector[2 * width:].any() and vector[:width].any()
 
 
+def test_a_verb_complement_needs_more_than_the_general_threshold(nlp):
+    from kg.extract import speech
+
+    doc = nlp("The council started to review the plan.")
+    started = doc[2]
+    complement = {t.i for c in started.children if c.dep_ == "xcomp" for t in c.subtree}
+    lexicon = _lexicon()
+    p = cuemodel.load().probability(cuemodel.features(started, "xcomp", complement, lexicon),
+                                    cuemodel.context_vector(started, complement))
+    # the premise: the shipped model puts this complement between the two thresholds
+    assert speech.MODEL_THRESHOLD <= p < speech.MODEL_FRAME_THRESHOLDS["xcomp"]
+    lemma = started.lemma_
+    choice = speech.choose_frame(started, lexicon.verbs.get(lemma), lexicon.learned.get((lemma, "verb")), [],
+                                 lexicon)
+    assert choice is None or choice.rule != "xcomp"
+
+
 def _lexicon():
     from kg.extract.lexicon import load
 
