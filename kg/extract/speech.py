@@ -43,11 +43,11 @@ LIGHT_P = 0.5
 ANSWER_P = 0.75  # "said yes" / "said no": train, 10 of 13 are annotated with the answer as the content
 DASHES = ("—", "–", "-", "--")  # as tokens: what opens and closes an aside inside a source phrase
 MIN_QUOTE_WORDS = 3  # shorter quotations are scare quotes or titles, not statements
-# Words that join another speaker's statement to a content clause ("..., while others said ...").
-FOCUS_ADVERBS = {"even", "only", "just", "also", "especially", "particularly"}
+FOCUS_ADVERBS = {"even", "only", "just", "also", "especially", "particularly"}  # the writer's, not the source's
 SOURCE_PREPOSITIONS = {"of", "including", "like", "along", "among"}  # asides that still say who speaks
 NAME_LIKE_MODALS = {"will", "may"}  # the surnames of columnists and prime ministers
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
+# Words that join another speaker's statement to a content clause ("..., while others said ...").
 CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
 
 
@@ -880,7 +880,8 @@ def phrase_extent(mention):
 def without_other_statements(candidates: list[Candidate]) -> list[Candidate]:
     """The candidates, each source phrase ending before a clause in it that holds another candidate's cue
     ("said one official familiar with the talks, who added that ..."): a source phrase never holds another
-    statement (PolNeAR train: 95 of 95 relative clauses after a comma that are cues are outside the source)."""
+    statement (PolNeAR train: of 95 relative clauses after a comma that are cues, 94 are outside the source
+    and one partly)."""
     cue_starts = sorted(c.cue[0] for c in candidates if c.cue)
     for candidate in candidates:
         extent, mention = candidate.source_extent, candidate.source
@@ -916,7 +917,7 @@ def _time_phrase(child, mention) -> bool:
 def _circumstantial_aside(child) -> bool:
     """An aside set off by a comma that says what the speaker was doing, not who the speaker is ("Clinton,
     speaking in Ohio,", "Ana Ruiz, in a statement,"): PolNeAR's train split leaves 36 of 37 such participles
-    and 20 of 24 such prepositional phrases out of the source; appositions (996 of 1,060) and "of",
+    and 19 of 25 such prepositional phrases out of the source; appositions (996 of 1,060) and "of",
     "including", "like", "along with", "among" phrases stay in."""
     doc = child.doc
     if child.left_edge.i == 0 or doc[child.left_edge.i - 1].text != ",":
