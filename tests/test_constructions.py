@@ -838,14 +838,18 @@ def test_speakers_of_controlled_and_passive_verbs(extract_text, text, cue, speak
     assert claim.chain[0].source_span.text == speaker
 
 
-@pytest.mark.parametrize("text,speaker", [
-    ("“The plan is a disaster for the party,” Will wrote in his column.", "Will"),
-    ("The harbour deal is dead, May told reporters on Friday.", "May"),
-])
-def test_a_surname_the_tagger_read_as_a_modal_speaks(extract_text, text, speaker):
+@pytest.mark.parametrize("text,cue,speaker", [
     # a modal never takes "wrote" or "told": the capitalised "Will" / "May" before them is a name
+    ("“The plan is a disaster for the party,” Will wrote in his column.", "wrote", "Will"),
+    ("The harbour deal is dead, May told reporters on Friday.", "told", "May"),
+    # an "-ly" surname read as an adverb, after the verb or glued to it at the start of the sentence
+    ("“The night went well for all of us,” said Skelly, explaining that he had worked on the campaign.", "said",
+     "Skelly"),
+    ("Jolly said he has worked with the harbour board for years.", "said", "Jolly"),
+])
+def test_a_surname_the_tagger_read_as_another_word_speaks(extract_text, text, cue, speaker):
     x = extract_text(text, structured=False)
-    (claim,) = x.claims
+    claim = next(c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == cue)
     assert claim.chain[0].source_span.text == speaker
 
 
@@ -889,16 +893,6 @@ def test_a_quotation_belongs_to_the_speech_verb_a_clause_depends_on(extract_text
     x = extract_text(text, structured=False)
     claim = next(c for c in x.claims if c.text.startswith("“"))
     assert claim.chain[0].cue.text == cue
-
-
-@pytest.mark.parametrize("text,speaker", [
-    ("“The night went well for all of us,” said Skelly, explaining that he had worked on the campaign.", "Skelly"),
-    ("Jolly said he has worked with the harbour board for years.", "Jolly"),
-])
-def test_an_ly_surname_the_tagger_read_as_an_adverb_speaks(extract_text, text, speaker):
-    x = extract_text(text, structured=False)
-    claim = next(c for c in x.claims if c.chain[0].cue.text == "said")
-    assert claim.chain[0].source_span.text == speaker
 
 
 def test_a_sentence_opening_with_a_poll_is_the_polls_finding(extract_text):
