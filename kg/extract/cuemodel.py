@@ -11,6 +11,7 @@ from importlib.resources import files
 import numpy
 
 from kg.extract.names import PRONOUNS_OTHER, PRONOUNS_PERSON
+from kg.extract.tokens import grammatical_subject
 
 MODEL_FILE = "cue_model.json"
 
@@ -24,7 +25,7 @@ def features(verb, frame: str, indices: set[int], lexicon, quotes=()) -> list[st
     lemma = verb.lemma_.lower()
     learned = lexicon.learned.get((lemma, "verb"))
     hand = lexicon.verbs.get(lemma)
-    subject = _subject(verb)
+    subject = grammatical_subject(verb)
     if subject is None:
         subject_kind = "none"
     elif subject.lower_ in PRONOUNS_PERSON | PRONOUNS_OTHER | {"i", "we", "you"}:
@@ -64,10 +65,6 @@ def features(verb, frame: str, indices: set[int], lexicon, quotes=()) -> list[st
     return feats
 
 
-def _subject(verb):
-    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
-
-
 def context_vector(verb, indices: set[int]) -> numpy.ndarray | None:
     """The pipeline's own contextual vectors (doc.tensor rows, computed by its tok2vec for the parser) of the
     verb, of the frame's head word and of the verb's subject: how the words around them read, which no
@@ -77,7 +74,7 @@ def context_vector(verb, indices: set[int]) -> numpy.ndarray | None:
     if getattr(tensor, "ndim", 0) != 2 or tensor.shape[0] != len(doc):
         return None
     head = next((c.i for c in verb.children if c.i in indices), min(indices))  # the frame's word the verb governs
-    subject = _subject(verb)
+    subject = grammatical_subject(verb)
     none = numpy.zeros(tensor.shape[1], dtype=tensor.dtype)
     return numpy.concatenate([tensor[verb.i], tensor[head], tensor[subject.i] if subject is not None else none])
 

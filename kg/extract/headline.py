@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Lexicon
+from kg.extract.quotes import OPENING_MARKS
 from kg.extract.tokens import doc_text
 from kg.model import CueType
 
 LEADING_MARKS = {"that"}
 MAX_COLON_SOURCE_WORDS = 5  # "Clinton camp:", "Senate Majority Leader Mitch McConnell:"
 MIN_COLON_CLAIM_WORDS = 3
-OPENING_QUOTES = ("“", '"', "''", "‘")
 PLACE_TYPES = {"GPE", "LOC"}  # "WASHINGTON:" opens a dateline, not a statement
 
 
@@ -80,7 +80,7 @@ def source_colon_claim(doc, lexicon: Lexicon, quotes=()) -> list[Candidate]:
     transcript = all(t.is_upper for t in words) and (len(words) >= 2 or len(words[0]) == 1)
     # a person's name before a quotation or a transcript turn speaks, however many sentences follow
     speaker_turn = transcript or all(t.ent_type_ == "PERSON" for t in named) \
-        or bool(after) and after[0].text[:1] in OPENING_QUOTES
+        or bool(after) and after[0].text.startswith(OPENING_MARKS)
     if not speaker_turn and any(t.is_sent_start for t in after[1:]):
         return []  # "Turnout: Sanders said ... . His wife called ...": a topic heading a paragraph, not a source
     if not transcript and any(t.pos_ in ("VERB", "AUX") for t in before):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from kg.extract import speech
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Lexicon
+from kg.extract.tokens import grammatical_subject
 from kg.model import CueType
 
 # subject heads that are shares of the respondents, not speakers of their own ("38 percent said")
@@ -48,7 +49,7 @@ def _another_speaker(verb, lexicon: Lexicon) -> bool:
     """Whether the sentence's verb is a statement by a speaker other than the poll's respondents."""
     if not lexicon.is_speech_verb(verb.lemma_.lower()):
         return False
-    subject = next((c for c in verb.children if c.dep_ in speech.SUBJECTS), None)
+    subject = grammatical_subject(verb)
     if subject is None:
         return False
     share = subject.lemma_.lower() in SHARE_WORDS or subject.pos_ == "NUM" \

@@ -8,10 +8,9 @@ from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Cue, Lexicon
 from kg.extract.frames import frame_options, has_clausal_frame
 from kg.extract.quotes import opens_sentence
-from kg.extract.tokens import NOMINAL, VERB, VERBAL, doc_text, positions
+from kg.extract.tokens import NOMINAL, SUBJECTS, VERB, VERBAL, doc_text, positions
 from kg.model import CueType, QuoteType, Stance
 
-SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 # Dependents of a cue verb that are never part of its content.
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # Prepositions that introduce what a cue noun is about ("criticism of", "comments on", "attack against").

@@ -11,6 +11,8 @@ from spacy.attrs import DEP, LEMMA, LOWER, POS
 from spacy.symbols import AUX, NOUN, VERB
 
 
+SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+
 _ATTRS = "claimgraph.attrs"
 _TEXT = "claimgraph.text"
 
@@ -18,6 +20,11 @@ _TEXT = "claimgraph.text"
 @lru_cache(maxsize=64)
 def _hashes(vocab, words: frozenset[str]) -> frozenset[int]:
     return frozenset(vocab.strings.add(w) for w in words)
+
+
+def grammatical_subject(verb):
+    """The verb's own subject token (no shared or passive-agent subject: speech.subject_of finds those)."""
+    return next((c for c in verb.children if c.dep_ in SUBJECTS), None)
 
 
 def doc_text(doc) -> str:
