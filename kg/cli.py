@@ -84,6 +84,10 @@ def extract(
     for extraction in extract_articles(loaded):
         quads.extend(extraction_quads(extraction)[1])
         claims += len(extraction.claims)
+    if len(loaded) > 1:  # articles given together: the same claim across them is one thread
+        from kg.threads import thread_quads_for
+
+        quads.extend(thread_quads_for(quads))
     data = serialize(quads, fmt)
     if output:
         write_atomically(output, data)
@@ -105,6 +109,10 @@ def _open_rdf(data, store, purpose: str):
         return open_existing_store(store)
     memory = open_store()
     load_files(memory, list(data))
+    if len(data) > 1:  # files given together: link their claims into threads unless they hold threads already
+        from kg.threads import add_threads
+
+        add_threads(memory)
     return memory
 
 
@@ -170,14 +178,26 @@ def ingest(
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="spaCy nlp.pipe batch size."),
     report_every: float = typer.Option(10.0, "--report-every", min=0.0,
                                        help="Seconds between progress lines when stderr is not a terminal."),
+    threads: bool = typer.Option(True, "--threads/--no-threads",
+                                 help="Link the same claim across documents into threads (index kept in the store)."),
 ) -> None:
     """Extract a corpus into an on-disk store: one named graph per document, replaced on re-ingest."""
     from kg.ingest import Progress, count_inputs, ingest as run_ingest, summary
     from kg.store import open_store
 
     graph_store = open_store(store)
+    linker = None
+    if threads:
+        from kg.threads import StoreThreads
+
+        linker = StoreThreads(graph_store, store)
+        linker.reconcile()  # documents a killed run stored but did not link
     progress = Progress(count_inputs(paths), every=report_every)
-    result = run_ingest(graph_store, paths, batch_size=batch_size, progress=progress)
+    try:
+        result = run_ingest(graph_store, paths, batch_size=batch_size, progress=progress, threads=linker)
+    finally:
+        if linker is not None:
+            linker.close()
     graph_store.flush()
     print(summary(result, store), file=sys.stderr)
     if result.interrupted:

@@ -352,8 +352,9 @@ class StoreWriter:
     # the flushes), since RocksDB then works on small memtables.
     FLUSH_EVERY = 50_000
 
-    def __init__(self, store: ox.Store, depth: int = 32):
+    def __init__(self, store: ox.Store, depth: int = 32, after_write: Callable | None = None):
         self.store = store
+        self.after_write = after_write  # e.g. link the document's claims into threads (kg.threads)
         self.queue: queue.Queue = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
         self.written = 0
@@ -378,6 +379,8 @@ class StoreWriter:
             if self.error is None:
                 try:
                     replace_document(self.store, *item)
+                    if self.after_write is not None:
+                        self.after_write(item[0], item[1])
                     self.written += 1
                     self.unflushed += len(item[2])
                     if self.unflushed >= self.FLUSH_EVERY:
@@ -471,8 +474,9 @@ def ctrl_c_stops():
 
 
 def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress: Progress | None = None,
-           stdin: BinaryIO | None = None) -> IngestResult:
-    """Extract every input article and store each as its own named graph (replacing earlier versions)."""
+           stdin: BinaryIO | None = None, threads=None) -> IngestResult:
+    """Extract every input article and store each as its own named graph (replacing earlier versions);
+    with ``threads`` (kg.threads.StoreThreads), each stored document's claims are linked into threads."""
     from kg.rdf import document_iri, extraction_quads
 
     result = IngestResult()
@@ -496,7 +500,7 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
         skip(article.identifier, f"extraction failed ({type(error).__name__}: {_first_line(error)})")
 
     identities = Identities(store)
-    writer = StoreWriter(store)
+    writer = StoreWriter(store, after_write=threads.document_written if threads is not None else None)
     try:
         with ctrl_c_stops() as stop:
             for article, extraction in extract_robustly(articles(), extractor_failed, batch_size=batch_size):

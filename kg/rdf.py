@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -193,8 +194,13 @@ def _documents(b: _Builder) -> None:
                 b.add(iri, SCHEMA.headline, _text(x.title))
             if x.url:
                 b.add(iri, SCHEMA.url, ox.Literal(x.url, datatype=XSD.anyURI))
-            if x.date:
-                b.add(iri, SCHEMA.datePublished, _text(x.date))
+            published = publication_date(x.date)
+            if published is not None:
+                b.add(iri, SCHEMA.datePublished, published)
+            else:  # said to be undated, never guessed; a date we cannot read is kept as it was written
+                b.add(iri, CKG.undated, ox.Literal("true", datatype=XSD.boolean))
+                if x.date:
+                    b.add(iri, DCTERMS.date, _text(x.date))
         else:
             b.add(iri, RDF.type, CKG.Comment)
             b.add(iri, SCHEMA.author, agent_iri(document.author))
@@ -254,6 +260,32 @@ def _link(b: _Builder, link: Link, node: ox.NamedNode, depth: int) -> None:
         b.add(report, SCHEMA.publisher, agent_iri(link.source))
         b.add(report, PROV.wasAttributedTo, agent_iri(link.source))
         b.add(document_iri(b.x.doc_id), PROV.wasDerivedFrom, report)
+
+
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$")
+WRITTEN_DATES = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
+
+
+def publication_date(text: str | None) -> ox.Literal | None:
+    """A publication date as xsd:date (ISO dates and datetimes, "May 4, 2016", "4 May 2016"), or None."""
+    from datetime import date, datetime
+
+    if not text:
+        return None
+    text = " ".join(text.split())
+    match = ISO_DATE.match(text)
+    if match:
+        try:
+            day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return None
+        return ox.Literal(day.isoformat(), datatype=XSD.date)
+    for pattern in WRITTEN_DATES:
+        try:
+            return ox.Literal(datetime.strptime(text, pattern).date().isoformat(), datatype=XSD.date)
+        except ValueError:
+            continue
+    return None
 
 
 def _slug(text: str) -> str:

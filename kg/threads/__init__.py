@@ -1,0 +1,107 @@
+"""Claim threads across articles: the same claim followed from document to document (after extraction).
+
+The linker reads claims from an RDF store (kg/threads/claims.py), never spaCy: features of the content
+text (features.py), a pair decision (match.py), an inverted index kept beside the store (index.py), the
+threads as connected components of "same claim" links (link.py), and the threads as RDF (rdf.py).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.threads.claims import ThreadClaim, read_claims
+from kg.threads.index import ThreadIndex
+from kg.threads.link import Change, Linker, Thread
+from kg.threads.rdf import apply_change, change_quads
+
+__all__ = ["Change", "Linker", "Thread", "ThreadClaim", "ThreadIndex", "link_all", "thread_quads_for",
+           "StoreThreads"]
+
+CLAIMKG = "https://w3id.org/claimkg#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+NEWS_ARTICLE = ox.NamedNode(CLAIMKG + "NewsArticle")
+CLAIM_THREAD = ox.NamedNode(CLAIMKG + "ClaimThread")
+
+
+def _by_article(claims: list[ThreadClaim]) -> dict[str, tuple[str, list[ThreadClaim]]]:
+    grouped: dict[str, list[ThreadClaim]] = defaultdict(list)
+    for claim in claims:
+        grouped[claim.article].append(claim)
+    return {article: (article, members) for article, members in grouped.items()}
+
+
+def link_all(store: ox.Store, index: ThreadIndex | None = None) -> Change:
+    """Threads over every claim of ``store`` (files given together to kg extract or kg query)."""
+    return Linker(index or ThreadIndex()).update(_by_article(read_claims(store)))
+
+
+def thread_quads_for(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """The thread graphs for a set of extracted documents' quads (nothing when fewer than two articles)."""
+    store = ox.Store()
+    store.extend(quads)
+    if sum(1 for _ in store.quads_for_pattern(None, RDF_TYPE, NEWS_ARTICLE, None)) < 2:
+        return []
+    return change_quads(link_all(store))
+
+
+def has_threads(store: ox.Store) -> bool:
+    return next(iter(store.quads_for_pattern(None, RDF_TYPE, CLAIM_THREAD, None)), None) is not None
+
+
+def add_threads(store: ox.Store) -> int:
+    """Link the claims of an in-memory dataset (--data files) unless it already holds threads; returns
+    how many threads were added."""
+    if has_threads(store) or sum(1 for _ in store.quads_for_pattern(None, RDF_TYPE, NEWS_ARTICLE, None)) < 2:
+        return 0
+    change = link_all(store)
+    store.extend(change_quads(change))
+    return len(change.threads)
+
+
+class StoreThreads:
+    """Keeps an on-disk store's threads current during kg ingest, with the index file beside the store.
+
+    The store commits a document first and its threads after; the index commits last. A run killed in
+    between leaves a document the index does not know, and the next run links it (``reconcile``).
+    """
+
+    def __init__(self, store: ox.Store, store_dir: str | Path):
+        self.store = store
+        self.index = ThreadIndex.beside(store_dir)
+        self.linker = Linker(self.index)
+
+    def reconcile(self) -> int:
+        """Link articles stored but not indexed, forget articles indexed but gone; returns how many changed."""
+        from kg.store import graphs_of_document
+
+        indexed = self.index.articles()
+        stored = {quad.subject.value for quad in self.store.quads_for_pattern(None, RDF_TYPE, NEWS_ARTICLE, None)
+                  if isinstance(quad.subject, ox.NamedNode)}
+        changed = 0
+        for article in sorted(stored):
+            graphs = graphs_of_document(self.store, ox.NamedNode(article))
+            graph = min((g.value for g in graphs), default=None)
+            if graph is not None and indexed.get(article) != graph:
+                self.document_written(ox.NamedNode(article), ox.NamedNode(graph))
+                changed += 1
+        gone = tuple(sorted(set(indexed) - stored))
+        if gone:
+            apply_change(self.store, self.linker.update({}, removed=gone))
+            self.index.commit()
+            changed += len(gone)
+        return changed
+
+    def document_written(self, document: ox.NamedNode, graph: ox.NamedNode) -> None:
+        """Link a document just committed to the store (a new one, or a new extraction of an old one)."""
+        claims = [c for c in read_claims(self.store, [graph]) if c.article == document.value]
+        try:
+            apply_change(self.store, self.linker.update({document.value: (graph.value, claims)}))
+        except BaseException:
+            self.index.rollback()
+            raise
+        self.index.commit()
+
+    def close(self) -> None:
+        self.index.close()

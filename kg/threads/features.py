@@ -1,0 +1,105 @@
+"""A claim's text as comparable features: content-word stems, index keys, numbers, dates, names, polarity."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+# Words with letters or digits inside; apostrophes stay inside a word ("didn't", "Trump's").
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+NEGATORS = frozenset({"not", "no", "never", "nobody", "none", "nothing", "neither", "nor", "cannot", "nowhere"})
+# "one" is left out: "one of them", "no one" carry no figure.
+NUMBER_WORDS = {
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+    "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+    "ninety": "90", "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000",
+    "trillion": "1000000000000", "dozen": "12", "half": "0.5", "quarter": "0.25",
+}
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS} | {"sept": "september"}
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+RELATIVE_DAYS = frozenset({"yesterday", "today", "tomorrow", "tonight"})
+# A capitalised word that is not a name: sentence openers and titles carry no place or person.
+NOT_NAMES = frozenset({"i", "mr", "mrs", "ms", "dr", "the", "a", "an", "it", "we", "he", "she", "they", "this",
+                       "that", "but", "and", "or", "if", "in", "on", "at", "as", "so", "no", "yes", "our", "my"})
+CONTRACTION = re.compile(r"'(?:s|re|ll|ve|d|m)$")
+NUMERAL = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
+YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    text = files("kg.data").joinpath("stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(word for line in text.splitlines() if not line.startswith("#") for word in line.split())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+@dataclass(frozen=True)
+class Features:
+    """What two claims must share (words) and must not disagree on (numbers, dates, names, polarity)."""
+
+    words: frozenset[str]  # content-word stems
+    keys: frozenset[str]  # index keys: adjacent content-word stem pairs, in text order
+    numbers: frozenset[str]  # normalised figures ("1,000" and "one thousand" both "1000")
+    dates: frozenset[str]  # months, weekdays, years, relative days
+    names: frozenset[str]  # capitalised words inside the text (places, people, organisations)
+    negated: bool  # the content says not/no/never/...n't
+
+
+def features(text: str) -> Features:
+    """The features of one claim's content text."""
+    stop = stopwords()
+    words: list[str] = []
+    numbers: set[str] = set()
+    dates: set[str] = set()
+    names: set[str] = set()
+    negated = False
+    previous_end = None
+    sentence_start = True
+    for match in WORD.finditer(text):
+        raw = match.group(0).replace("’", "'")
+        lower = raw.lower()
+        gap = text[previous_end:match.start()] if previous_end is not None else ""
+        if previous_end is not None and re.search(r"[.!?:“\"]", gap):
+            sentence_start = True
+        previous_end = match.end()
+        opens_sentence, sentence_start = sentence_start, False
+        if lower.endswith("n't") or lower in NEGATORS:
+            negated = True
+            continue
+        base = CONTRACTION.sub("", lower)  # "trump's" -> "trump", "we're" -> "we"
+        if NUMERAL.match(base):
+            figure = base.replace(",", "")
+            (dates if YEAR.match(figure) else numbers).add(figure)
+            continue
+        if base in NUMBER_WORDS:
+            numbers.add(NUMBER_WORDS[base])
+            continue
+        month = MONTH_ABBREVIATIONS.get(base.rstrip("."), base) if raw[:1].isupper() else None
+        if month in MONTHS or base in WEEKDAYS or base in RELATIVE_DAYS:
+            dates.add(month if month in MONTHS else base)
+            continue
+        if base in stop:
+            continue
+        if raw[:1].isupper() and not opens_sentence and base not in NOT_NAMES and not raw.isupper():
+            names.add(base)
+        elif raw.isupper() and len(raw) > 1 and not opens_sentence:
+            names.add(base)  # acronyms: "NATO", "ISIS"
+        words.append(stem(base))
+    keys = frozenset(f"{first} {second}" for first, second in zip(words, words[1:]) if first != second)
+    return Features(frozenset(words), keys, frozenset(numbers), frozenset(dates), frozenset(names), negated)

@@ -1,0 +1,185 @@
+"""Links claims of different articles into threads and keeps the threads current as articles arrive or change."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from kg.threads.claims import ThreadClaim
+from kg.threads.features import Features, features
+from kg.threads.index import ThreadIndex
+from kg.threads.match import DEFAULT, Relation, Thresholds, relation, same_speaker
+
+THREAD_BASE = "https://w3id.org/claimkg/id/thread/"
+NAMED_KINDS = ("Person", "Organization", "MediaOutlet")
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The same claim across articles: its members in the order outlets carried it."""
+
+    iri: str
+    members: tuple[ThreadClaim, ...]  # dated first, by date; undated last
+    first: ThreadClaim  # the earliest dated statement by the originating source
+    documents: int  # articles (a reader comment counts under its article)
+    outlets: int
+    disputers: tuple[str, ...] = ()  # claims of other articles that deny or contradict it
+
+
+@dataclass
+class Change:
+    """What a linking step changed: threads to drop from the store, threads to (re)write."""
+
+    dropped: set[str] = field(default_factory=set)
+    threads: list[Thread] = field(default_factory=list)
+
+
+def thread_iri(members: list[str]) -> str:
+    """Named after its least member claim IRI: the same members give the same IRI whatever the order of
+    ingest, and re-ingesting the same articles gives the same threads."""
+    return THREAD_BASE + hashlib.sha256(min(members).encode("utf-8")).hexdigest()[:16]
+
+
+def carried_order(claim: ThreadClaim) -> tuple:
+    return (claim.published is None, claim.published or "", claim.article, claim.start, claim.iri)
+
+
+def make_thread(members: list[ThreadClaim], disputers: list[str]) -> Thread:
+    ordered = sorted(members, key=carried_order)
+    named = [m for m in ordered if m.source_kind in NAMED_KINDS and not m.speaks_for_anyone]
+    first = ordered[0]
+    if named:
+        # the originating source: the named source most members give; a tie goes to the one heard first
+        counts = Counter(m.source for m in named)
+        best = max(counts.values())
+        origin = next(m.source for m in named if counts[m.source] == best)
+        first = next(m for m in ordered if m.source == origin)
+    outlets = {m.outlet or m.article for m in ordered}
+    member_iris = {m.iri for m in ordered}
+    return Thread(thread_iri([m.iri for m in ordered]), tuple(ordered), first, len({m.article for m in ordered}),
+                  len(outlets), tuple(sorted(set(disputers) - member_iris)))
+
+
+class Linker:
+    """Adds articles' claims to the index, links them to what is there, and recomputes the threads touched."""
+
+    def __init__(self, index: ThreadIndex, limits: Thresholds = DEFAULT):
+        self.index = index
+        self.limits = limits
+        self._features: dict[str, Features] = {}
+
+    def features(self, claim: ThreadClaim) -> Features:
+        found = self._features.get(claim.iri)
+        if found is None or len(self._features) > 200_000:
+            if len(self._features) > 200_000:
+                self._features.clear()
+            found = self._features[claim.iri] = features(claim.text)
+        return found
+
+    def update(self, articles: dict[str, tuple[str, list[ThreadClaim]]], removed: tuple[str, ...] = ()) -> Change:
+        """Replace the claims of ``articles`` (article IRI -> (graph, claims)) and forget ``removed`` articles."""
+        touched: set[str] = set()
+        dropped: set[str] = set()
+        for article in sorted({*articles, *removed}):
+            for iri in self.index.claims_of(article):
+                thread = self.index.thread_of(iri)
+                if thread:
+                    dropped.add(thread)
+                touched.update(self.index.neighbours(iri, Relation.SAME.value))
+                touched.update(self.index.disputed_by(iri))
+            self.index.remove_article(article)
+        new: list[ThreadClaim] = []
+        for article in sorted(articles):
+            graph, claims = articles[article]
+            self.index.set_article(article, graph)
+            for claim in claims:
+                self._features.pop(claim.iri, None)
+                self.index.add(claim, self.features(claim))
+                new.append(claim)
+        for claim in new:
+            mine = self.features(claim)
+            for other_iri in self.index.candidates(claim, mine):
+                other = self.index.claim(other_iri)
+                edge = relation(claim, mine, other, self.features(other), self.limits)
+                if edge is not None:
+                    self.index.add_edge(edge.kind.value, edge.first, edge.second, edge.score)
+                    touched.update((edge.first, edge.second))
+            for target in claim.disputes:  # within the article: a reader calling it a lie
+                self.index.add_edge(Relation.DISPUTES.value, claim.iri, target)
+                touched.add(target)
+            touched.add(claim.iri)
+        return self._recompute(touched, dropped)
+
+    def _recompute(self, touched: set[str], dropped: set[str]) -> Change:
+        change = Change(dropped=set(dropped))
+        seen: set[str] = set()
+        for start in sorted(touched):
+            if start in seen or not self._exists(start):
+                continue
+            component = self._component(start)
+            seen.update(component)
+            for iri in component:
+                old = self.index.thread_of(iri)
+                if old:
+                    change.dropped.add(old)
+            claims = {iri: self.index.claim(iri) for iri in sorted(component)}
+            for cluster in self._clusters(claims):
+                members = [claims[iri] for iri in cluster]
+                if len({m.article for m in members}) < 2:
+                    self.index.set_thread(cluster, None)
+                    continue
+                disputers = [d for iri in cluster for d in self.index.disputers_of(iri)]
+                thread = make_thread(members, disputers)
+                self.index.set_thread(cluster, thread.iri)
+                change.threads.append(thread)
+        change.threads.sort(key=lambda t: t.iri)
+        return change
+
+    def _clusters(self, claims: dict[str, ThreadClaim]) -> list[list[str]]:
+        """Split a connected component so that no thread holds two named sources that are not one speaker.
+
+        "Same claim" links are not transitive through a claim that speaks for anyone: a reader repeating
+        the mayor's words and a union saying the same words would otherwise join the mayor and the union.
+        Links are merged strongest first (two named sources, then one, then none; higher overlap first),
+        and a merge that would put incompatible named sources together is refused. Deterministic: the
+        order depends only on the links, not on the order in which articles arrived.
+        """
+        edges = self.index.edges_among(set(claims), Relation.SAME.value)
+
+        def tier(edge):
+            first, second, score = edge
+            free = claims[first].speaks_for_anyone + claims[second].speaks_for_anyone
+            return (free, -score, first, second)
+
+        parent = {iri: iri for iri in claims}
+        named = {iri: ([claims[iri]] if not claims[iri].speaks_for_anyone else []) for iri in claims}
+
+        def root(iri: str) -> str:
+            while parent[iri] != iri:
+                parent[iri] = parent[parent[iri]]
+                iri = parent[iri]
+            return iri
+
+        for first, second, _ in sorted(edges, key=tier):
+            a, b = root(first), root(second)
+            if a == b or not all(same_speaker(x, y) for x in named[a] for y in named[b]):
+                continue
+            a, b = min(a, b), max(a, b)
+            parent[b] = a
+            named[a] = named[a] + [y for y in named[b] if all(y.source != x.source for x in named[a])]
+        clusters: dict[str, list[str]] = {}
+        for iri in sorted(claims):
+            clusters.setdefault(root(iri), []).append(iri)
+        return sorted(clusters.values())
+
+    def _exists(self, iri: str) -> bool:
+        return self.index.db.execute("SELECT 1 FROM claim WHERE iri = ?", (iri,)).fetchone() is not None
+
+    def _component(self, start: str) -> set[str]:
+        component, frontier = {start}, [start]
+        while frontier:
+            for other in self.index.neighbours(frontier.pop(), Relation.SAME.value):
+                if other not in component and self._exists(other):
+                    component.add(other)
+                    frontier.append(other)
+        return component
