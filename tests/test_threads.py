@@ -1,0 +1,200 @@
+"""Claim threads across articles: the pair decision on texts written here, and the real CLI on a small
+multi-article story (tests/data/threads: an original statement, a relay, a paraphrase, an undated
+excerpt, a reader repeating it, a denial, and distractors: a changed figure, the same figure about
+another place, the same speaker on something else, the same words from another organisation)."""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, query_json, run_kg
+from kg.threads.claims import ThreadClaim
+from kg.threads.features import features
+from kg.threads.match import Relation, relation
+
+STORY = ROOT / "tests" / "data" / "threads"
+ARTICLES = sorted(STORY.glob("*.txt"))
+
+
+def claim(iri: str, text: str, source: str = "person/ana", kind: str = "Person", name: str = "Ana Ruiz",
+          article: str = "", denies: bool = False, published: str | None = "2025-01-01", chain=()) -> ThreadClaim:
+    article = article or f"doc/{iri}"
+    return ThreadClaim(iri=iri, text=text, document=article, article=article, source=source, source_kind=kind,
+                       source_name=name, chain=tuple(chain) or (source,), denies=denies, published=published,
+                       outlet=None, start=0)
+
+
+def related(a: ThreadClaim, b: ThreadClaim):
+    edge = relation(a, features(a.text), b, features(b.text))
+    return None if edge is None else (edge.kind, edge.first)
+
+
+# ------------------------------------------------------------------ the pair decision
+
+def test_an_excerpt_and_a_paraphrase_of_one_statement_are_the_same_claim():
+    full = claim("c1", "the new bridge over the Tamsin river will open to traffic in the spring")
+    excerpt = claim("c2", "open to traffic in the spring", name="Ruiz", source="person/ruiz")
+    paraphrase = claim("c3", "The bridge over the river Tamsin would open to traffic in spring")
+    assert related(full, excerpt) == (Relation.SAME, "c1")
+    assert related(paraphrase, full) == (Relation.SAME, "c1")
+
+
+@pytest.mark.parametrize("first, second, why", [
+    ("at least 12 people were killed in the flooding", "the flooding killed at least 31 people", "a changed figure"),
+    ("12 people were killed in the flooding in Marrow", "12 people were killed in the flooding in Dunbee", "another place"),
+    ("the council will vote on the budget on Tuesday", "the council will vote on the budget in March", "another date"),
+    ("the refinery released toxic gas over the town", "the mayor urged residents to stay indoors", "another statement"),
+])
+def test_claims_that_disagree_on_figures_places_dates_or_content_stay_apart(first, second, why):
+    assert related(claim("c1", first), claim("c2", second)) is None, why
+
+
+def test_the_same_words_from_another_named_source_are_a_parallel_claim():
+    union = claim("c1", "the harbour will reopen within two weeks", source="org/dockers", kind="Organization",
+                  name="Dockers Union")
+    mayor = claim("c2", "the harbour will reopen within two weeks", source="person/lena-ortiz", name="Lena Ortiz")
+    assert related(union, mayor) is None
+
+
+def test_a_relay_a_writer_and_a_reader_may_restate_a_named_source():
+    original = claim("c1", "the harbour will reopen within two weeks", source="person/lena-ortiz", name="Lena Ortiz")
+    relay = claim("c2", "the harbour will reopen within two weeks", source="org/herald", kind="MediaOutlet",
+                  name="Herald", chain=("org/herald", "person/lena-ortiz"))
+    reader = claim("c3", "the harbour will reopen within two weeks", source="commenter/x", kind="Commenter", name="x")
+    writer = claim("c4", "the harbour will reopen within two weeks", source="org/publisher-of-d4", kind="Publisher",
+                   name="Unknown publisher")
+    for other in (relay, reader, writer):
+        assert related(original, other) == (Relation.SAME, "c1")
+
+
+def test_a_denial_or_a_negated_claim_disputes_instead_of_joining():
+    stated = claim("c1", "the plant leaked chemicals into the river", published="2025-01-01")
+    denied = claim("c2", "the plant leaked chemicals into the river", source="org/plant", kind="Organization",
+                   name="Plant operator", denies=True, published="2025-01-02")
+    negated = claim("c3", "the plant never leaked chemicals into the river", published="2025-01-03")
+    assert related(stated, denied) == (Relation.DISPUTES, "c2")
+    assert related(negated, stated) == (Relation.DISPUTES, "c3")
+
+
+def test_claims_of_one_document_are_not_linked_to_each_other():
+    one = claim("c1", "the harbour will reopen within two weeks", article="doc/x")
+    again = claim("c2", "the harbour will reopen within two weeks", article="doc/x")
+    assert related(one, again) is None
+
+
+# ------------------------------------------------------------------ the CLI on a story
+
+@pytest.fixture(scope="module")
+def story_trig(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("story") / "story.trig"
+    run_kg("extract", *ARTICLES, "-o", out, check=True)
+    return out
+
+
+def rows_by_thread(rows: list[dict]) -> dict[str, list[dict]]:
+    threads: dict[str, list[dict]] = {}
+    for row in rows:
+        threads.setdefault(row["thread"], []).append(row)
+    return threads
+
+
+def test_the_story_threads_the_mayors_statement_across_four_articles_in_date_order(story_trig):
+    threads = rows_by_thread(query_json("threads", "--data", story_trig))
+    mayor = next(rows for rows in threads.values() if any("reopen" in r["claimText"] for r in rows))
+    assert [r["documentId"] for r in mayor] == ["a1_harbour", "a2_coastal", "a4_blog", "a4_blog"]
+    assert [r["published"] for r in mayor] == ["2025-03-03", "2025-03-04", None, None]  # undated: last, no date
+    speakers = {r["sourceName"] for r in mayor}
+    assert "Amnesty International" not in speakers  # the same words from another organisation: apart
+    assert {"Lena Ortiz", "Ortiz", "harbourwatcher"} <= speakers  # surname only, and a reader repeating it
+
+
+def test_distractors_stay_out_of_every_thread(story_trig):
+    texts = [row["claimText"] for row in query_json("threads", "--data", story_trig)]
+    assert not any("31" in text for text in texts)  # the toll that rose: a changed figure
+    assert not any("Bremen" in text or "warehouse" in text for text in texts)  # the same figure, another place
+    assert not any("insurance" in text for text in texts)  # the same speaker, another statement
+
+
+def test_first_said_names_the_originating_statement_and_counts_outlets(story_trig):
+    rows = {row["firstText"]: row for row in query_json("first-said", "--data", story_trig)}
+    mayor = next(row for text, row in rows.items() if "reopen" in text)
+    assert (mayor["firstSourceName"], mayor["firstDocumentId"], mayor["firstPublished"]) == \
+        ("Lena Ortiz", "a1_harbour", "2025-03-03")
+    assert (mayor["documents"], mayor["outlets"]) == ("3", "3")
+    relayed = next(row for text, row in rows.items() if "injured" in text)
+    # "According to the Harbor Herald, ..." in a2 relays the fire chief's statement of a1: the chief said it first
+    assert (relayed["firstSourceName"], relayed["firstDocumentId"]) == ("Paul Dimas", "a1_harbour")
+    one = query_json("first-said", "--data", story_trig, "--bind", f"thread={mayor['thread']}")
+    assert [row["thread"] for row in one] == [mayor["thread"]]
+
+
+def test_the_denial_in_another_article_disputes_the_thread(story_trig):
+    rows = query_json("PREFIX ckg: <https://w3id.org/claimkg#> PREFIX schema: <http://schema.org/> "
+                      "SELECT ?thread ?text WHERE { ?claim ckg:disputes ?thread . ?thread a ckg:ClaimThread . "
+                      "?claim schema:text ?text }", "--data", story_trig)
+    assert len(rows) == 1 and "reopen" in rows[0]["text"]
+    mayor = next(r["thread"] for r in query_json("threads", "--data", story_trig) if "reopen" in r["claimText"])
+    assert rows[0]["thread"] == mayor
+
+
+def test_story_output_is_valid_trig_and_conforms(story_trig):
+    import pyoxigraph as ox
+
+    checked = subprocess.run(["rapper", "-i", "trig", "-c", str(story_trig)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    quads = list(ox.parse(path=str(story_trig), format=ox.RdfFormat.TRIG))
+    assert f"returned {len(quads)} triples" in checked.stderr
+    assert any(q.object == ox.NamedNode("https://w3id.org/claimkg#ClaimThread") for q in quads)
+    assert run_kg("validate", story_trig).returncode == 0
+
+
+def test_query_links_data_files_given_together(tmp_path):
+    for article in ARTICLES:
+        run_kg("extract", article, "-o", tmp_path / f"{article.stem}.ttl", check=True)
+    files = [part for path in sorted(tmp_path.glob("*.ttl")) for part in ("--data", path)]
+    rows = query_json("threads", *files)
+    assert any(row["documentId"] == "a1_harbour" and "reopen" in row["claimText"] for row in rows)
+    single = query_json("threads", "--data", tmp_path / "a1_harbour.ttl")
+    assert single == []  # one article: no thread
+
+
+# ------------------------------------------------------------------ the store
+
+def sorted_export(store: Path, tmp_path: Path, name: str) -> list[str]:
+    out = tmp_path / f"{name}.nq"
+    run_kg("export", "--store", store, "-o", out, check=True)
+    return sorted(out.read_text(encoding="utf-8").splitlines())
+
+
+def thread_sets(rows: list[dict]) -> set[tuple[str, frozenset]]:
+    return {(thread, frozenset(r["claim"] for r in members)) for thread, members in rows_by_thread(rows).items()}
+
+
+def test_ingest_links_incrementally_in_any_order_and_reingest_changes_nothing(story_trig, tmp_path):
+    together = thread_sets(query_json("threads", "--data", story_trig))
+    one_by_one = tmp_path / "one"
+    for article in reversed(ARTICLES):  # each ingest links the new article to the threads already stored
+        run_kg("ingest", article, "--store", one_by_one, check=True)
+    assert thread_sets(query_json("threads", "--store", one_by_one)) == together
+    before = sorted_export(one_by_one, tmp_path, "before")
+    run_kg("ingest", STORY, "--store", one_by_one, check=True)
+    assert sorted_export(one_by_one, tmp_path, "after") == before
+
+
+def test_documents_stored_without_threads_are_linked_by_the_next_ingest(story_trig, tmp_path):
+    store = tmp_path / "kb"
+    run_kg("ingest", *ARTICLES[:3], "--store", store, "--no-threads", check=True)
+    assert query_json("threads", "--store", store) == []
+    run_kg("ingest", ARTICLES[3], "--store", store, check=True)  # reconciles the three it had not linked
+    assert thread_sets(query_json("threads", "--store", store)) == thread_sets(query_json("threads", "--data", story_trig))
+
+
+def test_threads_are_the_same_under_another_hash_seed(story_trig, tmp_path):
+    out = tmp_path / "seeded.trig"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([os.sys.executable, "-m", "kg", "extract", *map(str, ARTICLES), "-o", str(out)], cwd=ROOT,
+                   env=env, check=True, capture_output=True)
+    assert out.read_bytes() == story_trig.read_bytes()
