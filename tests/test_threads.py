@@ -24,7 +24,7 @@ def claim(iri: str, text: str, source: str = "person/ana", kind: str = "Person",
     article = article or f"doc/{iri}"
     return ThreadClaim(iri=iri, text=text, document=article, article=article, source=source, source_kind=kind,
                        source_name=name, chain=tuple(chain) or (source,), denies=denies, published=published,
-                       outlet=None, start=0)
+                       outlet=None, start=0, end=len(text))
 
 
 def related(a: ThreadClaim, b: ThreadClaim):
@@ -198,3 +198,35 @@ def test_threads_are_the_same_under_another_hash_seed(story_trig, tmp_path):
     subprocess.run([os.sys.executable, "-m", "kg", "extract", *map(str, ARTICLES), "-o", str(out)], cwd=ROOT,
                    env=env, check=True, capture_output=True)
     assert out.read_bytes() == story_trig.read_bytes()
+
+
+# ------------------------------------------------------------------ remote servers
+
+@pytest.fixture(scope="module")
+def story_store(tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("story-store") / "kb"
+    run_kg("ingest", STORY, "--store", store, check=True)
+    return store
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def thread_server(request, tmp_path_factory):
+    from servers import oxigraph_server, virtuoso_server
+
+    folder = tmp_path_factory.mktemp(request.param)
+    try:
+        manager = oxigraph_server(folder) if request.param == "oxigraph" else virtuoso_server(folder)
+        base = manager.__enter__()
+    except FileNotFoundError as missing:
+        pytest.skip(f"{missing.args[0]} is not installed (.ci/run installs it)")
+    yield f"{base}/query" if request.param == "oxigraph" else f"{base}/sparql"
+    manager.__exit__(None, None, None)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("name", ["threads", "first-said"])
+def test_thread_queries_give_the_same_rows_on_a_server(thread_server, story_store, name):
+    run_kg("push", "--store", story_store, "--endpoint", thread_server, check=True)
+    local = query_json(name, "--store", story_store)
+    assert local
+    assert query_json(name, "--endpoint", thread_server) == local

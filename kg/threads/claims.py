@@ -8,8 +8,11 @@ from importlib.resources import files
 import pyoxigraph as ox
 
 # Sources that speak for nobody in particular: a claim of theirs may restate anyone's (a writer restating
-# without attribution, a reader repeating it, "officials said" relaying it).
-FREE_KINDS = frozenset({"UnnamedSource", "UnnamedGroup", "Commenter", "Publisher"})
+# without attribution, a reader repeating it). Unnamed sources ("officials said") are not among them: on
+# the labelled PolNeAR pairs, letting them restate anyone joined parallel statements of polls, teams and
+# campaigns to named speakers; two unnamed sources may still be one (kg/threads/match.py).
+FREE_KINDS = frozenset({"Commenter", "Publisher"})
+UNNAMED_KINDS = frozenset({"UnnamedSource", "UnnamedGroup"})
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "his", "her", "their"})
 KIND_ORDER = ("Person", "Organization", "MediaOutlet", "UnnamedGroup", "UnnamedSource", "Commenter")
 
@@ -29,7 +32,8 @@ class ThreadClaim:
     denies: bool  # the originating link's cue is a denial
     published: str | None  # the article's publication date (ISO), None when undated
     outlet: str | None  # the article's publisher
-    start: int  # where the content begins in its article's text
+    start: int  # where the content begins and ends in its article's text
+    end: int
     disputes: tuple[str, ...] = ()  # claims this one disputes inside its own article (a comment calling it a lie)
 
     @property
@@ -65,13 +69,13 @@ def read_claims(store: ox.Store, graphs: list[ox.NamedNode] | None = None) -> li
     for solution in store.query(_query("thread-claims.rq"), **dataset):
         iri = solution["claim"].value
         row = rows.setdefault(iri, {"names": set(), "kinds": set(), "dates": set(), "outlets": set(),
-                                    "texts": set(), "starts": set(), "chain": {}, "disputes": set()})
+                                    "texts": set(), "starts": set(), "ends": set(), "chain": {}, "disputes": set()})
         row["texts"].add(solution["text"].value)
         row["document"], row["article"] = solution["document"].value, solution["article"].value
         row["source"] = solution["source"].value
         row["denies"] = _value(solution["cueType"]) == "https://w3id.org/claimkg/vocab/cue-deny"
         for key, variable in (("names", "sourceName"), ("kinds", "sourceKind"), ("dates", "published"),
-                              ("outlets", "outlet"), ("starts", "begin")):
+                              ("outlets", "outlet"), ("starts", "begin"), ("ends", "end")):
             if solution[variable] is not None:
                 row[key].add(solution[variable].value)
     for solution in store.query(_query("thread-chains.rq"), **dataset):
@@ -93,5 +97,6 @@ def read_claims(store: ox.Store, graphs: list[ox.NamedNode] | None = None) -> li
             source=row["source"], source_kind=kind, source_name=min(row["names"], default=""),
             chain=chain, denies=row["denies"], published=min(row["dates"], default=None),
             outlet=min(row["outlets"], default=None), start=int(min(row["starts"], key=int, default="0")),
+            end=int(max(row["ends"], key=int, default="0")),
             disputes=tuple(sorted(row["disputes"]))))
     return claims

@@ -28,6 +28,7 @@ NOT_NAMES = frozenset({"i", "mr", "mrs", "ms", "dr", "the", "a", "an", "it", "we
                        "that", "but", "and", "or", "if", "in", "on", "at", "as", "so", "no", "yes", "our", "my"})
 CONTRACTION = re.compile(r"'(?:s|re|ll|ve|d|m)$")
 NUMERAL = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
+NEGATION_SCOPE = 3  # content words after "not"/"never" that it negates ("did not pay federal taxes")
 YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 
 
@@ -58,7 +59,7 @@ class Features:
     numbers: frozenset[str]  # normalised figures ("1,000" and "one thousand" both "1000")
     dates: frozenset[str]  # months, weekdays, years, relative days
     names: frozenset[str]  # capitalised words inside the text (places, people, organisations)
-    negated: bool  # the content says not/no/never/...n't
+    negated: frozenset[str]  # content-word stems a negator governs ("did not pay taxes": pay, tax)
 
 
 def features(text: str) -> Features:
@@ -68,7 +69,8 @@ def features(text: str) -> Features:
     numbers: set[str] = set()
     dates: set[str] = set()
     names: set[str] = set()
-    negated = False
+    negated: set[str] = set()
+    scope = 0  # content words still to come under the last negator
     previous_end = None
     sentence_start = True
     for match in WORD.finditer(text):
@@ -80,8 +82,10 @@ def features(text: str) -> Features:
         previous_end = match.end()
         opens_sentence, sentence_start = sentence_start, False
         if lower.endswith("n't") or lower in NEGATORS:
-            negated = True
+            scope = NEGATION_SCOPE
             continue
+        if re.search(r"[,;.!?:]", gap):
+            scope = 0  # a negator's reach ends at a clause break
         base = CONTRACTION.sub("", lower)  # "trump's" -> "trump", "we're" -> "we"
         if NUMERAL.match(base):
             figure = base.replace(",", "")
@@ -101,5 +105,9 @@ def features(text: str) -> Features:
         elif raw.isupper() and len(raw) > 1 and not opens_sentence:
             names.add(base)  # acronyms: "NATO", "ISIS"
         words.append(stem(base))
+        if scope:
+            negated.add(words[-1])
+            scope -= 1
     keys = frozenset(f"{first} {second}" for first, second in zip(words, words[1:]) if first != second)
-    return Features(frozenset(words), keys, frozenset(numbers), frozenset(dates), frozenset(names), negated)
+    return Features(frozenset(words), keys, frozenset(numbers), frozenset(dates), frozenset(names),
+                    frozenset(negated))

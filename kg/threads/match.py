@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from kg.threads.claims import ThreadClaim
+from kg.threads.claims import UNNAMED_KINDS, ThreadClaim
 from kg.threads.features import Features, stem
 
 
@@ -19,6 +19,7 @@ class Thresholds:
 
     containment: float = 0.6  # shared content words / the smaller claim's content words
     min_shared: int = 3  # shared content words, at least (or all of a shorter claim's, at least two)
+    jaccard: float = 0.0  # shared content words / all content words of both
     min_shared_keys: int = 1  # adjacent content-word pairs in common: the words must also run alike
 
 
@@ -33,7 +34,7 @@ def overlap(a: Features, b: Features, limits: Thresholds = DEFAULT) -> float:
     shared = len(a.words & b.words)
     if shared < max(2, min(limits.min_shared, smaller)):
         return 0.0
-    if len(a.keys & b.keys) < limits.min_shared_keys:
+    if len(a.keys & b.keys) < limits.min_shared_keys or shared / len(a.words | b.words) < limits.jaccard:
         return 0.0
     return shared / smaller
 
@@ -62,6 +63,8 @@ def same_speaker(a: ThreadClaim, b: ThreadClaim) -> bool:
     nobody are parallel claims, kept apart."""
     if a.source == b.source or a.speaks_for_anyone or b.speaks_for_anyone:
         return True
+    if a.source_kind in UNNAMED_KINDS and b.source_kind in UNNAMED_KINDS:
+        return True  # "officials said" in two outlets: scoped to their documents, maybe the same people
     if a.source in b.chain or b.source in a.chain:
         return True
     return bool(a.source_name) and _surname(a.source_name) == _surname(b.source_name)
@@ -81,7 +84,10 @@ def relation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features,
     score = overlap(fa, fb, limits)
     if a.document == b.document or score < limits.containment or disagree(fa, fb):
         return None
-    a_negative, b_negative = fa.negated != a.denies, fb.negated != b.denies
+    # polarity over what both say: "I'm not a politician" elsewhere in a long quote does not negate its excerpt
+    shared = fa.words & fb.words
+    a_negative = bool(fa.negated & shared) != a.denies
+    b_negative = bool(fb.negated & shared) != b.denies
     if a_negative == b_negative:
         if not same_speaker(a, b):
             return None

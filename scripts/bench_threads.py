@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Benchmark claim threads: what linking adds to ingest, and the thread queries at >= 1M quads.
+
+    python scripts/bench_threads.py CORPUS.jsonl [--articles 150] [--triples 1000000]
+
+One run, same machine, same articles, so the ratios mean something on a noisy box:
+1. ingest the articles into a fresh store without threads, with threads, and without threads again
+   (the mean of the two runs without is the baseline): the cost of linking as a ratio;
+2. the threaded store is grown to >= --triples quads by copying every graph (documents and threads)
+   under new ids (as scripts/bench_store.py does), then
+3. `first-said` for one thread and for all, and `threads` for one thread and for all, are timed.
+The corpus (e.g. PolNeAR's train split, where seven outlets cover the same events) is read from the path
+given; nothing of it is written into the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench_store import grow, timed  # noqa: E402  (same folder)
+
+from kg.ingest import ingest  # noqa: E402
+from kg.query import named_queries, parse_bindings, run  # noqa: E402
+from kg.store import bind_values, open_store  # noqa: E402
+from kg.threads import StoreThreads  # noqa: E402
+
+
+class Quiet:
+    def advance(self, done, stored):
+        pass
+
+    def note(self, line):
+        pass
+
+    def stop(self):
+        pass
+
+
+def ingest_once(corpus: Path, folder: Path, threads: bool) -> tuple[float, object, int]:
+    store = open_store(folder)
+    linker = StoreThreads(store, folder) if threads else None
+    started = time.monotonic()
+    result = ingest(store, [str(corpus)], progress=Quiet(), threads=linker)
+    store.flush()
+    seconds = time.monotonic() - started
+    if linker is not None:
+        linker.close()
+    return seconds, store, result.articles
+
+
+def rows(store, sparql: str) -> int:
+    return sum(1 for _ in run(store, sparql))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--articles", type=int, default=150)
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-threads-"))
+    subset = work / "corpus.jsonl"
+    with args.corpus.open(encoding="utf-8") as stream, subset.open("w", encoding="utf-8") as out:
+        for number, line in enumerate(stream):
+            if number == args.articles:
+                break
+            record = json.loads(line)
+            out.write(json.dumps({"id": record.get("doc_id"), "title": record.get("title"), "text": record["text"],
+                                  "publisher": record.get("publisher"), "date": record.get("publication_date")}) + "\n")
+
+    from kg.nlp import load
+
+    load()  # spaCy loaded once, before any timing
+    without_first, _, articles = ingest_once(subset, work / "plain-1", threads=False)
+    with_threads, store, _ = ingest_once(subset, work / "threads", threads=True)
+    without_second, _, _ = ingest_once(subset, work / "plain-2", threads=False)
+    baseline = (without_first + without_second) / 2
+    threads_found = rows(store, named_queries()["first-said"])
+    print(f"ingest of {articles} articles: without threads {without_first:.1f} s and {without_second:.1f} s, "
+          f"with threads {with_threads:.1f} s: {with_threads / baseline:.3f}x "
+          f"(+{100 * (with_threads / baseline - 1):.1f} %); {threads_found} threads")
+
+    copies = grow(store, args.triples)
+    print(f"store grown to {len(store):,} quads ({copies} copies of every graph)")
+    all_first = named_queries()["first-said"]
+    seconds, count = timed(lambda: rows(store, all_first))
+    print(f"first-said, all threads: {1000 * seconds:.0f} ms, {count} rows")
+    some = next(iter(run(store, all_first)))["thread"].value
+    one = bind_values(all_first, parse_bindings([f"thread={some}"]))
+    seconds, count = timed(lambda: rows(store, one))
+    print(f"first-said, one thread: {1000 * seconds:.1f} ms, {count} row")
+    members = named_queries()["threads"]
+    seconds, count = timed(lambda: rows(store, members))
+    print(f"threads, all members: {1000 * seconds:.0f} ms, {count} rows")
+    seconds, count = timed(lambda: rows(store, bind_values(members, parse_bindings([f"thread={some}"]))))
+    print(f"threads, one thread: {1000 * seconds:.1f} ms, {count} rows")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Score claim threads on the labelled PolNeAR claim pairs (benchmarks/threads/polnear_pairs.jsonl).
+
+    python scripts/eval_threads.py --polnear ../shared/benchmarks/polnear/polnear_dev.jsonl --split dev
+    python scripts/eval_threads.py --polnear .../polnear_train.jsonl --split train --grid
+
+Every article of the split is extracted (the same code path as `kg extract`, with the article's publisher
+and date), its claims are linked into threads by kg.threads exactly as `kg extract`/`kg ingest` do, and
+each labelled pair side (document id + gold content offsets) is mapped to the extracted claim of that
+document overlapping it most. A pair is predicted "same" when both sides map to claims of one thread.
+Prints pairwise precision/recall/F1 (label `same` positive; `different` and `disputes` negative),
+B-cubed F1 over the pair sides (gold clusters: connected components of `same` pairs), the share of gold
+threads whose first statement is found right (the predicted thread's first claim lies in the gold
+thread's earliest-dated article), and the disputes found. `--grid` tries thresholds (tune on train).
+PolNeAR's texts are read from the given path and never copied into the repository; the extraction is
+cached as N-Quads under --cache (default: a temporary folder named after the split).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pyoxigraph as ox  # noqa: E402
+
+from kg.threads import Linker, ThreadIndex  # noqa: E402
+from kg.threads.claims import read_claims  # noqa: E402
+from kg.threads.match import DEFAULT, Thresholds  # noqa: E402
+
+
+def extract_split(docs: list[dict], cache: Path) -> ox.Store:
+    """Every article's quads (cached), loaded into an in-memory store."""
+    if not cache.is_file():
+        from kg.article import article_from_text
+        from kg.pipeline import extract_articles
+        from kg.rdf import extraction_quads, serialize
+
+        started = time.monotonic()
+        articles = (article_from_text(d["text"], identifier=d["doc_id"], structured=False,
+                                      publisher=d.get("publisher"), date=d.get("publication_date")) for d in docs)
+        quads = [q for x in extract_articles(articles) for q in extraction_quads(x)[1]]
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(serialize(quads, ox.RdfFormat.N_QUADS))
+        print(f"extracted {len(docs)} articles in {time.monotonic() - started:.0f} s -> {cache}", file=sys.stderr)
+    store = ox.Store()
+    store.bulk_load(path=str(cache), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def article_ids(store: ox.Store) -> dict[str, str]:
+    """Article IRI -> document id (dcterms:identifier)."""
+    query = ("SELECT ?d ?id WHERE { ?d a <https://w3id.org/claimkg#NewsArticle> ; "
+             "<http://purl.org/dc/terms/identifier> ?id }")
+    return {row["d"].value: row["id"].value for row in store.query(query, use_default_graph_as_union=True)}
+
+
+def side_key(side: dict) -> tuple:
+    return (side["doc_id"], tuple(map(tuple, side["content"])))
+
+
+def map_side(side: dict, claims_by_doc: dict[str, list]) -> str | None:
+    """The claim of the side's document overlapping its gold content most (None when none overlaps)."""
+    best, best_overlap = None, 0
+    for claim in claims_by_doc.get(side["doc_id"], []):
+        overlap = sum(max(0, min(end, claim.end) - max(start, claim.start)) for start, end in side["content"])
+        if overlap > best_overlap or (overlap == best_overlap and overlap and claim.iri < best.iri):
+            best, best_overlap = claim, overlap
+    return best.iri if best else None
+
+
+def components(items: list, pairs: list[tuple]) -> dict:
+    parent = {item: item for item in items}
+
+    def root(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    return {item: root(item) for item in items}
+
+
+def score(pairs: list[dict], claims, claims_by_doc: dict[str, list], article_ids: dict[str, str],
+          dates: dict[str, str], limits: Thresholds) -> dict:
+    linker = Linker(ThreadIndex(), limits)
+    by_article = defaultdict(list)
+    for claim in claims:
+        by_article[claim.article].append(claim)
+    change = linker.update({article: (article, members) for article, members in by_article.items()})
+    thread_of = {m.iri: t.iri for t in change.threads for m in t.members}
+    first_of = {t.iri: t.first for t in change.threads}
+    disputed = {(d, t.iri) for t in change.threads for d in t.disputers}
+    mapped = {}
+    tp = fp = fn = tn = 0
+    unmapped = 0
+    dispute_found = dispute_total = 0
+    items = []
+    gold_links = []
+    for pair in pairs:
+        a, b = side_key(pair["a"]), side_key(pair["b"])
+        items += [a, b]
+        for key, side in ((a, pair["a"]), (b, pair["b"])):
+            if key not in mapped:
+                mapped[key] = map_side(side, claims_by_doc)
+                unmapped += mapped[key] is None
+        ta, tb = thread_of.get(mapped[a]), thread_of.get(mapped[b])
+        predicted = ta is not None and ta == tb
+        gold = pair["label"] == "same"
+        if gold:
+            gold_links.append((a, b))
+        tp += predicted and gold
+        fp += predicted and not gold
+        fn += gold and not predicted
+        tn += not predicted and not gold
+        if pair["label"] == "disputes":
+            dispute_total += 1
+            dispute_found += (mapped[a], tb) in disputed or (mapped[b], ta) in disputed
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    items = sorted(set(items))
+    gold_cluster = components(items, gold_links)
+    predicted_cluster = {item: thread_of.get(mapped[item]) or ("single", item) for item in items}
+    members_gold, members_pred = defaultdict(set), defaultdict(set)
+    for item in items:
+        members_gold[gold_cluster[item]].add(item)
+        members_pred[predicted_cluster[item]].add(item)
+    b_precision = sum(len(members_gold[gold_cluster[i]] & members_pred[predicted_cluster[i]]) /
+                      len(members_pred[predicted_cluster[i]]) for i in items) / len(items)
+    b_recall = sum(len(members_gold[gold_cluster[i]] & members_pred[predicted_cluster[i]]) /
+                   len(members_gold[gold_cluster[i]]) for i in items) / len(items)
+    b_f1 = 2 * b_precision * b_recall / (b_precision + b_recall) if b_precision + b_recall else 0.0
+    # first statement: gold threads spanning two or more articles
+    first_right = first_total = 0
+    for root, members in sorted(members_gold.items()):
+        docs = {item[0] for item in members}
+        if len(docs) < 2:
+            continue
+        first_total += 1
+        earliest = min(dates.get(doc, "9999") for doc in docs)
+        threads = [thread_of.get(mapped[item]) for item in sorted(members) if thread_of.get(mapped[item])]
+        if not threads:
+            continue
+        thread = max(sorted(set(threads)), key=threads.count)
+        first = first_of[thread]
+        first_doc = article_ids.get(first.article)
+        first_right += first_doc in docs and dates.get(first_doc) == earliest
+    return {"pairs": len(pairs), "positives": tp + fn, "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+            "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+            "bcubed_precision": round(b_precision, 3), "bcubed_recall": round(b_recall, 3),
+            "bcubed_f1": round(b_f1, 3), "first_right": first_right, "gold_threads": first_total,
+            "disputes_found": dispute_found, "disputes": dispute_total, "unmapped_sides": unmapped,
+            "threads": len(change.threads)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--polnear", required=True, type=Path, help="PolNeAR split (JSON Lines)")
+    parser.add_argument("--split", required=True, choices=("train", "dev"))
+    parser.add_argument("--pairs", type=Path, default=ROOT / "benchmarks" / "threads" / "polnear_pairs.jsonl")
+    parser.add_argument("--cache", type=Path, default=None)
+    parser.add_argument("--grid", action="store_true", help="try thresholds and print each score")
+    args = parser.parse_args()
+    docs = [json.loads(line) for line in args.polnear.open(encoding="utf-8")]
+    pairs = [p for p in map(json.loads, args.pairs.open(encoding="utf-8")) if p["split"] == args.split]
+    cache = args.cache or Path(tempfile.gettempdir()) / f"claimgraph-threads-{args.split}.nq"
+    store = extract_split(docs, cache)
+    ids = article_ids(store)
+    claims = read_claims(store)
+    claims_by_doc = defaultdict(list)
+    for claim in claims:
+        claims_by_doc[ids.get(claim.article, "")].append(claim)
+    dates = {d["doc_id"]: d.get("publication_date") or "9999" for d in docs}
+    print(f"{args.split}: {len(docs)} articles, {len(claims)} claims, {len(pairs)} labelled pairs", file=sys.stderr)
+    settings = [DEFAULT]
+    if args.grid:
+        settings = [Thresholds(containment=c, min_shared=m, jaccard=j) for c in (0.5, 0.6, 0.7, 0.8)
+                    for m in (2, 3, 4) for j in (0.0, 0.2, 0.3)]
+    for limits in settings:
+        started = time.monotonic()
+        result = score(pairs, claims, claims_by_doc, ids, dates, limits)
+        result["link_seconds"] = round(time.monotonic() - started, 2)
+        print(json.dumps({"containment": limits.containment, "min_shared": limits.min_shared,
+                          "jaccard": limits.jaccard, **result}))
+
+
+if __name__ == "__main__":
+    main()
