@@ -144,8 +144,11 @@ def cosine(u: dict, v: dict) -> float:
 
 def containment(a: dict, b: dict, idf: dict) -> float:
     """The share of the shorter content's distinct words (weighted by idf) that the other content has too."""
-    small, big = sorted((set(a["terms"]), set(b["terms"])), key=lambda words: (sum(idf[t] for t in words), sorted(words)))
-    return sum(idf[t] for t in small & big) / (sum(idf[t] for t in small) or 1.0)
+    # Sums run over sorted words so that float rounding, hence the output, never depends on set order.
+    small, big = sorted((sorted(a["terms"]), sorted(b["terms"])), key=lambda words: (sum(idf[t] for t in words), words))
+    in_big = set(big)
+    shared = [t for t in small if t in in_big]
+    return sum(idf[t] for t in shared) / (sum(idf[t] for t in small) or 1.0)
 
 
 def stratum(a: dict, b: dict, cos: float, shared: int, contained: float) -> str | None:
