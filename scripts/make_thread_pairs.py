@@ -20,6 +20,9 @@ Each candidate is put in the first stratum it fits, in this order:
   same-speaker    same source name (last capitalised word of the source), 0.1 <= cosine < 0.4
   numbers         share a number token, cosine < 0.4
   parallel        both sources named, different names, 0.15 <= cosine < 0.4
+  short           a content of only 2-3 terms (one of them in <= --max-df contents) and a content of another
+                  document that has all of its terms ("That makes me smart" across outlets); these short
+                  contents stay out of every other stratum and out of the idf, so they change none of them
 Every stratum is sampled (QUOTA pairs per split) with a seeded random generator, pairs of different publishers first, each content in
 at most two sampled pairs. The output holds document ids, character offsets, the stratum and the cosine only:
 never the texts (PolNeAR's texts are the publishers'; scripts take the path).
@@ -47,8 +50,10 @@ this that these those he she they we you i his her their our your my him them us
 where why how than then so do does did has have had will would can could should may might must shall there here
 about into over after before also just more most some any all said says say told""".split())
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "which", "that", "his", "her", "their", "one"}
-STRATA = ("high", "contained", "negation", "medium", "loose", "same-speaker", "numbers", "parallel")
-QUOTA = {"high": 200, "contained": 60, "negation": 30, "medium": 60, "loose": 40, "same-speaker": 30, "numbers": 25, "parallel": 25}
+STRATA = ("high", "contained", "negation", "medium", "loose", "same-speaker", "numbers", "parallel", "short")
+QUOTA = {"high": 200, "contained": 60, "negation": 30, "medium": 60, "loose": 40, "same-speaker": 30, "numbers": 25,
+         "parallel": 25, "short": 40}
+MIN_TERMS = 4  # fewer terms: a "short" content, paired only when another content has all its terms
 
 
 def fail(message: str) -> None:
@@ -89,7 +94,7 @@ def contents_of(articles: list[dict]) -> list[dict]:
         for attribution in article["attributions"]:
             words = WORD.findall(" ".join(text[s:e] for s, e in attribution["content"]).lower())
             terms = [w for w in words if w not in STOPWORDS and (len(w) > 2 or NUMBER.search(w))]
-            if len(terms) < 4:  # too short to be a statement that can recur
+            if len(terms) < 2:  # no statement to recognise
                 continue
             contents.append({
                 "split": article.get("split", "unknown"), "doc_id": article["doc_id"],
@@ -98,7 +103,7 @@ def contents_of(articles: list[dict]) -> list[dict]:
                 "source": [list(f) for f in attribution["source"]] if attribution["source"] else None,
                 "name": source_name(text, attribution["source"]),
                 "terms": Counter(terms), "negated": any(w in NEGATION for w in words),
-                "numbers": {w for w in terms if NUMBER.search(w)},
+                "numbers": {w for w in terms if NUMBER.search(w)}, "short": len(terms) < MIN_TERMS,
             })
     return contents
 
@@ -175,7 +180,27 @@ def side(c: dict) -> dict:
     return {"doc_id": c["doc_id"], "content": c["content"], "source": c["source"]}
 
 
-def sample_split(contents: list[dict], max_df: int, rng: random.Random) -> list[dict]:
+def short_pairs(contents: list[dict], max_df: int) -> list[tuple[int, int]]:
+    """Pairs of a short content and a content of another document holding all its terms."""
+    df = Counter(t for c in contents for t in c["terms"])
+    postings = defaultdict(set)
+    for i, c in enumerate(contents):
+        for t in c["terms"]:
+            postings[t].add(i)
+    pairs = set()
+    for i, c in enumerate(contents):
+        if not c["short"] or min(df[t] for t in c["terms"]) > max_df:
+            continue
+        for j in set.intersection(*(postings[t] for t in c["terms"])):
+            other = contents[j]
+            if other["doc_id"] == c["doc_id"] or (other["publisher"] == c["publisher"] and other["date"] == c["date"]):
+                continue
+            pairs.add((min(i, j), max(i, j)))
+    return sorted(pairs)
+
+
+def sample_split(everything: list[dict], max_df: int, rng: random.Random) -> list[dict]:
+    contents = [c for c in everything if not c["short"]]
     vecs, df = vectors(contents)
     by_stratum = defaultdict(list)
     idf = {t: math.log(len(contents) / k) for t, k in df.items()}
@@ -185,23 +210,25 @@ def sample_split(contents: list[dict], max_df: int, rng: random.Random) -> list[
         contained = containment(contents[i], contents[j], idf)
         name = stratum(contents[i], contents[j], cos, shared_words[i, j], contained)
         if name:
-            by_stratum[name].append((i, j, cos))
+            by_stratum[name].append((contents[i], contents[j], round(cos, 4)))
+    by_stratum["short"] = [(everything[i], everything[j], None) for i, j in short_pairs(everything, max_df)]
     chosen = []
     uses = Counter()
     for name in STRATA:
         pool = by_stratum[name]
-        keyed = sorted(pool, key=lambda p: (contents[p[0]]["publisher"] == contents[p[1]]["publisher"], rng.random()))
+        keyed = sorted(pool, key=lambda p: (p[0]["publisher"] == p[1]["publisher"], rng.random()))
         taken = 0
-        for i, j, cos in keyed:
+        for x, y, cos in keyed:
             if taken == QUOTA[name]:
                 break
-            if uses[i] >= 2 or uses[j] >= 2:
+            kx, ky = (x["doc_id"], str(x["content"])), (y["doc_id"], str(y["content"]))
+            if uses[kx] >= 2 or uses[ky] >= 2:
                 continue
-            uses[i] += 1
-            uses[j] += 1
+            uses[kx] += 1
+            uses[ky] += 1
             taken += 1
-            a, b = sorted((contents[i], contents[j]), key=lambda c: (c["doc_id"], c["content"]))
-            chosen.append({"split": a["split"], "stratum": name, "cosine": round(cos, 4), "pool": len(pool),
+            a, b = sorted((x, y), key=lambda c: (c["doc_id"], c["content"]))
+            chosen.append({"split": a["split"], "stratum": name, "cosine": cos, "pool": len(pool),
                            "a": side(a), "b": side(b)})
     return chosen
 
