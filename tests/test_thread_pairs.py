@@ -1,0 +1,135 @@
+"""The labelled cross-article claim pairs (benchmarks/threads/): schema and counts, and the scripts that make and check them."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAIRS = ROOT / "benchmarks" / "threads" / "polnear_pairs.jsonl"
+CANDIDATES = ROOT / "benchmarks" / "threads" / "candidates.jsonl"
+SCRIPTS = ROOT / "scripts"
+# The corpus is not in the repository: beside the main checkout (../shared) or beside a helper's worktree.
+CORPUS = next((d for d in (ROOT.parent / "shared" / "benchmarks" / "polnear",
+                           ROOT.parent.parent / "shared" / "benchmarks" / "polnear") if d.is_dir()), None)
+
+
+def load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def check():
+    return load_script("check_thread_pairs")
+
+
+@pytest.fixture(scope="module")
+def pairs(check):
+    return check.load_pairs(PAIRS)  # raises on any schema, order or duplicate problem
+
+
+def test_the_set_is_large_enough_and_has_both_labels_in_both_splits(pairs):
+    assert len(pairs) >= 360
+    by_split = Counter(p["split"] for p in pairs)
+    assert by_split["dev"] >= 120 and by_split["train"] >= 120
+    labels = Counter((p["split"], p["label"]) for p in pairs)
+    for split in ("train", "dev"):
+        assert labels[split, "same"] > 0 and labels[split, "different"] > 0
+    # Most negatives are hard ones, and the harder kinds are all there.
+    categories = Counter(p["category"] for p in pairs)
+    for kind in ("hard-neg-parallel", "hard-neg-same-speaker", "hard-neg-numbers", "hard-neg-negation"):
+        assert categories[kind] >= 5
+
+
+def test_the_set_holds_offsets_only_never_text(pairs):
+    for pair in pairs:
+        for key in ("a", "b"):
+            assert set(pair[key]) == {"doc_id", "content", "source"}
+            assert all(isinstance(x, int) for span in pair[key]["content"] for x in span)
+    # No field anywhere carries more than an id's worth of characters.
+    longest = max(len(s) for p in pairs for s in (p["a"]["doc_id"], p["b"]["doc_id"], p["category"], p["stratum"]))
+    assert longest < 80
+
+
+def test_the_files_are_in_their_canonical_order(check, pairs):
+    assert pairs == sorted(pairs, key=check.sort_key)
+    lines = PAIRS.read_text(encoding="utf-8").splitlines()
+    assert lines == [json.dumps(p, sort_keys=True) for p in pairs]
+    candidates = [json.loads(line) for line in CANDIDATES.read_text(encoding="utf-8").splitlines()]
+    assert len({c["id"] for c in candidates}) == len(candidates)
+    assert all(c["a"]["doc_id"] != c["b"]["doc_id"] for c in candidates)
+
+
+def test_a_pair_within_one_document_or_with_a_wrong_category_is_refused(check, tmp_path):
+    side = {"doc_id": "d1", "content": [[0, 5]], "source": None}
+    pair = {"a": side, "b": dict(side, doc_id="d2"), "label": "same", "category": "excerpt",
+            "confidence": "sure", "split": "dev", "stratum": "high"}
+    check.check_pair(pair, "ok")
+    with pytest.raises(check.PairError, match="both sides"):
+        check.check_pair(dict(pair, b=side), "p")
+    with pytest.raises(check.PairError, match="does not go with"):
+        check.check_pair(dict(pair, category="hard-neg-topic"), "p")
+    with pytest.raises(check.PairError, match="bad span"):
+        check.check_pair(dict(pair, a=dict(side, content=[[5, 5]])), "p")
+
+
+def test_the_checker_reports_an_offset_beyond_the_text_in_one_line(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join(json.dumps({"doc_id": d, "split": "dev", "text": "The mayor said the bridge is safe."})
+                                for d in ("d1", "d2")) + "\n", encoding="utf-8")
+    pair = {"a": {"doc_id": "d1", "content": [[15, 33]], "source": [[0, 9]]},
+            "b": {"doc_id": "d2", "content": [[15, 90]], "source": None},
+            "label": "same", "category": "excerpt", "confidence": "sure", "split": "dev", "stratum": "high"}
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(json.dumps(pair, sort_keys=True) + "\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(SCRIPTS / "check_thread_pairs.py"), "--pairs", str(pairs),
+                             "--polnear", str(corpus)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "beyond the text of d2" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_generator_pairs_the_same_quote_across_outlets_and_writes_no_text(tmp_path):
+    quote = "“The new levee will protect twelve thousand homes from the river floods,”"
+    texts = {
+        "alpha_1": (f"{quote} the governor said on Monday.", "alpha", "2020-05-01"),
+        "beta_1": (f"Officials cheered. {quote} the governor told reporters.", "beta", "2020-05-02"),
+        "gamma_1": ("The senator said the harbor tunnel will cost nine billion dollars in total.", "gamma", "2020-05-02"),
+    }
+    lines = []
+    for doc_id, (text, publisher, date) in sorted(texts.items()):
+        start = text.index(quote) if quote in text else text.index("the harbor")
+        end = start + len(quote) if quote in text else len(text) - 1
+        lines.append(json.dumps({"doc_id": doc_id, "split": "dev", "publisher": publisher, "publication_date": date,
+                                 "text": text, "attributions": [{"id": "E1", "source": None, "cue": [[0, 1]],
+                                                                 "content": [[start, end]]}]}))
+    corpus = tmp_path / "mini.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = []
+    for seed in ("1", "2"):  # the same file under any hash seed
+        out = tmp_path / f"candidates{seed}.jsonl"
+        subprocess.run([sys.executable, str(SCRIPTS / "make_thread_pairs.py"), "--polnear", str(corpus),
+                        "--out", str(out), "--max-df", "5"], check=True, capture_output=True, timeout=120,
+                       env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"})
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    candidates = [json.loads(line) for line in outputs[0].decode().splitlines()]
+    assert [(c["a"]["doc_id"], c["b"]["doc_id"], c["stratum"]) for c in candidates] == [("alpha_1", "beta_1", "high")]
+    assert "levee" not in outputs[0].decode()
+
+
+@pytest.mark.skipif(CORPUS is None, reason="the PolNeAR corpus is not on this machine")
+def test_every_pair_fits_the_corpus():
+    result = subprocess.run([sys.executable, str(SCRIPTS / "check_thread_pairs.py"), "--polnear",
+                             str(CORPUS / "polnear_train.jsonl"), str(CORPUS / "polnear_dev.jsonl")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{len(PAIRS.read_text().splitlines())} pairs")
