@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from kg.article import MAX_BYTES, Article, blocks, split_comments
 from kg.errors import UserError
 from kg.readers.comments import PageComment, read_comments
-from kg.readers.boilerplate import is_boilerplate
+from kg.readers.boilerplate import is_boilerplate, is_section_end, strip_inline
 
 # The charset a page declares in its first bytes: <meta charset="x"> or <meta http-equiv content="...; charset=x">
 META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
@@ -22,14 +22,18 @@ DATE_LIKE = re.compile(r"^[\d./ -]{6,}$")
 BLOCK_TAGS = {"p", "head", "item", "quote", "code", "cell"}
 CONTAINER_TAGS = {"list", "quote", "table", "row", "div", "body"}
 PAGE_DATE = "page"
+# Share of link text that makes a block navigation: a list item that is mostly a link is a related-article
+# entry ("A SIMPLE GUIDE: How do I protect myself?"); a paragraph must be all link ("Read more: ...").
+NAVIGATION_LINK_SHARE = {True: 0.5, False: 0.9}
 
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "head" | "text" | "graphic"
+    kind: str  # "head" | "text" | "item" | "graphic"
     text: str
     rend: str = ""
     src: str = ""
+    linked: float = 0.0  # share of the text that is link text
 
 
 # ---------------------------------------------------------------- decoding
@@ -71,8 +75,7 @@ def _codec(label: str) -> str | None:
 # ---------------------------------------------------------------- the page's text
 
 def page_blocks(body) -> list[Block]:
-    """trafilatura's main-text XML -> headings, text blocks and pictures in reading order. Blocks that are all
-    link text (related-article lists, "Read more" lines) are navigation, not the article, and are left out."""
+    """trafilatura's main-text XML -> headings, text blocks, list items and pictures in reading order."""
     found: list[Block] = []
 
     def visit(element) -> None:
@@ -83,8 +86,9 @@ def page_blocks(body) -> list[Block]:
         if tag in BLOCK_TAGS and not any(d.tag in BLOCK_TAGS or d.tag == "graphic" or d.tag == "list"
                                          for d in element.iterdescendants()):
             text = _clean(" ".join(element.itertext()))
-            if text and not _all_link_text(element, text):
-                found.append(Block("head" if tag == "head" else "text", text, rend=element.get("rend") or ""))
+            if text:
+                kind = {"head": "head", "item": "item"}.get(tag, "text")
+                found.append(Block(kind, text, rend=element.get("rend") or "", linked=_linked(element, text)))
             return
         loose = _clean(element.text or "")
         if loose and tag not in CONTAINER_TAGS - {"quote"}:
@@ -99,9 +103,50 @@ def page_blocks(body) -> list[Block]:
     return found
 
 
-def _all_link_text(element, text: str) -> bool:
+def _linked(element, text: str) -> float:
     linked = _clean(" ".join(t for ref in element.iter("ref") for t in ref.itertext()))
-    return bool(linked) and len(linked) >= 0.9 * len(text)
+    return min(1.0, len(linked) / len(text)) if text else 0.0
+
+
+def article_blocks(parsed: list[Block], title: str | None) -> list[Block]:
+    """The blocks that are the article: navigation (list items that are mostly links, blocks that are all
+    link text), a related-links section at the end, page furniture (kg/data/boilerplate.tsv) and the
+    breadcrumb run-in before a repeated headline are left out."""
+    kept = [b for b in parsed if b.kind == "graphic"
+            or not (b.linked >= NAVIGATION_LINK_SHARE[b.kind == "item"] or is_boilerplate(b.text))]
+    kept = _before_related_links(kept)
+    cleaned = []
+    for block in kept:
+        if block.kind != "graphic":
+            text = _after_headline(strip_inline(block.text), title)
+            if not text or is_boilerplate(text):
+                continue
+            block = replace(block, text=text)
+        cleaned.append(block)
+    return cleaned
+
+
+def _before_related_links(blocks: list[Block]) -> list[Block]:
+    """Cut at a "More from ..."/"Related stories" heading in the second half when what follows it is mostly
+    links or list items (other articles' titles); such a heading followed by prose is a subheading and stays."""
+    for index in range(len(blocks) // 2, len(blocks)):
+        if blocks[index].kind != "graphic" and is_section_end(blocks[index].text):
+            after = [b for b in blocks[index + 1:] if b.kind != "graphic"]
+            listed = sum(b.linked >= 0.5 or b.kind in ("item", "head") for b in after)
+            if listed * 2 >= len(after):
+                return blocks[:index]
+    return blocks
+
+
+def _after_headline(text: str, title: str | None) -> str:
+    """A block that opens with a few words and then the headline ("Home News <headline> ...") is a breadcrumb
+    run into the text: it starts after the headline."""
+    if not title or len(title) < 20:
+        return text
+    at = text.find(title)
+    if 0 <= at <= 60 and len(text) > at + len(title) + 1:
+        return text[at + len(title):].strip()
+    return text
 
 
 def _clean(text: str) -> str:
@@ -178,24 +223,27 @@ def read_html(data: bytes, name: str, *, identifier: str | None = None, source: 
     tree = trafilatura.load_html(html)
     if tree is None:
         raise UserError(f"{name}: not a readable HTML page")
-    # extensive_search=False: a date from the page's metadata or markup, never a guess from a copyright line
-    page = trafilatura.bare_extraction(
-        trafilatura.load_html(html), url=url, with_metadata=True, include_comments=False, include_images=True,
-        include_tables=False, include_links=True, include_formatting=False, deduplicate=False,
-        date_extraction_params={"extensive_search": False, "original_date": True}, output_format="python")
+    page = _extract(html, url, name)
     parsed = page_blocks(page.body) if page is not None and page.body is not None else []
-    if not any(block.kind == "text" for block in parsed):
+    if page is not None and _fell_back_to_page_chrome(parsed, page.title):
+        precise = _extract(html, url, name, precision=True)
+        precise_blocks = page_blocks(precise.body) if precise is not None and precise.body is not None else []
+        if any(block.kind == "text" for block in precise_blocks):
+            parsed = precise_blocks
+    if page is None or not any(block.kind == "text" for block in parsed):
         raise UserError(f"{name}: no article text found in the HTML page (only menus, links or scripts)")
 
     site = clean_publisher(page.sitename, page.title, page.hostname)
     title = clean_title(page.title, [site or "", page.sitename or "", page.hostname or ""])
     if parsed[0].kind == "head" and (parsed[0].rend == "h1" or _key(parsed[0].text) == _key(title or "")):
         title, parsed = parsed[0].text, parsed[1:]  # the headline as the page shows it
+    parsed = article_blocks(parsed, title)
     captions_by_src = figure_captions(tree, [b.src for b in parsed if b.kind == "graphic"])
-    captions = list(dict.fromkeys(captions_by_src[b.src] for b in parsed if b.kind == "graphic"
-                                  and b.src in captions_by_src))
+    captions = [text for text in dict.fromkeys(captions_by_src[b.src] for b in parsed if b.kind == "graphic"
+                                               and b.src in captions_by_src) if not is_boilerplate(text)]
+    captions = [text for text in (strip_inline(c) for c in captions) if text]
     paragraphs = [b.text for b in parsed if b.kind != "graphic" and b.text != title]
-    paragraphs = [text for text in _dedupe(paragraphs) if not is_boilerplate(text) and text not in captions]
+    paragraphs = [text for text in _dedupe(paragraphs) if text not in captions]
     if not paragraphs:
         raise UserError(f"{name}: no article text found in the HTML page (only menus, links or scripts)")
     comments = read_comments(tree)
@@ -205,6 +253,32 @@ def read_html(data: bytes, name: str, *, identifier: str | None = None, source: 
     date_source = ("given" if date else PAGE_DATE) if (date or page.date) else None
     return replace(article, author=_clean(page.author or "") or None, source=source, captured=captured,
                    date_source=date_source, warnings=article.warnings + warnings)
+
+
+def _extract(html: str, url: str | None, name: str, *, precision: bool = False):
+    """trafilatura's reading of the page (main text as XML, metadata), or None when it finds no main text."""
+    import trafilatura
+
+    try:
+        # extensive_search=False: a date from the page's metadata or markup, never a guess from a copyright line
+        return trafilatura.bare_extraction(
+            trafilatura.load_html(html), url=url, with_metadata=True, include_comments=False, include_images=True,
+            include_tables=False, include_links=True, include_formatting=False, deduplicate=False,
+            favor_precision=precision, date_extraction_params={"extensive_search": False, "original_date": True},
+            output_format="python")
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError) as error:
+        # a third-party parser's failure on one odd page is that page's problem, not the run's
+        raise UserError(f"{name}: the HTML could not be read ({type(error).__name__}: {error})") from None
+
+
+def _fell_back_to_page_chrome(blocks: list[Block], title: str | None) -> bool:
+    """trafilatura's default mode falls back to the page's whole text when it finds no article container (a
+    paywalled page, say): the headline then recurs inside one block, between menus and share buttons. Its
+    precision mode reads such pages right, but drops link words from sentences elsewhere, so it is the
+    second reading only."""
+    if not title or len(title) < 20:
+        return False
+    return any(block.text.count(title) >= 2 for block in blocks)
 
 
 def _dedupe(texts: list[str]) -> list[str]:
