@@ -7,7 +7,7 @@ from importlib.resources import files
 
 # Furniture is short: a longer block that happens to mention cookies or a newsletter is prose.
 MAX_FURNITURE_CHARS = 250
-KINDS = ("block", "phrase", "inline", "tail")
+KINDS = ("block", "phrase", "notice", "inline", "tail")
 # A word mixing Latin and Cyrillic letters ("Аdvеrtіѕе"): spam written to slip past word filters, never prose.
 LATIN = re.compile(r"[A-Za-z]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -28,9 +28,11 @@ def rules() -> dict[str, re.Pattern]:
 
 def is_boilerplate(text: str) -> bool:
     """A block that is page furniture as a whole."""
+    table = rules()
+    if table["notice"].search(text):
+        return True
     if len(text) > MAX_FURNITURE_CHARS:
         return False
-    table = rules()
     return bool(table["block"].match(text) or table["phrase"].search(text) or _obfuscated(text))
 
 
@@ -41,7 +43,12 @@ def is_section_end(text: str) -> bool:
 
 def strip_inline(text: str) -> str:
     """The block without share-button runs and caption labels ("Media caption", "Header Image:")."""
-    return " ".join(rules()["inline"].sub(" ", text).split())
+    for _ in range(3):  # a cut can expose another ("... Credit : Photo: PA")
+        shorter = " ".join(rules()["inline"].sub(" ", text).split())
+        if shorter == text:
+            break
+        text = shorter
+    return text
 
 
 def _obfuscated(text: str) -> bool:

@@ -235,8 +235,9 @@ def read_html(data: bytes, name: str, *, identifier: str | None = None, source: 
 
     site = clean_publisher(page.sitename, page.title, page.hostname)
     title = clean_title(page.title, [site or "", page.sitename or "", page.hostname or ""])
-    if parsed[0].kind == "head" and (parsed[0].rend == "h1" or _key(parsed[0].text) == _key(title or "")):
-        title, parsed = parsed[0].text, parsed[1:]  # the headline as the page shows it
+    first = next(index for index, block in enumerate(parsed) if block.kind != "graphic")  # a lead picture may open
+    if parsed[first].kind == "head" and (parsed[first].rend == "h1" or _key(parsed[first].text) == _key(title or "")):
+        title, parsed = parsed[first].text, parsed[:first] + parsed[first + 1:]  # the headline as the page shows it
     parsed = article_blocks(parsed, title)
     captions_by_src = figure_captions(tree, [b.src for b in parsed if b.kind == "graphic"])
     captions = [text for text in dict.fromkeys(captions_by_src[b.src] for b in parsed if b.kind == "graphic"
