@@ -190,8 +190,6 @@ def figure_captions(tree, pictures: list[str]) -> dict[str, str]:
     """Captions marked up as <figcaption> for the pictures trafilatura kept, by picture address."""
     wanted = set(pictures)
     captions: dict[str, str] = {}
-    if not wanted:
-        return captions
     for figure in tree.iter("figure"):
         caption = next(figure.iter("figcaption"), None)
         if caption is None:
@@ -199,12 +197,25 @@ def figure_captions(tree, pictures: list[str]) -> dict[str, str]:
         text = _clean(" ".join(caption.itertext()))
         if not text:
             continue
-        for image in figure.iter("img", "amp-img", "source"):
-            for attribute in ("src", "data-src", "srcset", "data-srcset"):
-                for candidate in (image.get(attribute) or "").replace(",", " ").split():
-                    if candidate in wanted:
-                        captions.setdefault(candidate, text)
+        sources = [candidate for image in figure.iter("img", "amp-img", "source")
+                   for attribute in ("src", "data-src", "srcset", "data-srcset")
+                   for candidate in (image.get(attribute) or "").replace(",", " ").split()]
+        kept = [source for source in sources if source in wanted]
+        if kept:
+            captions.setdefault(kept[0], text)
+        elif sources and _in_story(figure):  # pictures trafilatura does not keep (AMP's amp-img)
+            captions.setdefault(sources[0], text)
     return captions
+
+
+def _in_story(element) -> bool:
+    """Inside the article proper: an <article> that holds the headline (<h1>), or the marked-up article body."""
+    for ancestor in element.iterancestors():
+        if ancestor.get("itemprop") == "articleBody":
+            return True
+        if ancestor.tag == "article" and next(ancestor.iter("h1"), None) is not None:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- the article
@@ -239,13 +250,12 @@ def read_html(data: bytes, name: str, *, identifier: str | None = None, source: 
     if parsed[first].kind == "head" and (parsed[first].rend == "h1" or _key(parsed[first].text) == _key(title or "")):
         title, parsed = parsed[first].text, parsed[:first] + parsed[first + 1:]  # the headline as the page shows it
     parsed = article_blocks(parsed, title)
-    captions_by_src = figure_captions(tree, [b.src for b in parsed if b.kind == "graphic"])
-    captions = [text for text in dict.fromkeys(captions_by_src[b.src] for b in parsed if b.kind == "graphic"
-                                               and b.src in captions_by_src) if not is_boilerplate(text)]
+    captions = [text for text in figure_captions(tree, [b.src for b in parsed if b.kind == "graphic"]).values()
+                if not is_boilerplate(text)]
     captions = [text for text in (strip_inline(c) for c in captions) if text]
     paragraphs = [b.text for b in parsed if b.kind != "graphic" and b.text != title]
     paragraphs = [text for text in _dedupe(paragraphs) if text not in captions]
-    if not paragraphs:
+    if not any(map(_is_prose, paragraphs)):
         raise UserError(f"{name}: no article text found in the HTML page (only menus, links or scripts)")
     comments = read_comments(tree)
     page_url = page.url or url
@@ -280,6 +290,12 @@ def _fell_back_to_page_chrome(blocks: list[Block], title: str | None) -> bool:
     if not title or len(title) < 20:
         return False
     return any(block.text.count(title) >= 2 for block in blocks)
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence, not a row of menu labels ("Home News Sport Sign in"): several words and punctuation."""
+    words = len(text.split()) + sum(1 for ch in text if "\u3040" <= ch <= "\u9fff") // 2  # CJK has no spaces
+    return words >= 6 and any(mark in text for mark in ".!?;:,。！？，")
 
 
 def _dedupe(texts: list[str]) -> list[str]:
