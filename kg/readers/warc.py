@@ -41,7 +41,10 @@ def warc_items(path: Path) -> Iterator[Article | Skipped]:
             if item is not None:
                 pages += isinstance(item, Article)
                 yield item
-    if pages == 0:
+    truncated = _truncated(path)
+    if truncated:
+        yield Skipped(str(path), f"archive unreadable at its end ({truncated}); the pages before it were read")
+    elif pages == 0:
         yield Skipped(str(path), "the web archive holds no HTML page with an article")
 
 
@@ -84,6 +87,23 @@ def _page(record, path: Path) -> Article | Skipped | None:
         # the page states no date of its own: the capture date is the latest it can have been published
         article = replace(article, date=captured[:10], date_source=CAPTURE_DATE)
     return article
+
+
+def _truncated(path: Path) -> str | None:
+    """Why a gzipped archive is cut short, or None. warcio ends quietly at a gzip member that stops mid-way
+    (a download cut off), so the whole file is decompressed once more to tell that apart from a clean end."""
+    import gzip
+
+    with path.open("rb") as stream:
+        if stream.read(2) != b"\x1f\x8b":
+            return None
+    try:
+        with gzip.open(path, "rb") as stream:
+            while stream.read(1 << 20):
+                pass
+    except (EOFError, OSError, zlib.error) as error:
+        return _one_line(error)
+    return None
 
 
 def _one_line(error: Exception) -> str:
