@@ -52,7 +52,7 @@ def _rdf_format(name: str):
 
 @app.command()
 def extract(
-    articles: list[str] = typer.Argument(..., help="Article files (text, HTML, WARC; told apart by content), "
+    articles: list[str] = typer.Argument(..., help="Article files (text, HTML, WARC, JSON Lines; told apart by content), "
                                                    "http(s) URLs to fetch, '-' reads one article from stdin."),
     output: str = typer.Option(None, "-o", "--output", help="Write RDF here (default: stdout)."),
     format: str = typer.Option(None, "--format", "-f", help="turtle | trig | nquads | jsonld (default: from -o, else turtle)."),

@@ -106,6 +106,15 @@ def test_html_is_recognised_by_content_whatever_its_name(pages, tmp_path):
         read_article(disguised)
 
 
+def test_json_lines_are_a_corpus_whatever_the_file_is_called(tmp_path):
+    corpus = tmp_path / "feed.txt"
+    corpus.write_text('{"id": "a1", "title": "Ferry fares rise", "text": "The ferry company said fares would rise."}\n'
+                      '{"id": "a2", "text": "The council said the pier would reopen in May."}\n', encoding="utf-8")
+    articles = list(items_from_path(corpus))
+    assert [a.identifier for a in articles] == ["a1", "a2"]
+    assert articles[0].title.text == "Ferry fares rise"
+
+
 def test_html_on_stdin_is_read_as_a_page(pages):
     notes = []
     [article] = read_inputs(["-"], stdin=io.BytesIO(pages["amp"].read_bytes()), note=notes.append)

@@ -28,8 +28,9 @@ def is_archive(path: Path) -> bool:
 
 def items_from_path(path: str | Path, *, publisher: str | None = None, url: str | None = None,
                     date: str | None = None, structured: bool = True) -> Iterator:
-    """The Articles in one file, by its content: a text article, an HTML page or every page of a WARC file
-    (whose unreadable records come out as kg.ingest.Skipped). A file that cannot be read raises UserError."""
+    """The Articles in one file, by its content: a text article, an HTML page, every page of a WARC file or every
+    line of a JSON Lines corpus (unreadable records and lines come out as kg.ingest.Skipped). A file that cannot
+    be read raises UserError."""
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path}: no such file")
@@ -43,7 +44,12 @@ def items_from_path(path: str | Path, *, publisher: str | None = None, url: str 
     if not head.strip():
         raise UserError(f"{path}: empty file")
     kind = _detect(head, str(path))
-    if kind == TEXT:
+    if kind == TEXT and _starts_with_json_object(head):  # a JSON Lines corpus, whatever its name
+        from kg.ingest import corpus_items
+
+        with path.open("rb") as stream:
+            yield from corpus_items(stream, str(path))
+    elif kind == TEXT:
         yield read_article(path, publisher=publisher, url=url, date=date, structured=structured)
     elif kind == HTML:
         size = path.stat().st_size
@@ -108,6 +114,18 @@ def read_inputs(names: Iterable[str], *, stdin: BinaryIO, note: Callable[[str], 
                 note(f"kg: warning: {warning}")
         loaded.extend(found)
     return loaded
+
+
+def _starts_with_json_object(head: bytes) -> bool:
+    import json
+
+    first = head.lstrip().split(b"\n", 1)[0]
+    if not first.startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
 
 
 def _detect(data: bytes, name: str) -> str:
