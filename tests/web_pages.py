@@ -156,10 +156,6 @@ LATIN1_PAGE = """<html><head><meta charset="iso-8859-1"><title>Café owners prot
 """
 
 
-def encoded(page: str, encoding: str) -> bytes:
-    return page.encode(encoding)
-
-
 def write_pages(folder: Path) -> dict[str, Path]:
     """The pages as files, each in the encoding its markup declares."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -195,7 +191,7 @@ def build_warc(path: Path) -> Path:
         for number, (uri, status, content_type, body) in enumerate(captures):
             date = f"2024-04-0{number + 1}T12:00:00Z"
             request = writer.create_warc_record(uri, "request", payload=io.BytesIO(b""),
-                                                http_headers=StatusAndHeaders(f"GET / HTTP/1.1", [("Host", "x")],
+                                                http_headers=StatusAndHeaders("GET / HTTP/1.1", [("Host", "x")],
                                                                               is_http_request=True),
                                                 warc_headers_dict={"WARC-Date": date})
             writer.write_record(request)

@@ -258,6 +258,8 @@ def read_html(data: bytes, name: str, *, identifier: str | None = None, source: 
     if not any(map(_is_prose, paragraphs)):
         raise UserError(f"{name}: no article text found in the HTML page (only menus, links or scripts)")
     comments = read_comments(tree)
+    said_in_comments = {text for comment in comments for text in comment.paragraphs}
+    paragraphs = [text for text in paragraphs if text not in said_in_comments] or paragraphs
     page_url = page.url or url
     article = _lay_out(title, captions, paragraphs, comments, identifier or name,
                        publisher=publisher or site, url=page_url, date=date or page.date)
