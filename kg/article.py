@@ -43,6 +43,12 @@ class Article:
     url: str | None = None
     date: str | None = None
     warnings: tuple[str, ...] = field(default=())
+    # Set by the web readers (kg/readers): the page's byline, where the text was read from (the URL fetched,
+    # the WARC record's URI or the file given), when an archive captured it, and where ``date`` comes from.
+    author: str | None = None
+    source: str | None = None
+    captured: str | None = None
+    date_source: str | None = None
 
     @property
     def doc_id(self) -> str:
@@ -68,6 +74,7 @@ def decode(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
     """Bytes -> text. UTF-8 (with or without BOM); otherwise Windows-1252 with a warning naming it."""
     if not data.strip():
         raise UserError(f"{name}: empty file")
+    _refuse_other_formats(data, name)
     if b"\x00" in data[:8192]:
         raise UserError(f"{name}: binary file (contains NUL bytes), not a text article")
     try:
@@ -85,6 +92,16 @@ def decode(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
     if not text.strip():
         raise UserError(f"{name}: empty file")
     return text, warnings
+
+
+def _refuse_other_formats(data: bytes, name: str) -> None:
+    """Markup and binary formats are never laid out as text: kg.readers reads pages and archives."""
+    from kg.readers.detect import TEXT, detect
+
+    kind = detect(data)  # raises for formats claimgraph cannot read at all
+    if kind != TEXT:
+        raise UserError(f"{name}: {'an HTML page' if kind == 'html' else 'a web archive (WARC)'}, "
+                        "not a text article; kg extract and kg ingest read it as such")
 
 
 # ---------------------------------------------------------------- layout

@@ -52,7 +52,8 @@ def _rdf_format(name: str):
 
 @app.command()
 def extract(
-    articles: list[str] = typer.Argument(..., help="Article text files; '-' reads one article from stdin."),
+    articles: list[str] = typer.Argument(..., help="Article files (text, HTML, WARC, JSON Lines; told apart by content), "
+                                                   "http(s) URLs to fetch, '-' reads one article from stdin."),
     output: str = typer.Option(None, "-o", "--output", help="Write RDF here (default: stdout)."),
     format: str = typer.Option(None, "--format", "-f", help="turtle | trig | nquads | jsonld (default: from -o, else turtle)."),
     publisher: str = typer.Option(None, help="The article's publisher (else ARTICLE.meta.json, else unknown)."),
@@ -61,25 +62,14 @@ def extract(
     plain: bool = typer.Option(False, "--plain", help="Plain text: no headline, caption or comment layout."),
 ) -> None:
     """Extract who-said-what from articles into RDF."""
-    from kg.article import article_from_text, decode, read_article
     from kg.output import write_atomically
     from kg.pipeline import extract_articles
     from kg.rdf import extraction_quads, serialize
+    from kg.readers import read_inputs
 
     fmt = _rdf_format(format or FORMAT_BY_SUFFIX.get(_suffix(output), "turtle"))
-    loaded = []
-    for name in articles:
-        if name == "-":
-            text, warnings = decode(sys.stdin.buffer.read(), "<stdin>")
-            loaded.append(article_from_text(text, identifier="stdin", publisher=publisher, url=url, date=date,
-                                            structured=not plain))
-            for warning in warnings:
-                print(f"kg: warning: {warning}", file=sys.stderr)
-        else:
-            article = read_article(name, publisher=publisher, url=url, date=date, structured=not plain)
-            for warning in article.warnings:
-                print(f"kg: warning: {warning}", file=sys.stderr)
-            loaded.append(article)
+    loaded = read_inputs(articles, stdin=sys.stdin.buffer, note=lambda line: print(line, file=sys.stderr),
+                         publisher=publisher, url=url, date=date, structured=not plain)
     quads, claims = [], 0
     for extraction in extract_articles(loaded):
         quads.extend(extraction_quads(extraction)[1])
@@ -171,10 +161,11 @@ def validate(files: list[str] = typer.Argument(..., help="RDF files to check aga
 
 @app.command()
 def ingest(
-    paths: list[str] = typer.Argument(..., help="Article files, folders (recursive: .txt .md .jsonl), JSON Lines "
-                                                "corpora (.jsonl: text, title, comments, publisher, url, date), "
-                                                "or '-' for stdin."),
+    paths: list[str] = typer.Argument(None, help="Article files, folders (recursive: .txt .md .jsonl .html .htm "
+                                                 ".warc .warc.gz), JSON Lines corpora (.jsonl: text, title, comments, "
+                                                 "publisher, url, date), WARC archives, URLs, or '-' for stdin."),
     store: str = typer.Option(..., "--store", help="Store directory (created if missing)."),
+    urls: str = typer.Option(None, "--urls", help="A file of page URLs to fetch, one a line ('#' comments)."),
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="spaCy nlp.pipe batch size."),
     report_every: float = typer.Option(10.0, "--report-every", min=0.0,
                                        help="Seconds between progress lines when stderr is not a terminal."),
@@ -185,6 +176,16 @@ def ingest(
     from kg.ingest import Progress, count_inputs, ingest as run_ingest, summary
     from kg.store import open_store
 
+    paths = list(paths or [])
+    if urls:
+        from kg.readers.url import read_url_list
+
+        listed, bad_lines = read_url_list(urls)
+        paths += listed
+        for line, reason in bad_lines:
+            print(f"kg: skipped {line}: {reason}", file=sys.stderr)
+    if not paths:
+        raise typer.BadParameter("give the inputs to ingest: files, folders, URLs, '-' or --urls FILE")
     graph_store = open_store(store)
     linker = None
     if threads:

@@ -17,8 +17,10 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.article import MAX_BYTES, Article, article_from_text, decode, read_article
+from kg.article import MAX_BYTES, Article, article_from_text
 from kg.errors import UserError
+from kg.readers import is_archive, is_web_input
+from kg.readers.url import is_url
 from kg.store import replace_document, statement_count
 
 ARTICLE_SUFFIXES = {".txt", ".text", ".md"}
@@ -54,8 +56,8 @@ class IngestResult:
 def expand_paths(paths: Iterable[str]) -> Iterator[str | Path]:
     """Command-line paths -> input files (folders recursively, sorted) and '-' for stdin."""
     for name in paths:
-        if name == STDIN:
-            yield STDIN
+        if name == STDIN or is_url(name):
+            yield name
             continue
         path = Path(name)
         if path.is_dir():
@@ -70,7 +72,7 @@ def _is_input_file(path: Path, root: Path) -> bool:
         return False
     if path.name.endswith(".meta.json"):  # an article's metadata sidecar, read with the article
         return False
-    return path.suffix.lower() in ARTICLE_SUFFIXES | CORPUS_SUFFIXES
+    return path.suffix.lower() in ARTICLE_SUFFIXES | CORPUS_SUFFIXES or is_web_input(path)
 
 
 def read_items(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[Article | Skipped]:
@@ -78,17 +80,31 @@ def read_items(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[
     for path in expand_paths(paths):
         if path == STDIN:
             yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer)
+        elif isinstance(path, str):
+            yield from _read_url(path)
         elif path.suffix.lower() in CORPUS_SUFFIXES:
             yield from _read_corpus_file(path)
         else:
-            yield _read_article_file(path)
+            yield from _read_article_file(path)
 
 
-def _read_article_file(path: Path) -> Article | Skipped:
+def _read_article_file(path: Path) -> Iterator[Article | Skipped]:
+    """A text article, an HTML page or a WARC archive's pages (kg.readers tells them apart by content)."""
+    from kg.readers import items_from_path
+
     try:
-        return read_article(path)
+        yield from items_from_path(path)
     except UserError as error:
-        return Skipped(str(path), _strip_name(str(error), str(path)))
+        yield Skipped(str(path), _strip_name(str(error), str(path)))
+
+
+def _read_url(url: str) -> Iterator[Article | Skipped]:
+    from kg.readers.url import url_articles
+
+    try:
+        yield from url_articles(url)
+    except UserError as error:
+        yield Skipped(url, _strip_name(str(error), url))
 
 
 def _read_corpus_file(path: Path) -> Iterator[Article | Skipped]:
@@ -107,9 +123,10 @@ def _read_stdin(stream: BinaryIO) -> Iterator[Article | Skipped]:
     if _is_json_object_line(first):
         yield from corpus_items(itertools.chain([first], stream), "<stdin>")
         return
+    from kg.readers import articles_from_bytes
+
     try:
-        text, warnings = decode(first + stream.read(), "<stdin>")
-        yield _with_warnings(article_from_text(text, identifier="stdin"), warnings)
+        yield from articles_from_bytes(first + stream.read(), "<stdin>", identifier="stdin")
     except UserError as error:
         yield Skipped("<stdin>", _strip_name(str(error), "<stdin>"))
 
@@ -438,9 +455,11 @@ def count_inputs(paths: list[str]) -> int | None:
     """How many articles to expect (for the bar), or None when stdin makes it unknowable up front."""
     total = 0
     for path in expand_paths(paths):
-        if path == STDIN:
-            return None
-        if path.suffix.lower() in CORPUS_SUFFIXES:
+        if path == STDIN or (isinstance(path, Path) and is_archive(path)):
+            return None  # unknowable up front: stdin, or how many pages an archive holds
+        if isinstance(path, str):  # a URL
+            total += 1
+        elif path.suffix.lower() in CORPUS_SUFFIXES:
             try:
                 with path.open("rb") as stream:
                     total += sum(1 for line in stream if line.strip())

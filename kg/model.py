@@ -157,6 +157,10 @@ class Extraction:
     affiliations: tuple[Affiliation, ...] = ()
     extractor_version: str = ""
     warnings: tuple[str, ...] = field(default=())
+    author: str | None = None  # the page's byline, as it states it
+    source: str | None = None  # where the text was read from: URL fetched, WARC record URI, file given
+    captured: str | None = None  # when a web archive captured the page (WARC-Date)
+    date_source: str | None = None  # where ``date`` comes from: page, WARC-Date, given
 
     def agent(self, key: str) -> Agent:
         for agent in self.agents:

@@ -28,6 +28,7 @@ class Namespace:
 
 
 CKG = Namespace("https://w3id.org/claimkg#")
+DATE_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$")  # an xsd:dateTime
 CKGV = Namespace("https://w3id.org/claimkg/vocab/")
 ID = Namespace("https://w3id.org/claimkg/id/")
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
@@ -201,6 +202,15 @@ def _documents(b: _Builder) -> None:
                 b.add(iri, CKG.undated, ox.Literal("true", datatype=XSD.boolean))
                 if x.date:
                     b.add(iri, DCTERMS.date, _text(x.date))
+            if x.date_source:
+                b.add(iri, CKG.dateSource, _text(x.date_source))
+            if x.author:
+                b.add(iri, CKG.byline, _text(x.author))
+            if x.source:
+                b.add(iri, CKG.retrievedFrom, _text(x.source))
+            if x.captured:
+                b.add(iri, CKG.capturedAt, ox.Literal(x.captured, datatype=XSD.dateTime)
+                      if DATE_TIME.match(x.captured) else _text(x.captured))
         else:
             b.add(iri, RDF.type, CKG.Comment)
             b.add(iri, SCHEMA.author, agent_iri(document.author))

@@ -116,7 +116,8 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
         publisher=final(publisher), documents=tuple(documents), agents=tuple(sorted(agents, key=lambda a: a.key)),
         claims=tuple(_unique(claims)), memberships=tuple(dict.fromkeys(membership_objs)),
         affiliations=tuple(dict.fromkeys(affiliation_objs)), extractor_version=EXTRACTOR_VERSION,
-        warnings=article.warnings)
+        warnings=article.warnings, author=article.author, source=article.source, captured=article.captured,
+        date_source=article.date_source)
 
 
 # ---------------------------------------------------------------- organisations
