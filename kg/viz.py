@@ -45,6 +45,7 @@ CHAR_WIDTH = 7.4    # px per character at FONT (DejaVu Sans average 6.9, rounded
 LINE_HEIGHT = FONT  # vis-network draws one label line per font size
 GAP_Y = 18          # vertical space between two nodes of a column
 GAP_X = 100         # horizontal space between columns: room for an edge label such as "According to"
+EDGE_LABEL_MAX = 14  # characters: a longer edge label runs over the boxes at its ends (the details show it whole)
 COMMENT_GROUP_MIN = 2  # one comment is no bigger than the node that would stand for it
 COMMENTS = "reader comments"  # the kind of the node standing for an article's collapsed comments
 # Characters per line and lines per label, by kind (claims are boxes, the rest have their label underneath).
@@ -364,13 +365,13 @@ def _pack(blocks: list[dict[str, tuple[float, float]]], records: dict[str, dict]
 # Edge labels drawn on the canvas: the cue of a statement, the hedge of a relay, a member's role; the others say
 # what the legend already says and only cover the picture.
 def _drawn_label(kind: str, label: str) -> str:
-    if kind == P.STATES:
-        return label
     if kind in (P.RELAYED, P.MEMBER):
-        return label[label.index("(") + 1:-1] if label.endswith(")") and "(" in label else ""
-    if kind == P.DISPUTES:
-        return label
-    return ""
+        label = label[label.index("(") + 1:-1] if label.endswith(")") and "(" in label else ""
+    elif kind == P.DISPUTES:
+        return P.DISPUTES
+    elif kind != P.STATES:
+        return ""
+    return _truncate(label, EDGE_LABEL_MAX)
 
 
 def _node_record(graph: nx.DiGraph, node: str, index: int, *, thread: str | None = None) -> dict:
