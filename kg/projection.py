@@ -237,6 +237,7 @@ def _project_threads(store: ox.Store, graph: nx.DiGraph) -> dict[str, dict]:
         for key, column in (("documents", "documentCount"), ("outlets", "outletCount")):
             if _int(row[column]) is not None:
                 thread[key] = max(thread[key] or 0, _int(row[column]))
+    order: dict[str, int] = {}
     for row in _rows(store, "graph-thread-links"):
         thread = threads.get(row["thread"])
         if thread is None or row["claim"] not in graph or graph.nodes[row["claim"]]["kind"] != CLAIM:
@@ -244,8 +245,11 @@ def _project_threads(store: ox.Store, graph: nx.DiGraph) -> dict[str, dict]:
         key = "members" if row["relation"] == CKG + "inThread" else "disputed_by"
         if row["claim"] not in thread[key]:
             thread[key].append(row["claim"])
+        if key == "members" and _int(row["order"]) is not None:
+            order[row["claim"]] = _int(row["order"])
     for iri, thread in threads.items():
-        thread["members"].sort(key=lambda c: claim_time_key(graph, c))
+        # The linker's order when it wrote one (a claim is in one thread), else publication order.
+        thread["members"].sort(key=lambda c: (order.get(c) is None, order.get(c, 0), claim_time_key(graph, c)))
         thread["disputed_by"].sort(key=lambda c: claim_time_key(graph, c))
         if thread["first"] not in graph:
             thread["first"] = thread["members"][0] if thread["members"] else None

@@ -8,6 +8,7 @@ import importlib.util
 import json
 import math
 from collections import Counter, defaultdict
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -213,12 +214,16 @@ def _columns(graph: nx.DiGraph, nodes: list[str]) -> dict[str, int]:
 
 def _extent(record: dict) -> tuple[float, float, float]:
     """(half width, height above the centre, height below it) of a drawn node, its label included."""
-    lines = record["label"].split("\n")
+    return _label_extent(record["label"], record["shape"], record["s"])
+
+
+@lru_cache(maxsize=65536)  # the layout asks several times per node
+def _label_extent(label: str, shape: str, size: float) -> tuple[float, float, float]:
+    lines = label.split("\n")
     text_width = max(len(line) for line in lines) * CHAR_WIDTH
-    if record["shape"] == "box":
+    if shape == "box":
         half_height = (len(lines) * LINE_HEIGHT + 10) / 2
         return text_width / 2 + 6, half_height, half_height
-    size = record["s"]
     return max(size, text_width / 2), size, size + 4 + len(lines) * LINE_HEIGHT
 
 

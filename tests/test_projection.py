@@ -267,3 +267,13 @@ def test_seed_publisher_is_a_short_unknown(seed_turtle):
     outlets = {graph.nodes[n]["label"] for n in graph.nodes if graph.nodes[n]["kind"] == P.OUTLET}
     assert outlets == {"Iba’a", "publisher unknown (doc 000_06e6)"}
     assert not any(label.startswith("Unknown publisher") for _, label in graph.nodes(data="label"))
+
+
+def test_the_linkers_thread_order_wins_over_dates(tmp_path):
+    ordered = tmp_path / "ordered.trig"
+    members = ["24a04986717650fd", "5fd28503cbf2a36d", "a9228a7a32a53186"]  # undated first, as a linker might say
+    ordered.write_text(THREADS.read_text(encoding="utf-8") + "".join(
+        f"<https://w3id.org/claimkg/id/graph/threads> {{ <https://w3id.org/claimkg/id/claim/{c}> "
+        f"<https://w3id.org/claimkg#threadOrder> {i} . }}\n" for i, c in enumerate(members)), encoding="utf-8")
+    graph = graph_of(ordered)
+    assert [c.rsplit("/", 1)[1] for c in graph.graph["threads"][BRIDGE]["members"]] == members

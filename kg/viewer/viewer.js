@@ -66,7 +66,8 @@
       if (!edgesTouching.has(id)) edgesTouching.set(id, []);
       edgesTouching.get(id).push(i);
     });
-    var item = { id: i, from: e.f, to: e.t, label: e.dl || undefined, color: edgeColor(e), dashes: ek.dashes,
+    // Big graphs draw no edge labels: vis-network draws every edge's label, on screen or not, on every frame.
+    var item = { id: i, from: e.f, to: e.t, label: (!data.big && e.dl) || undefined, color: edgeColor(e), dashes: ek.dashes,
                  width: ek.width || 1, arrows: 'to', hidden: !edgeVisible(e),
                  font: { size: data.font, color: '#444444', strokeWidth: 4, align: 'middle' } };
     if (e.cv) {  // within one column: an arc, its label level beside it rather than along the arc
