@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -424,6 +425,11 @@ def test_cli_graph_thread_and_stats_threads(tmp_path):
     bad = kg("graph", "--data", THREADS, "--thread", "ffff", "-o", out)
     assert bad.returncode == 1 and bad.stderr.startswith("kg: error: no thread 'ffff'")
     assert len(bad.stderr.strip().splitlines()) == 1
+    # Same data, another hash seed: the same bytes.
+    again = tmp_path / "t2.html"
+    subprocess.run([sys.executable, "-m", "kg", "graph", "--data", str(THREADS), "--thread", BRIDGE, "-o", str(again)],
+                   cwd=ROOT, capture_output=True, check=True, env={**os.environ, "PYTHONHASHSEED": "7"})
+    assert again.read_bytes() == out.read_bytes()
     none = kg("graph", "--data", DATA / "two-articles.ttl", "--thread", BRIDGE, "-o", out)
     assert none.returncode == 1 and "holds no claim threads" in none.stderr
 
@@ -443,6 +449,12 @@ def test_cli_stats_lists_threads_by_outlets():
 VISIBLE_BOXES = """(() => { const net = claimgraph.network;
     return claimgraph.data.nodes.filter(n => claimgraph.nodeVisible(n.id))
         .map(n => [n.id, n.t, net.getBoundingBox(n.id)]); })()"""
+
+
+def next_frame(page):
+    """Wait until vis-network has drawn a frame: bounding boxes of nodes never drawn leave their labels out."""
+    page.evaluate("new Promise(done => { claimgraph.network.once('afterDrawing', () => done(true)); "
+                  "claimgraph.network.redraw(); })")
 
 
 def overlaps(boxes):
@@ -505,6 +517,8 @@ def test_clicking_the_comments_node_expands_them_without_overlap(chromium, seed_
     before = len(page.evaluate(VISIBLE_BOXES))
     click_node(page, group)
     assert page.evaluate("claimgraph.expandedGroups()") == [group]
+    page.evaluate("claimgraph.network.fit({animation: false})")  # every shown node on screen, so drawn
+    next_frame(page)
     boxes = page.evaluate(VISIBLE_BOXES)
     labels = [b[1] for b in boxes]
     assert "comment by HighLord Gaz" in labels and "HighLord Gaz" in labels and "Takfiri gangs" in labels
@@ -561,6 +575,7 @@ def test_thread_page_and_thread_selector(chromium, tmp_path):
     steps = page.eval_on_selector_all("#cg-details .cg-timeline li .cg-date", "els => els.map(e => e.textContent)")
     assert steps == ["2016-05-04", "2016-05-05T09:30:00Z", "undated", "undated"]  # three members, one disputer
     assert "bridge closes June 1" in page.locator("#cg-details .cg-title").text_content()
+    next_frame(page)
     assert overlaps(page.evaluate(VISIBLE_BOXES)) == []
     assert page.evaluate("claimgraph.network.getScale()") * 14 >= 11
     page.close()
