@@ -39,7 +39,7 @@ EDGE_STYLES = {
     P.DISPUTES: {"color": "#D55E00", "dashes": False, "width": 2, "label": "disputes"},
     P.WROTE: {"color": "#aaaaaa", "dashes": [1, 2], "label": "wrote (comment)"},
 }
-BIG = 1000          # from this many nodes: straight edges, edges hidden while dragging/zooming
+BIG = 1000          # from this many nodes: no edge labels, solid translucent edges, hidden while dragging/zooming
 FONT = 14           # px, every node and edge label: the page opens at a zoom showing it at >= 11 px
 MIN_SCALE = 0.82    # the initial zoom never goes below this (14 px * 0.82 = 11.5 px on screen)
 CHAR_WIDTH = 7.4    # px per character at FONT (DejaVu Sans average 6.9, rounded up: boxes must not overlap)
@@ -180,7 +180,9 @@ def chain_index(graph: nx.DiGraph) -> dict[str, list[str]]:
 
 
 def _columns(graph: nx.DiGraph, nodes: list[str]) -> dict[str, int]:
-    """Column of each node: 0 sources, 1 claims, 2.. relays by their depth in chains, then documents."""
+    """Column of each node: 0 sources, 1 claims, 2.. relays by their deepest place in the chains, then documents.
+    An agent that relays at least as many claims as it originates stands with the relays (its own statements then
+    point back left); a commenter always stands with the sources."""
     depth_as_relay: dict[str, int] = {}
     originated: Counter = Counter()
     for node in nodes:
