@@ -592,6 +592,9 @@ def test_thread_page_and_thread_selector(chromium, tmp_path):
             ids["the bridge would close in June"]} <= highlighted
     assert ids["Tom Reyes"] not in highlighted and ids["extra boats would run during the closure"] not in highlighted
     assert "3 outlets · 3 documents · first 2016-05-04" in page.locator("#cg-details").text_content()
+    # "show" on the second step selects that claim (the Coast Wire's).
+    page.locator("#cg-details .cg-timeline .cg-show").nth(1).click()
+    assert page.evaluate("claimgraph.network.getSelectedNodes()") == [ids["The harbour bridge will close for six weeks from June 1"]]
     assert log.console_errors == [] and log.page_errors == []
     page.close()
 

@@ -243,13 +243,20 @@
     return exact || partial;
   }
 
+  // Select a node and bring it to the middle of the view (opening its comment group first).
+  function focusOn(id) {
+    var n = byId.get(id);
+    if (!n) return;
+    if (n.g !== undefined) setGroup(n.g, true);
+    network.selectNodes([id]);
+    select(id);
+    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+  }
+
   function search(query) {
     var n = find(query);
     if (!n) { status.textContent = 'No node matches \u201c' + query + '\u201d.'; return null; }
-    if (n.g !== undefined) setGroup(n.g, true);  // a node inside collapsed comments: show them first
-    network.selectNodes([n.id]);
-    select(n.id);
-    network.focus(n.id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    focusOn(n.id);  // a node inside collapsed comments: they open first
     status.textContent = 'Found: ' + n.t;
     return n.id;
   }
@@ -331,6 +338,10 @@
       item.appendChild(el('span', null, ' ' + (n.chain && n.chain.length ? n.chain.join(' \u2192 ') : '') +
         (n.doc ? ' in ' + n.doc : '') + ': '));
       item.appendChild(el('q', null, n.text || n.t));
+      var show = el('button', 'cg-show', 'show');
+      show.type = 'button';
+      show.addEventListener('click', function () { focusOn(id); });
+      item.appendChild(show);
       list.appendChild(item);
     });
     box.appendChild(list);
