@@ -308,6 +308,17 @@ def _block_positions(graph, nodes, records, hidden, thread, groups, chains_of) -
     if thread:
         order = {c: i for i, c in enumerate(P.thread_claims(graph, thread))}
         claims.sort(key=lambda c: (order.get(c, len(order)), P.claim_time_key(graph, c)))
+        # Claims disputing the thread get a column of their own right of the members (everything further right
+        # moves one column on): their "disputes" edge then runs up to the first claim beside the members' boxes,
+        # not over them.
+        data = graph.graph["threads"][thread]
+        disputers = [c for c in data["disputed_by"] if c in columns and c not in data["members"]]
+        if disputers:
+            for node, column in columns.items():
+                if column >= 2:
+                    columns[node] = column + 1
+            for claim in disputers:
+                columns[claim] = 2
     else:
         claims.sort(key=lambda c: (graph.nodes[c].get("begin") or 0, c))
     ys = _layer(graph, main, records, claims, columns, 0.0, chains_of)
