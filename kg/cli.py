@@ -257,17 +257,22 @@ def graph(
     document: Optional[str] = typer.Option(None, help="Only claims reported in a matching document (headline, id or IRI)."),
     claim: Optional[str] = typer.Option(None, help="Only claims whose text contains this."),
     max_nodes: Optional[int] = typer.Option(None, "--max-nodes", min=1, help="Draw at most this many nodes (whole chains)."),
+    thread: Optional[str] = typer.Option(None, "--thread", help="Draw one claim thread in time order (its IRI, or "
+                                                                "the 16 hex digits that end it; `kg stats` lists them)."),
 ) -> None:
     """Write the interactive attribution-chain graph as one offline HTML file."""
     from kg import projection, viz
 
     full = _projected_graph(data, store_dir)
+    thread_iri = projection.find_thread(full, thread) if thread else None
     shown = projection.filter_graph(full, speaker=speaker, organization=organization, document=document,
-                                    claim=claim, max_nodes=max_nodes)
+                                    claim=claim, max_nodes=max_nodes, thread=thread_iri)
     note = ""
-    if shown.number_of_nodes() < full.number_of_nodes():
+    if thread_iri:
+        note = f"Thread: {full.graph['threads'][thread_iri]['label']}"
+    elif shown.number_of_nodes() < full.number_of_nodes():
         note = f"Showing {shown.number_of_nodes()} of {full.number_of_nodes()} nodes (filtered)."
-    size = viz.write_html(shown, output, note=note)
+    size = viz.write_html(shown, output, note=note, thread=thread_iri)
     n_claims = len(projection.claims(shown))
     if shown.number_of_nodes() == 0:
         print(f"kg: no nodes match the filters; wrote an empty graph to {output}", file=sys.stderr)
@@ -283,7 +288,8 @@ def stats(
     top: int = typer.Option(10, "--top", min=1, help="Rows per table."),
     fmt: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
-    """Most quoted sources, outlets that relay most, longest chains, most disputed claims."""
+    """Most quoted sources, outlets that relay most, longest chains, most disputed claims, threads carried by the
+    most outlets."""
     import json
 
     from kg import projection
@@ -311,4 +317,8 @@ def _stats_text(result: dict) -> str:
     lines += ["", "Most disputed claims (disputing claims):"]
     lines += [f"  {n:5d}  {clip(text)}\n         disputed by: {clip(', '.join(sources))}"
               for text, n, sources in result["most_disputed_claims"]] or ["  (none)"]
+    if result["threads_by_outlets"]:  # data without threads prints what it printed before threads existed
+        lines += ["", "Threads carried by the most outlets (outlets, documents, first date):"]
+        lines += [f"  {t['outlets']:5d} {t['documents']:5d}  {t['first_date'] or 'undated':10}  {clip(t['label'], 70)}"
+                  f"\n{'':25}{t['thread']}" for t in result["threads_by_outlets"]]
     return "\n".join(lines)

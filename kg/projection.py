@@ -4,11 +4,13 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlparse
 
 import networkx as nx
 import pyoxigraph as ox
 
 from kg import query
+from kg.errors import UserError
 
 CKG = "https://w3id.org/claimkg#"
 
@@ -205,19 +207,102 @@ def project(store: ox.Store) -> nx.DiGraph:
         ensure_node(row["subject"], CLAIM if kind == DISPUTES else OTHER)
         ensure_node(row["object"], CLAIM if kind == DISPUTES else OTHER)
         _add_edge(graph, row["subject"], row["object"], kind, kind)
+    _date_claims(graph, documents)
+    graph.graph["threads"] = _project_threads(store, graph)
     return graph
 
 
+def _date_claims(graph: nx.DiGraph, documents: dict[str, dict]) -> None:
+    """Each claim's ``published`` date: its document's, or for a comment without one, the article's."""
+    for claim in claims(graph):
+        node, date, doc, seen = graph.nodes[claim], None, graph.nodes[claim].get("document"), set()
+        while doc and doc not in seen and date is None:
+            seen.add(doc)
+            date = (documents.get(doc) or {}).get("published")
+            doc = (documents.get(doc) or {}).get("parent")
+        node["published"] = date
+
+
+def _project_threads(store: ox.Store, graph: nx.DiGraph) -> dict[str, dict]:
+    """Claim threads (the same claim across documents, from the thread linker) as plain data keyed by IRI:
+    ``label``, ``first`` (first claim), ``documents``/``outlets`` counts, ``members`` in time order (undated last)
+    and ``disputed_by``. A claim disputing a thread gets a "disputes" edge to the thread's first claim."""
+    threads: dict[str, dict] = {}
+    for row in _rows(store, "graph-threads"):
+        thread = threads.setdefault(row["thread"], {"label": None, "first": None, "documents": None,
+                                                    "outlets": None, "members": [], "disputed_by": []})
+        for key, column in (("label", "name"), ("first", "firstClaim")):
+            if row[column] and (thread[key] is None or row[column] < thread[key]):
+                thread[key] = row[column]
+        for key, column in (("documents", "documentCount"), ("outlets", "outletCount")):
+            if _int(row[column]) is not None:
+                thread[key] = max(thread[key] or 0, _int(row[column]))
+    order: dict[str, int] = {}
+    for row in _rows(store, "graph-thread-links"):
+        thread = threads.get(row["thread"])
+        if thread is None or row["claim"] not in graph or graph.nodes[row["claim"]]["kind"] != CLAIM:
+            continue
+        key = "members" if row["relation"] == CKG + "inThread" else "disputed_by"
+        if row["claim"] not in thread[key]:
+            thread[key].append(row["claim"])
+        if key == "members" and _int(row["order"]) is not None:
+            order[row["claim"]] = _int(row["order"])
+    for iri, thread in threads.items():
+        # The linker's order when it wrote one (a claim is in one thread), else publication order.
+        thread["members"].sort(key=lambda c: (order.get(c) is None, order.get(c, 0), claim_time_key(graph, c)))
+        thread["disputed_by"].sort(key=lambda c: claim_time_key(graph, c))
+        if thread["first"] not in graph:
+            thread["first"] = thread["members"][0] if thread["members"] else None
+        for claim in thread["members"]:
+            graph.nodes[claim].setdefault("threads", []).append(iri)
+        if thread["label"] is None:
+            first = graph.nodes[thread["first"]]["label"] if thread["first"] else _local_name(iri)
+            thread["label"] = first
+        docs = {claim_documents(graph, c)[-1] for c in thread["members"] if claim_documents(graph, c)}
+        if thread["documents"] is None:
+            thread["documents"] = len(docs)
+        if thread["outlets"] is None:
+            thread["outlets"] = len({graph.nodes[d].get("publisher") or d for d in docs})
+        thread["first_date"] = _first_date(graph, thread)
+        for disputer in thread["disputed_by"]:
+            if thread["first"]:
+                _add_edge(graph, disputer, thread["first"], DISPUTES, f"{DISPUTES} (thread)")
+            graph.nodes[disputer].setdefault("disputes_threads", []).append(iri)
+    return dict(sorted(threads.items()))
+
+
+def claim_time_key(graph: nx.DiGraph, claim: str) -> tuple:
+    """Sort key putting claims in publication order: dated first (by date), undated last; ties by document and
+    position in it."""
+    node = graph.nodes[claim]
+    date = node.get("published")
+    return (date is None, date or "", node.get("document_label") or "", node.get("begin") or 0, claim)
+
+
+def _first_date(graph: nx.DiGraph, thread: dict) -> str | None:
+    """The date of the thread's first claim, else of its earliest dated member (None: all undated)."""
+    if thread["first"] and graph.nodes[thread["first"]].get("published"):
+        return graph.nodes[thread["first"]]["published"]
+    dates = [graph.nodes[c]["published"] for c in thread["members"] if graph.nodes[c].get("published")]
+    return min(dates) if dates else None
+
+
 def _project_documents(store, graph, ensure_node) -> dict[str, dict]:
-    """Document nodes with their comment-on (comment -> parent) and wrote (author -> comment) edges."""
+    """Document nodes with their comment-on (comment -> parent) and wrote (author -> comment) edges, and each
+    document's identifier, publisher, URL and date (``published``; ``undated`` when the data says it is unknown)."""
     documents: dict[str, dict] = {}
     for row in _rows(store, "graph-documents"):
         doc = row["document"]
         ensure_node(doc, DOCUMENT)
-        documents.setdefault(doc, {"parent": None})
+        info = documents.setdefault(doc, {"parent": None, "identifier": None, "publisher": None, "url": None,
+                                          "published": None, "undated": False})
+        for key in ("identifier", "publisher", "url", "published"):
+            if row[key] and (info[key] is None or row[key] < info[key]):  # the smallest of several: stable
+                info[key] = row[key]
+        info["undated"] = info["undated"] or (row["undated"] or "").lower() in ("true", "1")
         if row["parent"]:
             ensure_node(row["parent"], DOCUMENT)
-            documents[doc]["parent"] = row["parent"]
+            info["parent"] = row["parent"]
             graph.nodes[doc]["parent"] = row["parent"]
             _add_edge(graph, doc, row["parent"], COMMENT_ON, COMMENT_ON)
         if row["author"]:
@@ -225,12 +310,51 @@ def _project_documents(store, graph, ensure_node) -> dict[str, dict]:
             _add_edge(graph, row["author"], doc, WROTE, WROTE)
     for doc, info in documents.items():
         node = graph.nodes[doc]
+        node.update(published=info["published"], undated=info["undated"] or not info["published"],
+                    url=info["url"], publisher=info["publisher"])
         if info["parent"] and node["doc_type"] == "comment" and node["label"] == _local_name(doc):
             # Comments rarely have a name: call them after their author.
             authors = [u for u, _, k in graph.in_edges(doc, data="kind") if k == WROTE]
             if authors:
                 node["label"] = f"comment by {graph.nodes[authors[0]]['label']}"
+    _name_unknown_publishers(graph, documents)
     return documents
+
+
+_UNKNOWN_PUBLISHER = "Unknown publisher of "  # the extractor's placeholder name (kg/extract/__init__.py)
+
+
+def _name_unknown_publishers(graph: nx.DiGraph, documents: dict[str, dict]) -> None:
+    """A publisher the input did not name is shown by its article's web domain, else as a short "publisher unknown
+    (doc 000_06e6)": the extractor's placeholder repeats the whole document id and reads like a name."""
+    published: dict[str, list[dict]] = defaultdict(list)
+    for doc in sorted(documents):
+        if documents[doc]["publisher"]:
+            published[documents[doc]["publisher"]].append(documents[doc])
+    for publisher, infos in published.items():
+        if publisher not in graph:
+            continue
+        node = graph.nodes[publisher]
+        if not (node["label"].startswith(_UNKNOWN_PUBLISHER) or node["label"] == _local_name(publisher)):
+            continue
+        domains = sorted({d for d in (url_domain(i["url"]) for i in infos) if d})
+        if domains:
+            node["label"] = domains[0]
+        else:
+            ids = sorted(i["identifier"] or "" for i in infos)
+            doc_id = ids[0] or node["label"].removeprefix(_UNKNOWN_PUBLISHER)
+            node["label"] = f"publisher unknown (doc {doc_id if len(doc_id) <= 14 else doc_id[:8]})"
+
+
+def url_domain(url: str | None) -> str | None:
+    """The host of a web address without "www." ("https://www.example.org/a" -> "example.org")."""
+    if not url:
+        return None
+    try:
+        host = urlparse(url.strip()).hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
 
 
 def _walk_chain(first: str | None, outer: dict[str, list[str]]) -> list[str]:
@@ -378,14 +502,39 @@ def _importance(graph: nx.DiGraph, claim: str) -> tuple:
     return (-disputes, -len(graph.nodes[claim].get("chain", [])), claim)
 
 
+def find_thread(graph: nx.DiGraph, reference: str) -> str:
+    """The IRI of the thread named by its IRI (or <IRI>) or by the last segment of it (the 16 hex digits)."""
+    threads = graph.graph.get("threads", {})
+    wanted = reference.strip().removeprefix("<").removesuffix(">")
+    if wanted in threads:
+        return wanted
+    matches = [iri for iri in threads if _local_name(iri) == wanted]
+    if len(matches) == 1:
+        return matches[0]
+    if not threads:
+        raise UserError(f"no thread {reference!r}: the data holds no claim threads")
+    raise UserError(f"no thread {reference!r} in the data ({len(threads)} threads; `kg stats` lists them)")
+
+
+def thread_claims(graph: nx.DiGraph, thread: str) -> list[str]:
+    """The thread's members in time order, then the claims disputing it."""
+    data = graph.graph.get("threads", {}).get(thread, {})
+    return list(dict.fromkeys([*data.get("members", []), *data.get("disputed_by", [])]))
+
+
 def filter_graph(graph: nx.DiGraph, *, speaker: str | None = None, organization: str | None = None,
-                 document: str | None = None, claim: str | None = None, max_nodes: int | None = None) -> nx.DiGraph:
-    """The subgraph of the claims matching all given filters (case-insensitive substrings), their chains, the
-    claims disputing or disputed by them, and context; at most ``max_nodes`` nodes (whole chains only)."""
-    filtered = any((speaker, organization, document, claim))
+                 document: str | None = None, claim: str | None = None, max_nodes: int | None = None,
+                 thread: str | None = None) -> nx.DiGraph:
+    """The subgraph of the claims matching all given filters (case-insensitive substrings; ``thread`` an IRI as
+    ``find_thread`` takes it), their chains, the claims disputing or disputed by them, and context; at most
+    ``max_nodes`` nodes (whole chains only)."""
+    filtered = any((speaker, organization, document, claim, thread))
     if filtered:
         selected = _claims_matching(graph, speaker=speaker, organization=organization, document=document,
                                     claim_text=claim)
+        if thread:
+            members = set(thread_claims(graph, find_thread(graph, thread)))
+            selected = [c for c in selected if c in members]
         partners = {p for c in selected for p in (_edges_of_kind(graph, c, DISPUTES, incoming=True)
                                                    + _edges_of_kind(graph, c, DISPUTES, incoming=False))}
         selected = list(dict.fromkeys(selected + sorted(partners)))
@@ -396,14 +545,24 @@ def filter_graph(graph: nx.DiGraph, *, speaker: str | None = None, organization:
         for c in selected:
             group = chain_nodes(graph, c)
             keep |= group | _context_nodes(graph, group)
-        return graph.subgraph(keep).copy()
+        return _without_foreign_chain_edges(graph.subgraph(keep).copy())
     keep: set[str] = set()
     for c in sorted(selected, key=lambda c: _importance(graph, c)):
         group = chain_nodes(graph, c)
         group |= _context_nodes(graph, group)
         if len(keep | group) <= max_nodes:
             keep |= group
-    return graph.subgraph(keep).copy()
+    return _without_foreign_chain_edges(graph.subgraph(keep).copy())
+
+
+def _without_foreign_chain_edges(graph: nx.DiGraph) -> nx.DiGraph:
+    """Drop statement and relay edges that belong only to chains of claims left out: between two kept agents
+    they would show a relay that no drawn claim took."""
+    kept = set(claims(graph))
+    foreign = [(u, v) for u, v, d in graph.edges(data=True)
+               if d["kind"] in (STATES, RELAYED) and d.get("claims") and not (d["claims"] & kept)]
+    graph.remove_edges_from(foreign)
+    return graph
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -446,6 +605,15 @@ def _top(counts: Counter, top: int) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
 
 
+def threads_by_outlets(graph: nx.DiGraph, top: int = 10) -> list[dict]:
+    """The threads carried by the most outlets (then documents): thread IRI, label, outlets, documents and the
+    first date (None when every member is undated)."""
+    rows = [{"thread": iri, "label": t["label"], "outlets": t["outlets"], "documents": t["documents"],
+             "first_date": t["first_date"]} for iri, t in graph.graph.get("threads", {}).items()]
+    rows.sort(key=lambda r: (-r["outlets"], -r["documents"], r["label"], r["thread"]))
+    return rows[:top]
+
+
 def stats(graph: nx.DiGraph, top: int = 10) -> dict[str, list]:
     """All statistics of ``kg stats`` as plain lists."""
     return {
@@ -453,4 +621,5 @@ def stats(graph: nx.DiGraph, top: int = 10) -> dict[str, list]:
         "top_relayers": top_relayers(graph, top),
         "longest_chains": longest_chains(graph, top),
         "most_disputed_claims": most_disputed_claims(graph, top),
+        "threads_by_outlets": threads_by_outlets(graph, top),
     }

@@ -1,7 +1,9 @@
-"""Measures the viewer on synthetic claim graphs (RDF -> projection -> HTML -> headless chromium): load-to-interactive time and HTML size."""
+"""Measures the viewer on synthetic claim graphs (RDF -> projection -> HTML -> headless chromium): load-to-interactive time and HTML size; with --baseline DIR also another checkout's viewer in the same run, and the ratios."""
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import random
 import sys
 import tempfile
@@ -168,18 +170,44 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 5000])
     parser.add_argument("--runs", type=int, default=3, help="page loads per size (the median is reported)")
+    parser.add_argument("--baseline", help="another checkout (e.g. /work/main): its viewer is measured in the same "
+                                           "run, alternating with this one, and the ratios printed")
     args = parser.parse_args()
     reason = browser.chromium_missing()
     if reason:
         sys.exit(f"bench_graph: {reason}")
-    print(f"{'nodes':>6} {'edges':>6} {'project s':>9} {'html s':>7} {'HTML KB':>8} {'ready ms':>9} "
-          f"{'goto→ready s':>12} {'highlight ms':>12} {'errors':>6} {'foreign':>7}")
+    header = (f"{'nodes':>6} {'edges':>6} {'project s':>9} {'html s':>7} {'HTML KB':>8} {'ready ms':>9} "
+              f"{'goto→ready s':>12} {'highlight ms':>12} {'errors':>6} {'foreign':>7}")
+    print(header)
+    ours: dict[int, list[str]] = {}
+    theirs: dict[int, list[str]] = {}
     with tempfile.TemporaryDirectory() as tmp, browser.launch() as chromium:
         for size in args.sizes:
+            if args.baseline:
+                theirs[size] = _baseline_row(args.baseline, size, args.runs)
             runs = sorted((measure(chromium, size, Path(tmp)) for _ in range(args.runs)), key=lambda r: r["ready_ms"])
             r = runs[len(runs) // 2]
-            print(f"{r['nodes']:6d} {r['edges']:6d} {r['project_s']:9.2f} {r['html_s']:7.2f} {r['size'] / 1024:8.0f} "
-                  f"{r['ready_ms']:9.0f} {r['wall_s']:12.2f} {r['click_ms']:12.0f} {r['errors']:6d} {r['foreign']:7d}")
+            row = (f"{r['nodes']:6d} {r['edges']:6d} {r['project_s']:9.2f} {r['html_s']:7.2f} {r['size'] / 1024:8.0f} "
+                   f"{r['ready_ms']:9.0f} {r['wall_s']:12.2f} {r['click_ms']:12.0f} {r['errors']:6d} {r['foreign']:7d}")
+            ours[size] = row.split()
+            print(row)
+    if args.baseline:
+        print(f"\nbaseline {args.baseline}:\n{header}")
+        for size in args.sizes:
+            print(" ".join(f"{v:>6}" for v in theirs[size]))
+        print(f"\nratio this / baseline: {'nodes':>6} {'html s':>7} {'HTML KB':>8} {'ready ms':>9} {'highlight ms':>12}")
+        for size in args.sizes:
+            a, b = ours[size], theirs[size]
+            ratios = [float(a[i]) / max(float(b[i]), 1e-9) for i in (3, 4, 5, 7)]
+            print(f"{'':22}{a[0]:>6} " + " ".join(f"{x:{w}.2f}" for x, w in zip(ratios, (7, 8, 9, 12))))
+
+
+def _baseline_row(checkout: str, size: int, runs: int) -> list[str]:
+    """One size measured by the other checkout's own bench script (its code, its viewer)."""
+    env = {**os.environ, "PYTHONPATH": checkout}
+    result = subprocess.run([sys.executable, str(Path(checkout) / "scripts" / "bench_graph.py"), str(size),
+                             "--runs", str(runs)], cwd=checkout, env=env, capture_output=True, text=True, check=True)
+    return result.stdout.strip().splitlines()[-1].split()
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=860)
     parser.add_argument("--select", help="claim text (substring) whose chain to highlight in the picture")
     parser.add_argument("--max-nodes", type=int, default=None)
+    parser.add_argument("--thread", help="draw only this claim thread (IRI or its last 16 hex digits)")
+    parser.add_argument("--expand", action="store_true", help="expand every group of reader comments")
+    parser.add_argument("--pick-thread", type=int, help="select the Nth thread in the side panel (0 = first)")
     args = parser.parse_args()
     reason = browser.chromium_missing()
     if reason:
@@ -34,16 +37,26 @@ def main() -> None:
         load_files(store, args.data)
     except UserError as error:
         sys.exit(f"screenshot: {error}")
-    graph = projection.filter_graph(projection.project(store), max_nodes=args.max_nodes)
+    full = projection.project(store)
+    try:
+        thread = projection.find_thread(full, args.thread) if args.thread else None
+    except UserError as error:
+        sys.exit(f"screenshot: {error}")
+    graph = projection.filter_graph(full, max_nodes=args.max_nodes, thread=thread)
     with tempfile.TemporaryDirectory() as tmp, browser.launch() as chromium:
         html = Path(tmp) / "graph.html"
-        viz.write_html(graph, html)
+        viz.write_html(graph, html, thread=thread)
         page, log = browser.open_page(chromium, html, width=args.width, height=args.height)
         if args.select:
             found = page.evaluate("q => claimgraph.search(q)", args.select)
             if found is None:
                 sys.exit(f"screenshot: no node matches {args.select!r}")
             page.evaluate("claimgraph.network.fit({animation: false})")
+        if args.expand:
+            page.evaluate("claimgraph.setAllGroups(true)")
+            page.evaluate("claimgraph.network.fit({animation: false})")
+        if args.pick_thread is not None:
+            page.evaluate("i => claimgraph.selectThread(i)", args.pick_thread)
         page.wait_for_timeout(300)
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=args.output)

@@ -180,3 +180,100 @@ def test_projection_does_not_need_pyvis_or_spacy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).parent.parent, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- threads (tests/data/threads.trig: three invented articles extracted by `kg extract`, thread triples by hand) ---
+
+THREADS = DATA / "threads.trig"
+BRIDGE = "https://w3id.org/claimkg/id/thread/0a1b2c3d4e5f6071"
+CABLES = "https://w3id.org/claimkg/id/thread/9f8e7d6c5b4a3921"
+
+
+@pytest.fixture(scope="module")
+def threads():
+    return graph_of(THREADS)
+
+
+def test_thread_members_in_time_order_undated_last(threads):
+    thread = threads.graph["threads"][BRIDGE]
+    documents = [threads.nodes[c]["document_label"] for c in thread["members"]]
+    # In the data the member IRIs sort otherwise (24a0... < 5fd2... < a922...): the order is the dates'.
+    assert documents == ["Bridge to close for repairs", "Harbour bridge shutdown announced",
+                         "Port authority rejects closure plan"]
+    assert [threads.nodes[c]["published"] for c in thread["members"]] == ["2016-05-04", "2016-05-05T09:30:00Z", None]
+    assert thread["first"] == thread["members"][0]
+    assert (thread["label"], thread["outlets"], thread["documents"], thread["first_date"]) == (
+        "bridge closes June 1", 3, 3, "2016-05-04")
+    evening_post = node(threads, "Port authority rejects")
+    assert threads.nodes[evening_post]["undated"] is True and threads.nodes[evening_post]["published"] is None
+    assert threads.nodes[thread["members"][0]]["threads"] == [BRIDGE]
+
+
+def test_a_claim_disputing_a_thread_disputes_its_first_claim(threads):
+    thread = threads.graph["threads"][BRIDGE]
+    [disputer] = thread["disputed_by"]
+    assert threads.nodes[disputer]["label"] == "the bridge would close in June"
+    assert threads.nodes[disputer]["disputes_threads"] == [BRIDGE]
+    edge = threads.edges[disputer, thread["first"]]
+    assert edge["kind"] == P.DISPUTES and edge["label"] == "disputes (thread)"
+    assert BRIDGE not in threads and CABLES not in threads  # threads are data of the graph, not nodes
+    assert P.most_disputed_claims(threads)[0][1:] == (1, ["Port authority"])
+
+
+def test_thread_filter_draws_members_disputers_and_their_chains_only(threads):
+    shown = P.filter_graph(threads, thread=BRIDGE)
+    texts = sorted(shown.nodes[c]["label"] for c in P.claims(shown))
+    assert texts == sorted(["the harbour bridge will close for six weeks from June 1",
+                            "The harbour bridge will close for six weeks from June 1",
+                            "the harbour bridge will close for six weeks from June 1, the Harbour Gazette reported",
+                            "the bridge would close in June"])
+    assert {"Lena Park", "Port authority", "Harbour Gazette", "coastwire.example"} <= labels(shown, shown.nodes)
+    assert "Tom Reyes" not in labels(shown, shown.nodes)
+    # A relay of a claim left out (Lena Park -> the Evening Post's publisher, for the Gazette-first chain) is not drawn.
+    kept = set(P.claims(shown))
+    for u, v, data in shown.edges(data=True):
+        if data["kind"] in (P.STATES, P.RELAYED):
+            assert data["claims"] & kept, (u, v)
+    assert P.find_thread(threads, "9f8e7d6c5b4a3921") == CABLES
+    assert P.find_thread(threads, f"<{BRIDGE}>") == BRIDGE
+
+
+def test_unknown_thread_is_a_user_error(threads, two):
+    from kg.errors import UserError
+
+    with pytest.raises(UserError, match="no thread 'ffff'"):
+        P.find_thread(threads, "ffff")
+    with pytest.raises(UserError, match="holds no claim threads"):
+        P.find_thread(two, BRIDGE)
+
+
+def test_threads_carried_by_the_most_outlets(threads, two):
+    assert P.threads_by_outlets(threads) == [
+        {"thread": BRIDGE, "label": "bridge closes June 1", "outlets": 3, "documents": 3, "first_date": "2016-05-04"},
+        {"thread": CABLES, "label": "cables are worn", "outlets": 1, "documents": 1, "first_date": "2016-05-04"}]
+    assert P.threads_by_outlets(threads, top=1)[0]["thread"] == BRIDGE
+    assert P.stats(two)["threads_by_outlets"] == [] and two.graph["threads"] == {}
+
+
+def test_publisher_shown_by_name_else_web_domain_else_short_unknown(threads):
+    outlets = sorted(threads.nodes[n]["label"] for n in threads.nodes if threads.nodes[n]["kind"] == P.OUTLET)
+    assert outlets == ["Harbour Gazette", "coastwire.example", "publisher unknown (doc evening-post)"]
+    assert P.url_domain("https://www.harbourgazette.example/bridge") == "harbourgazette.example"
+    assert P.url_domain("not a url") is None and P.url_domain(None) is None
+
+
+def test_seed_publisher_is_a_short_unknown(seed_turtle):
+    graph = graph_of(seed_turtle)
+    outlets = {graph.nodes[n]["label"] for n in graph.nodes if graph.nodes[n]["kind"] == P.OUTLET}
+    assert outlets == {"Iba’a", "publisher unknown (doc 000_06e6)"}
+    assert not any(label.startswith("Unknown publisher") for _, label in graph.nodes(data="label"))
+
+
+def test_the_linkers_thread_order_wins_over_dates(tmp_path):
+    ordered = tmp_path / "ordered.trig"
+    members = ["24a04986717650fd", "5fd28503cbf2a36d", "a9228a7a32a53186"]  # undated first, as a linker might say
+    ordered.write_text(THREADS.read_text(encoding="utf-8") + "".join(
+        f"<https://w3id.org/claimkg/id/graph/threads> {{ <https://w3id.org/claimkg/id/claim/{c}> "
+        f"<https://w3id.org/claimkg#threadOrder> {i} . }}\n" for i, c in enumerate(members)), encoding="utf-8")
+    graph = graph_of(ordered)
+    assert [c.rsplit("/", 1)[1] for c in graph.graph["threads"][BRIDGE]["members"]] == members

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -310,6 +311,7 @@ def test_hostile_comments_run_nothing(chromium, tmp_path, csp):
         page.press("#cg-search-input", "Enter")
         shown[hostile] = page.locator("#cg-details .cg-title").text_content()
     # Hover text of the hostile claim: the payload appears as text, the cue is still marked.
+    page.evaluate("claimgraph.network.fit({animation: false})")  # the searches zoomed in on other nodes
     claim = next(i for t, i in ids.items() if t.startswith("</script>"))
     point = page.evaluate(f"(() => {{ const n = claimgraph.network; const p = n.canvasToDOM(n.getPositions([{claim}])[{claim}]); return [p.x, p.y]; }})()")
     page.mouse.move(box["x"] + point[0] + 1, box["y"] + point[1] + 1)
@@ -365,4 +367,241 @@ def test_graph_of_the_real_seed_extraction(chromium, seed_turtle, tmp_path):
     assert {"Hussain al-Shami", "Hay’at Tahrir al-Sham", "Iba’a"} <= set(labels)
     cues = page.evaluate(f"claimgraph.data.edges.filter(e => e.k === '{P.STATES}').map(e => e.l)")
     assert {"told", "said", "added", "According to", "believe"} <= set(cues), cues
+    page.close()
+
+
+# --- first view, comment groups, threads -------------------------------------------------------------------------
+
+THREADS = DATA / "threads.trig"
+BRIDGE = "https://w3id.org/claimkg/id/thread/0a1b2c3d4e5f6071"
+
+
+def test_wrap_label_breaks_at_spaces_and_marks_a_cut():
+    assert viz.wrap_label("The budget is balanced this year", 12, 3) == "The budget\nis balanced\nthis year"
+    assert viz.wrap_label("one two three four five six", 7, 2) == "one two\nthree…"
+    assert viz.wrap_label("Supercalifragilistic", 8, 3) == "Supercal\nifragili\nstic"
+
+
+def test_layout_reads_left_to_right_sources_claims_relays_documents():
+    graph = graph_of(DATA / "two-articles.ttl")
+    data = viz.page_data(graph)
+    x = {n["t"]: n["x"] for n in data["nodes"]}
+    # Ann Example -> "Taxes will not rise." -> Wire Agency -> The Herald, then the article
+    assert x["Ann Example"] < x["Taxes will not rise."] < x["Wire Agency"] < x["The Herald"] < x["Budget row deepens"]
+
+
+def test_comments_of_an_article_are_one_group_whose_members_start_hidden(seed_turtle):
+    graph = graph_of(seed_turtle)
+    data = viz.page_data(graph)
+    [group] = [n for n in data["nodes"] if n["k"] == viz.COMMENTS]
+    assert group["t"] == "11 reader comments (click to expand)"
+    members = [n for n in data["nodes"] if n.get("g") == group["id"]]
+    kinds = {n["k"] for n in members}
+    assert kinds == {P.DOCUMENT, P.CLAIM, P.COMMENTER, P.UNNAMED, P.ORGANISATION}  # Takfiri gangs, Rebels
+    assert sum(n["k"] == P.COMMENTER for n in members) == 11
+    # The article's own claims, sources and outlets stay out of the group.
+    outside = {n["t"] for n in data["nodes"] if "g" not in n}
+    assert {"Hussain al-Shami", "Iba’a", "Hay’at Tahrir al-Sham", "publisher unknown (doc 000_06e6)"} <= outside
+    # The comments' disputes of article claims are drawn from the group while it is collapsed.
+    via = [e for e in data["edges"] if e.get("via") == group["id"]]
+    assert via and {e["k"] for e in via} == {P.DISPUTES} and all(e["f"] == group["id"] for e in via)
+    assert len(data["edges"]) == graph.number_of_edges() + len(via)
+
+
+def test_cli_graph_thread_and_stats_threads(tmp_path):
+    out = tmp_path / "t.html"
+    result = kg("graph", "--data", THREADS, "--thread", "0a1b2c3d4e5f6071", "-o", out)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text(encoding="utf-8").split('id="cg-data">')[1].split("</script>")[0])
+    assert data["thread"] == BRIDGE and data["note"] == "Thread: bridge closes June 1"
+    claims = [n for n in data["nodes"] if n["k"] == P.CLAIM]
+    assert len(claims) == 4 and not any(n["t"].startswith("extra boats") for n in data["nodes"])
+    # Claims are stacked in time order, each box opening with its date; the undated one says so.
+    by_height = [n["label"].split("\n")[0] for n in sorted(claims, key=lambda n: n["y"])]
+    assert by_height == ["2016-05-04", "2016-05-05T09:30:00Z", "undated", "undated"]
+    [thread] = data["threads"]
+    assert [data["nodes"][i]["date"] for i in thread["members"]] == ["2016-05-04", "2016-05-05T09:30:00Z", None]
+    assert [data["nodes"][i]["t"] for i in thread["disputers"]] == ["the bridge would close in June"]
+    bad = kg("graph", "--data", THREADS, "--thread", "ffff", "-o", out)
+    assert bad.returncode == 1 and bad.stderr.startswith("kg: error: no thread 'ffff'")
+    assert len(bad.stderr.strip().splitlines()) == 1
+    # Same data, another hash seed: the same bytes.
+    again = tmp_path / "t2.html"
+    subprocess.run([sys.executable, "-m", "kg", "graph", "--data", str(THREADS), "--thread", BRIDGE, "-o", str(again)],
+                   cwd=ROOT, capture_output=True, check=True, env={**os.environ, "PYTHONHASHSEED": "7"})
+    assert again.read_bytes() == out.read_bytes()
+    none = kg("graph", "--data", DATA / "two-articles.ttl", "--thread", BRIDGE, "-o", out)
+    assert none.returncode == 1 and "holds no claim threads" in none.stderr
+
+
+def test_cli_stats_lists_threads_by_outlets():
+    table = kg("stats", "--data", THREADS)
+    assert table.returncode == 0, table.stderr
+    assert re.search(r"Threads carried by the most outlets.*\n\s+3\s+3\s+2016-05-04\s+bridge closes June 1\n\s+"
+                     + re.escape(BRIDGE), table.stdout)
+    as_json = json.loads(kg("stats", "--data", THREADS, "--format", "json").stdout)
+    assert as_json["threads_by_outlets"][0] == {"thread": BRIDGE, "label": "bridge closes June 1", "outlets": 3,
+                                                "documents": 3, "first_date": "2016-05-04"}
+    plain = kg("stats", "--data", DATA / "two-articles.ttl")
+    assert "Threads" not in plain.stdout  # no threads in the data: the tables of before
+
+
+VISIBLE_BOXES = """(() => { const net = claimgraph.network;
+    return claimgraph.data.nodes.filter(n => claimgraph.nodeVisible(n.id))
+        .map(n => [n.id, n.t, net.getBoundingBox(n.id)]); })()"""
+
+
+def next_frame(page):
+    """Wait until vis-network has drawn a frame: bounding boxes of nodes never drawn leave their labels out."""
+    page.evaluate("new Promise(done => { claimgraph.network.once('afterDrawing', () => done(true)); "
+                  "claimgraph.network.redraw(); })")
+
+
+def overlaps(boxes):
+    """Pairs of nodes whose drawn boxes (shape and label) overlap."""
+    found = []
+    ordered = sorted(boxes, key=lambda b: b[2]["left"])
+    for i, (a_id, a_label, a) in enumerate(ordered):
+        for b_id, b_label, b in ordered[i + 1:]:
+            if b["left"] >= a["right"]:
+                break
+            if a["top"] < b["bottom"] and b["top"] < a["bottom"]:
+                found.append((a_label, b_label))
+    return found
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_first_view_of_the_seed_reads_without_zooming(chromium, seed_turtle, tmp_path):
+    """`kg extract` + `kg graph` on the seed at 1400x900: every label >= 11 px, nothing overlaps, everything drawn
+    is inside the canvas, the comments are one node, the publisher has a short name."""
+    from conftest import run_kg
+
+    out = tmp_path / "seed.html"
+    run_kg("graph", "--data", seed_turtle, "-o", out, check=True)
+    page, log = browser.open_page(chromium, out, width=1400, height=900)
+    scale = page.evaluate("claimgraph.network.getScale()")
+    fonts = page.evaluate("""(() => { const b = claimgraph.network.body;
+        const n = Object.values(b.nodes).filter(x => !x.options.hidden).map(x => x.options.font.size);
+        const e = Object.values(b.edges).filter(x => !x.options.hidden && x.options.label).map(x => x.options.font.size);
+        return n.concat(e); })()""")
+    assert min(fonts) * scale >= 11, (min(fonts), scale)
+    boxes = page.evaluate(VISIBLE_BOXES)
+    assert len(boxes) < 25  # article, its claims and sources, one node for the comments
+    assert overlaps(boxes) == []
+    width, height = page.evaluate("[document.getElementById('cg-graph').clientWidth, document.getElementById('cg-graph').clientHeight]")
+    corners = page.evaluate("""(() => { const net = claimgraph.network; return claimgraph.data.nodes
+        .filter(n => claimgraph.nodeVisible(n.id)).map(n => { const b = net.getBoundingBox(n.id);
+          const a = net.canvasToDOM({x: b.left, y: b.top}), z = net.canvasToDOM({x: b.right, y: b.bottom});
+          return [a.x, a.y, z.x, z.y]; }); })()""")
+    assert all(0 <= l and 0 <= t and r <= width and b <= height for l, t, r, b in corners)
+    labels = [b[1] for b in boxes]
+    assert "publisher unknown (doc 000_06e6)" in labels and not any("Unknown publisher" in t for t in labels)
+    assert "11 reader comments (click to expand)" in labels and not any(t.startswith("comment by") for t in labels)
+    # Sources left of their claims, claims left of the relaying outlet and the article.
+    x = {b[1]: (b[2]["left"] + b[2]["right"]) / 2 for b in boxes}
+    claim = next(t for t in x if t.startswith("HTS had captured"))
+    assert x["Hussain al-Shami"] < x[claim] < x["Iba’a"] < x["publisher unknown (doc 000_06e6)"]
+    assert x["publisher unknown (doc 000_06e6)"] < x[next(t for t in x if t.startswith("Hay’at Tahir al-Sham Claims"))]
+    assert log.console_errors == [] and log.page_errors == [] and log.foreign_requests == []
+    page.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_clicking_the_comments_node_expands_them_without_overlap(chromium, seed_turtle, tmp_path):
+    out = tmp_path / "seed.html"
+    viz.write_html(graph_of(seed_turtle), out)
+    page, log = browser.open_page(chromium, out)
+    group = page.evaluate(f"claimgraph.data.nodes.find(n => n.k === '{viz.COMMENTS}').id")
+    before = len(page.evaluate(VISIBLE_BOXES))
+    click_node(page, group)
+    assert page.evaluate("claimgraph.expandedGroups()") == [group]
+    page.evaluate("claimgraph.network.fit({animation: false})")  # every shown node on screen, so drawn
+    next_frame(page)
+    boxes = page.evaluate(VISIBLE_BOXES)
+    labels = [b[1] for b in boxes]
+    assert "comment by HighLord Gaz" in labels and "HighLord Gaz" in labels and "Takfiri gangs" in labels
+    assert not any(t.startswith("11 reader comments") for t in labels)
+    assert len(boxes) == before - 1 + page.evaluate(f"claimgraph.data.nodes.filter(n => n.g === {group}).length")
+    assert overlaps(boxes) == []
+    # The comment claims' own disputes replace the group's; the highlight covers the shown comments.
+    hidden_edges = page.evaluate(f"claimgraph.data.edges.map((e, i) => [e, i]).filter(([e]) => e.via === {group})"
+                                 ".map(([e, i]) => claimgraph.edges.get(i).hidden)")
+    assert hidden_edges and all(hidden_edges)
+    assert page.locator("#cg-group-comments").is_checked() is False
+    # Collapsing again through the side panel.
+    page.locator("#cg-group-comments").check()
+    assert page.evaluate("claimgraph.expandedGroups()") == []
+    assert page.evaluate(f"claimgraph.nodeVisible({group})") is True
+    # Search finds a node inside collapsed comments and opens them.
+    page.fill("#cg-search-input", "HighLord")
+    page.press("#cg-search-input", "Enter")
+    assert page.evaluate("claimgraph.expandedGroups()") == [group]
+    assert log.console_errors == [] and log.page_errors == []
+    page.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_hostile_text_inside_a_comment_group_runs_nothing(chromium, tmp_path):
+    extra = tmp_path / "hostile2.ttl"
+    extra.write_text(HOSTILE.read_text(encoding="utf-8") + """
+ex:comment2 a ckg:Comment ; schema:parentItem ex:doc ; schema:author ex:troll2 .
+ex:troll2 a ckg:Commenter ; schema:name "<img src=x onerror=alert(5)>" .
+""", encoding="utf-8")
+    path = tmp_path / "hostile.html"
+    viz.write_html(graph_of(extra), path)
+    page, log = browser.open_page(chromium, path)
+    group = page.evaluate(f"claimgraph.data.nodes.find(n => n.k === '{viz.COMMENTS}').id")
+    click_node(page, group)
+    for hostile in ("<img src=x onerror=alert(5)>", "<script>alert(1)</script>"):
+        page.fill("#cg-search-input", hostile)
+        page.press("#cg-search-input", "Enter")
+        assert hostile in page.locator("#cg-details .cg-title").text_content()
+    page.wait_for_timeout(200)
+    assert log.dialogs == [] and log.page_errors == [] and log.console_errors == []
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    page.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_thread_page_and_thread_selector(chromium, tmp_path):
+    out = tmp_path / "thread.html"
+    assert kg("graph", "--data", THREADS, "--thread", BRIDGE, "-o", out).returncode == 0
+    page, log = browser.open_page(chromium, out)
+    assert page.evaluate("claimgraph.selectedThread()") == 0
+    steps = page.eval_on_selector_all("#cg-details .cg-timeline li .cg-date", "els => els.map(e => e.textContent)")
+    assert steps == ["2016-05-04", "2016-05-05T09:30:00Z", "undated", "undated"]  # three members, one disputer
+    assert "bridge closes June 1" in page.locator("#cg-details .cg-title").text_content()
+    next_frame(page)
+    assert overlaps(page.evaluate(VISIBLE_BOXES)) == []
+    assert page.evaluate("claimgraph.network.getScale()") * 14 >= 11
+    page.close()
+    # The full page: a list of threads in the side panel; choosing one highlights its claims and their chains.
+    full = tmp_path / "full.html"
+    viz.write_html(graph_of(THREADS), full)
+    page, log = browser.open_page(chromium, full)
+    buttons = page.eval_on_selector_all("#cg-thread-list .cg-thread", "els => els.map(e => e.textContent)")
+    assert buttons == ["bridge closes June 1", "cables are worn"]
+    page.locator("#cg-thread-list .cg-thread").first.click()
+    ids = ids_by_label(page)
+    highlighted = set(page.evaluate("claimgraph.highlightedNodes()"))
+    assert {ids["Lena Park"], ids["Port authority"], ids["coastwire.example"], ids["Harbour Gazette"],
+            ids["the bridge would close in June"]} <= highlighted
+    assert ids["Tom Reyes"] not in highlighted and ids["extra boats would run during the closure"] not in highlighted
+    assert "3 outlets · 3 documents · first 2016-05-04" in page.locator("#cg-details").text_content()
+    # "show" on the second step selects that claim (the Coast Wire's).
+    page.locator("#cg-details .cg-timeline .cg-show").nth(1).click()
+    assert page.evaluate("claimgraph.network.getSelectedNodes()") == [ids["The harbour bridge will close for six weeks from June 1"]]
+    assert log.console_errors == [] and log.page_errors == []
+    page.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_page_without_threads_has_no_thread_panel(chromium, seed_html):
+    page, log = browser.open_page(chromium, seed_html)
+    assert page.locator("#cg-threads").is_hidden() and page.locator("#cg-comments").is_hidden()
     page.close()
