@@ -128,7 +128,7 @@ def query(
 ) -> None:
     """Run a SPARQL query (built-in or your own) over RDF files or a store."""
     from kg import query as queries
-    from kg.store import bind_values
+    from kg.sparql import bind_values
 
     if format not in ("table", "csv", "json"):
         raise typer.BadParameter(f"unknown format {format!r} (table, csv, json)", param_hint="--format")

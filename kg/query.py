@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -11,8 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import UserError
+from kg.sparql import names_a_dataset
 
 SPARQL_START = ("select", "construct", "ask", "describe", "prefix", "base", "#")
+VARIABLE_NAME = re.compile(r"[A-Za-z0-9_\u00b7\u00c0-\uffff]+")
 
 
 @lru_cache(maxsize=1)
@@ -46,23 +49,40 @@ def parse_bindings(pairs: list[str]) -> dict[ox.Variable, object]:
     bindings = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not name.strip("?$ "):
+        name = name.strip().lstrip("?$")
+        if not sep or not name:
             raise UserError(f"--bind {pair!r}: expected VAR=VALUE")
+        if not VARIABLE_NAME.fullmatch(name):
+            raise UserError(f"--bind {pair!r}: {name!r} is not a SPARQL variable name (letters, digits, _)")
         value = value.strip()
-        if value.startswith("<") and value.endswith(">"):
-            term = ox.NamedNode(value[1:-1])
-        elif value.startswith(("http://", "https://", "urn:")):
-            term = ox.NamedNode(value)
-        else:
-            term = ox.Literal(value)
-        bindings[ox.Variable(name.strip("?$ "))] = term
+        try:
+            if value.startswith("<") and value.endswith(">"):
+                term = ox.NamedNode(value[1:-1])
+            elif value.startswith(("http://", "https://", "urn:")):
+                term = ox.NamedNode(value)
+            else:
+                term = ox.Literal(value)
+        except ValueError as error:
+            raise UserError(f"--bind {pair!r}: not a valid IRI ({_first_line(error)})") from None
+        bindings[ox.Variable(name)] = term
     return bindings
 
 
 def run(store: ox.Store, sparql: str):
-    """Query results over the union of all graphs (Turtle input lands in the default graph, TriG in named ones)."""
+    """The whole answer: bool (ASK), list of triples (CONSTRUCT, DESCRIBE) or (columns, rows) (SELECT).
+
+    The default graph is the union of all graphs (Turtle input lands in the default graph, TriG in
+    named ones) unless the query names its own with FROM / FROM NAMED. Rows are read here, inside the
+    error handling, because an engine reports some failures (a SERVICE that cannot be reached) only
+    while the rows are read.
+    """
     try:
-        return store.query(sparql, use_default_graph_as_union=True)
+        results = store.query(sparql, use_default_graph_as_union=not names_a_dataset(sparql))
+        if isinstance(results, ox.QueryBoolean):
+            return bool(results)
+        if isinstance(results, ox.QueryTriples):
+            return list(results)
+        return rows(results)
     except SyntaxError as error:
         raise UserError(f"malformed SPARQL: {_first_line(error)}") from None
     except (OSError, ValueError, RuntimeError) as error:
@@ -89,13 +109,32 @@ def rows(results) -> tuple[list[str], list[dict[str, str | None]]]:
     return columns, [{c: term_value(solution[c]) for c in columns} for solution in results]
 
 
-def render(results, fmt: str) -> str:
-    """SELECT -> table/csv/json; ASK -> true/false; CONSTRUCT/DESCRIBE -> Turtle."""
-    if isinstance(results, bool):
-        return json.dumps(results) if fmt == "json" else str(results).lower()
-    if isinstance(results, ox.QueryTriples):
-        return ox.serialize(list(results), format=ox.RdfFormat.TURTLE).decode("utf-8")
-    return render_rows(*rows(results), fmt)
+def render(answer, fmt: str) -> str:
+    """SELECT -> table/csv/json; ASK -> true/false (in every format); CONSTRUCT/DESCRIBE -> Turtle
+    (JSON-LD with --format json)."""
+    if isinstance(answer, bool):
+        return render_boolean(answer, fmt)
+    if isinstance(answer, list):
+        return render_graph(answer, fmt)
+    return render_rows(*answer, fmt)
+
+
+def render_boolean(answer: bool, fmt: str) -> str:
+    """An ASK answer: `true`/`false` on its own (table), under a header (csv), as a JSON boolean."""
+    word = "true" if answer else "false"
+    return f"ask\n{word}\n" if fmt == "csv" else word
+
+
+def render_graph(triples: list, fmt: str) -> str:
+    """A CONSTRUCT or DESCRIBE answer: Turtle with the project's prefixes, or JSON-LD for --format json."""
+    if fmt == "csv":
+        raise UserError("a CONSTRUCT or DESCRIBE query gives a graph, not rows: use --format table "
+                        "(Turtle) or json (JSON-LD)")
+    from kg.rdf import PREFIXES
+
+    if fmt == "json":
+        return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
 
 
 def render_rows(columns: list[str], data: list[dict], fmt: str) -> str:

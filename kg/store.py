@@ -1,7 +1,6 @@
 """The store: embedded Oxigraph (in memory or on disk) holding one named graph per document."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,14 +44,30 @@ def load_files(store: ox.Store, paths: list[str | Path]) -> None:
     """Load RDF files into ``store`` (triples go to the default graph, quads keep their graphs)."""
     for path in paths:
         path = Path(path)
-        if not path.is_file():
-            raise UserError(f"{path}: no such data file")
+        check_data_file(path)
         rdf_format = format_for(path)
         try:
             store.bulk_load(path=str(path), format=rdf_format)
         except (SyntaxError, ValueError) as error:
             first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise UserError(f"{path}: not valid {rdf_format.name}: {first_line}") from None
+        except OSError as error:
+            raise UserError(f"{path}: cannot read: {error.strerror or _first_line(error)}") from None
+
+
+def check_data_file(path: Path) -> None:
+    """A one-line error unless ``path`` is a regular file (a FIFO would block the reader forever)."""
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder, not a data file")
+    if not path.exists():
+        raise UserError(f"{path}: no such data file")
+    if not path.is_file():
+        raise UserError(f"{path}: not a regular file (a pipe or device cannot be loaded)")
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def open_existing_store(path: str | Path) -> ox.Store:
@@ -109,65 +124,3 @@ def document_graphs(store: ox.Store) -> list[ox.NamedNode]:
 def statement_count(store: ox.Store) -> int:
     """Quads in the store (a shared node described by two documents counts twice)."""
     return len(store)
-
-
-# ---------------------------------------------------------------- pre-bound variables
-
-SELECT_HEAD = re.compile(r"\bSELECT\b(?P<projection>[^{]*?)(?:\bWHERE\b\s*)?\{", re.IGNORECASE)
-OTHER_HEAD = re.compile(r"\b(?:CONSTRUCT|ASK|DESCRIBE)\b[^{]*?(?:\bWHERE\b\s*)?\{", re.IGNORECASE)
-
-
-def bind_values(sparql: str, bindings: dict) -> str:
-    """Pre-bind variables with inline VALUES blocks, placed where they narrow the work.
-
-    A VALUES block goes at the top of the outer WHERE group, and also into every sub-select that
-    projects the variable as itself (not as an aggregate's alias): such a sub-select's rows join the
-    outer rows on that variable, so restricting it early cannot change the answer, while evaluating it
-    for every speaker and filtering afterwards costs a full scan (who-said-what for one speaker).
-    Standard SPARQL, so it also works on remote servers.
-    """
-    if not bindings:
-        return sparql
-    block = _values(bindings.items())
-    code = _blank_comments(sparql)
-    heads = list(SELECT_HEAD.finditer(code))
-    first_other = OTHER_HEAD.search(code)
-    inserts = []
-    if first_other and (not heads or first_other.start() < heads[0].start()):
-        inserts.append((first_other.end(), block))
-    for number, head in enumerate(heads):
-        outer = number == 0 and not inserts
-        if outer:
-            inserts.append((head.end(), block))
-            continue
-        projection = head.group("projection")
-        chosen = [(v, term) for v, term in bindings.items()
-                  if "*" in projection or _projects_plainly(projection, _name(v))]
-        if chosen:
-            inserts.append((head.end(), _values(chosen)))
-    if not inserts:
-        raise UserError("--bind needs a query with a WHERE { ... } group")
-    for position, text in sorted(inserts, reverse=True):
-        sparql = f"{sparql[:position]} {text} {sparql[position:]}"
-    return sparql
-
-
-def _name(variable) -> str:
-    return str(variable).lstrip("?$")
-
-
-def _values(pairs) -> str:
-    return " ".join(f"VALUES ?{_name(variable)} {{ {term} }}" for variable, term in pairs)
-
-
-def _projects_plainly(projection: str, name: str) -> bool:
-    """``?name`` is in the projection as itself, not as ``(... AS ?name)``."""
-    for match in re.finditer(rf"[?$]{re.escape(name)}\b", projection):
-        if not re.search(r"\bAS\s*$", projection[:match.start()], re.IGNORECASE):
-            return True
-    return False
-
-
-def _blank_comments(sparql: str) -> str:
-    """The query with comment lines blanked (same length, so positions still match)."""
-    return re.sub(r"(?m)^[ \t]*#.*$", lambda m: " " * len(m.group(0)), sparql)
