@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from kg.errors import UserError
 from kg.sparql import names_a_dataset
+from kg.store import vanished_file
 
 SPARQL_START = ("select", "construct", "ask", "describe", "prefix", "base", "#")
 VARIABLE_NAME = re.compile(r"[A-Za-z0-9_\u00b7\u00c0-\uffff]+")
@@ -86,6 +87,8 @@ def run(store: ox.Store, sparql: str):
     except SyntaxError as error:
         raise UserError(f"malformed SPARQL: {_first_line(error)}") from None
     except (OSError, ValueError, RuntimeError) as error:
+        if vanished_file(error):
+            raise  # a store file removed by a writer meanwhile: kg.store.read_store reads again
         raise UserError(f"query failed: {_first_line(error)}") from None
 
 
@@ -109,14 +112,15 @@ def rows(results) -> tuple[list[str], list[dict[str, str | None]]]:
     return columns, [{c: term_value(solution[c]) for c in columns} for solution in results]
 
 
-def render(answer, fmt: str) -> str:
+def render(answer, fmt: str, *, columns: list[str] | None = None, width: int | None = None,
+           default_columns: list[str] | None = None, titles: dict[str, str] | None = None) -> str:
     """SELECT -> table/csv/json; ASK -> true/false (in every format); CONSTRUCT/DESCRIBE -> Turtle
-    (JSON-LD with --format json)."""
+    (JSON-LD with --format json). See render_rows for the columns, width and titles."""
     if isinstance(answer, bool):
         return render_boolean(answer, fmt)
     if isinstance(answer, list):
         return render_graph(answer, fmt)
-    return render_rows(*answer, fmt)
+    return render_rows(*answer, fmt, chosen=columns, width=width, default_columns=default_columns, titles=titles)
 
 
 def render_boolean(answer: bool, fmt: str) -> str:
@@ -127,46 +131,110 @@ def render_boolean(answer: bool, fmt: str) -> str:
 
 def render_graph(triples: list, fmt: str) -> str:
     """A CONSTRUCT or DESCRIBE answer: Turtle with the project's prefixes, or JSON-LD for --format json."""
+    from kg.rdf import PREFIXES
+
     if fmt == "csv":
         raise UserError("a CONSTRUCT or DESCRIBE query gives a graph, not rows: use --format table "
                         "(Turtle) or json (JSON-LD)")
-    from kg.rdf import PREFIXES
-
     if fmt == "json":
         return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
 
 
-def render_rows(columns: list[str], data: list[dict], fmt: str) -> str:
-    """SELECT rows (plain strings or None) as a table, CSV or a JSON array of objects."""
+# ---------------------------------------------------------------- rows
+
+TABLE_COLUMNS = re.compile(r"(?im)^\s*#\s*table columns:\s*(?P<names>.+?)\s*$")
+
+
+def table_columns(sparql: str) -> list[str] | None:
+    """The columns a query's author chose for the terminal table (a `# table columns: a, b` line), if any."""
+    match = TABLE_COLUMNS.search(sparql)
+    return [name.strip().lstrip("?$") for name in match.group("names").split(",") if name.strip()] if match else None
+
+
+def parse_columns(option: str | None) -> list[str] | None:
+    """--columns a,b,c (with or without ?)."""
+    if option is None:
+        return None
+    names = [name.strip().lstrip("?$") for name in option.split(",") if name.strip()]
+    if not names:
+        raise UserError("--columns: give column names separated by commas, e.g. --columns claimText,sourceName")
+    return names
+
+
+def render_rows(columns: list[str], data: list[dict], fmt: str, *, chosen: list[str] | None = None,
+                width: int | None = None, default_columns: list[str] | None = None,
+                titles: dict[str, str] | None = None) -> str:
+    """SELECT rows (plain strings or None) as a table, CSV or a JSON array of objects.
+
+    CSV and JSON keep every column and every IRI as it is unless --columns chose columns. The table
+    shows the chosen columns, else the query's `# table columns:` (names and text rather than IRIs),
+    else all; it shows a document IRI as the document's title when ``titles`` has one, other claimkg
+    IRIs without their common prefix, and fits ``width`` characters (None: as wide as the content, for
+    a file or a pipe, nothing cut).
+    """
+    if chosen is not None:
+        unknown = [name for name in chosen if name not in columns]
+        if unknown:
+            raise UserError(f"--columns: no column {', '.join(map(repr, unknown))} in this query's answer "
+                            f"(its columns: {', '.join(columns)})")
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=1)
+        shown = chosen or columns
+        return json.dumps([{c: row[c] for c in shown} for row in data], ensure_ascii=False, indent=1)
     if fmt == "csv":
+        shown = chosen or columns
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=shown, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in data)
+        writer.writerows({c: ("" if row[c] is None else row[c]) for c in shown} for row in data)
         return buffer.getvalue()
-    return _table(columns, data)
+    defaults = [name for name in default_columns or [] if name in columns]
+    return _table(chosen or defaults or columns, data, width, titles or {})
 
 
-def _table(columns: list[str], data: list[dict]) -> str:
+def _table(columns: list[str], data: list[dict], width: int | None, titles: dict[str, str]) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(*columns, show_lines=False)
-    for row in data:
-        table.add_row(*[_short(row[c]) for c in columns])
-    console = Console(file=io.StringIO(), width=200, record=True)
+    cells = [[_shown(row[c], titles) for c in columns] for row in data]
+    natural = [max([len(column), *(len(line) for row in cells for line in row[i].splitlines())])
+               for i, column in enumerate(columns)]
+    widths = _fit(natural, width - 3 * len(columns) - 1) if width else natural
+    table = Table(show_lines=False)
+    for column, size in zip(columns, widths):
+        table.add_column(column, overflow="fold", width=size if width else None)  # long words wrap in the cell
+    for row in cells:
+        table.add_row(*row)
+    console = Console(file=io.StringIO(), width=width or 1_000_000, record=True, color_system=None)
     console.print(table)
     console.print(f"{len(data)} row(s)")
-    return console.export_text()
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 
 
-def _short(value: str | None) -> str:
+def _fit(natural: list[int], room: int) -> list[int]:
+    """Column widths that fit ``room`` characters: every column as wide as its content up to one common
+    cap, the largest that fits, so names, kinds and cues stay whole and the long texts wrap."""
+    if sum(natural) <= room:
+        return natural
+    cap = max(room // max(len(natural), 1), 4)
+    while sum(min(size, cap + 1) for size in natural) <= room:
+        cap += 1
+    return [min(size, cap) for size in natural]
+
+
+def _shown(value: str | None, titles: dict[str, str]) -> str:
     if value is None:
         return ""
+    if value in titles:
+        return titles[value]
     for prefix in ("https://w3id.org/claimkg/id/", "https://w3id.org/claimkg#"):
         if value.startswith(prefix):
             return value[len(prefix):]
-    return value if len(value) <= 90 else value[:87] + "…"
+    return value
+
+
+def document_titles(rows_of) -> dict[str, str]:
+    """Document IRI -> a title for the table, from the built-in `document-titles` query run by ``rows_of``
+    (a function of SPARQL text giving (columns, rows), local or remote)."""
+    _, data = rows_of(named_queries()["document-titles"])
+    return {row["document"]: row["title"] for row in data if row["document"] and row["title"]}

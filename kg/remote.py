@@ -109,13 +109,6 @@ def _value(term: dict | None) -> str | None:
     return f"_:{term['value']}" if term.get("type") == "bnode" else term["value"]
 
 
-def render(result, fmt: str) -> str:
-    """Remote results in the same table/csv/json shapes as local ones."""
-    from kg import query as queries
-
-    return queries.render(result, fmt)
-
-
 # ---------------------------------------------------------------- push
 
 @dataclass

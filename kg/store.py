@@ -1,7 +1,10 @@
 """The store: embedded Oxigraph (in memory or on disk) holding one named graph per document."""
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -71,13 +74,96 @@ def _first_line(error: Exception) -> str:
 
 
 def open_existing_store(path: str | Path) -> ox.Store:
-    """The on-disk store in ``path``, which must already exist (querying must not create one)."""
+    """The last committed state of the on-disk store in ``path``, read-only, even while `kg ingest` writes
+    it; the store must already exist (reading never creates one). For work that reads much, prefer
+    read_store, which also starts the work again if the writer removes a file the reader still needed."""
+    path = _existing(path)
+    for attempt in range(READ_ATTEMPTS):
+        store = _open_consistent(path, last=attempt == READ_ATTEMPTS - 1)
+        if store is not None:
+            return store
+        time.sleep(0.05 * (attempt + 1))
+    raise _changing(path)
+
+
+T = TypeVar("T")
+
+# Readers never take the store's lock, so a reader neither waits for `kg ingest` nor stops one from
+# starting. Oxigraph's read-only opening is RocksDB's: it reads the file list (MANIFEST), the immutable
+# data files it names and the write-ahead log of what is committed but not yet in a data file, and
+# keeps that view. A transaction is one record of that log, so the view holds each document wholly or
+# not at all. Oxigraph calls reading during a write undefined because the writer may delete files the
+# reader has yet to open: a data file merged away by compaction, a log whose content was flushed.
+# Measured while a writer replaced graphs and flushed every 5k quads: 7 of 34 openings failed with
+# such a vanished file (FileNotFoundError, or RuntimeError "No such file or directory"), none gave a
+# wrong count. So a vanished file means "start again", and a MANIFEST that changed while the reader
+# opened (a flush finished in between: its log might be gone before the reader looked for it) too.
+READ_ATTEMPTS = 20
+
+
+def read_store(path: str | Path, work: Callable[[ox.Store], T]) -> T:
+    """``work(store)`` on the last committed state of the on-disk store in ``path`` (see open_existing_store),
+    started again on a fresh view if the writer removed a file the reader needed meanwhile."""
+    path = _existing(path)
+    for attempt in range(READ_ATTEMPTS):
+        store = _open_consistent(path, last=attempt == READ_ATTEMPTS - 1)
+        if store is not None:
+            try:
+                return work(store)
+            except (OSError, RuntimeError) as error:
+                if not vanished_file(error):
+                    raise
+            finally:
+                del store
+        time.sleep(0.05 * (attempt + 1))
+    raise _changing(path)
+
+
+def vanished_file(error: BaseException) -> bool:
+    """True for Oxigraph's error when a file of the store disappeared under a read-only reader."""
+    return isinstance(error, (OSError, RuntimeError)) and "No such file or directory" in str(error)
+
+
+def _transient(error: BaseException) -> bool:
+    """An opening error that a writer at work explains: a vanished file, or a store so new that the
+    writer has not yet created all of Oxigraph's column families."""
+    return vanished_file(error) or "Column family not found" in str(error)
+
+
+def _existing(path: str | Path) -> Path:
     path = Path(path)
     if not path.is_dir() or not (path / "CURRENT").is_file():
         raise UserError(f"{path}: no such store (create one with kg ingest)")
-    # Not Store.read_only: Oxigraph documents reading while another process writes as undefined
-    # behaviour (it failed here with vanished SST files), so a busy store is refused clearly instead.
-    return open_store(path)
+    return path
+
+
+def _open_consistent(path: Path, last: bool) -> ox.Store | None:
+    """A read-only view, or None if the store changed while it was opened (try again unless ``last``)."""
+    before = _manifest_state(path)
+    try:
+        store = ox.Store.read_only(str(path))
+    except (OSError, RuntimeError) as error:
+        if _transient(error) and not last:
+            return None
+        raise UserError(f"cannot open store {path}: {_first_line(error)}") from None
+    if before is None or _manifest_state(path) != before:
+        del store
+        return None
+    return store
+
+
+def _manifest_state(path: Path) -> tuple | None:
+    """Which MANIFEST is current and how long it is: it changes whenever a flush or compaction ends."""
+    try:
+        manifest = (path / "CURRENT").read_text().strip()
+        stat = (path / manifest).stat()
+    except (OSError, ValueError):
+        return None
+    return manifest, stat.st_size, stat.st_mtime_ns
+
+
+def _changing(path: Path) -> UserError:
+    return UserError(f"store {path} changed under the reader {READ_ATTEMPTS} times in a row; try again")
 
 
 # ---------------------------------------------------------------- document graphs (kg ingest)

@@ -184,3 +184,91 @@ def test_unreadable_data_files_are_one_line(tmp_path):
     assert_one_line_error(run_kg("query", "who-said-what", "--data", tmp_path / "pipe.ttl"), mentions="regular file")
     (tmp_path / "memory.ttl").symlink_to("/proc/self/mem")  # a regular file that even root cannot read
     assert_one_line_error(run_kg("query", "who-said-what", "--data", tmp_path / "memory.ttl"), mentions="cannot read")
+
+
+# ---------------------------------------------------------------- the table
+
+WHO_SAID_WHAT_COLUMNS = ["claim", "claimText", "source", "sourceName", "sourceKind", "cue", "cueType", "via",
+                         "viaName", "document"]
+
+
+def run_in_terminal(*args, columns: int = 80) -> str:
+    """`kg ARGS` with its stdout on a real pseudo-terminal ``columns`` characters wide; returns what it showed."""
+    import fcntl
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from conftest import ROOT
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    environment = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
+    process = subprocess.Popen([sys.executable, "-m", "kg", *map(str, args)], stdout=follower,
+                               stderr=subprocess.PIPE, cwd=ROOT, env=environment)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert process.wait(timeout=600) == 0, process.stderr.read().decode()
+    return shown.decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_the_table_fits_the_terminal(seed_turtle, columns):
+    """Was 200 characters wide whatever the terminal."""
+    shown = run_in_terminal("query", "who-said-what", "--data", seed_turtle, columns=columns)
+    lines = shown.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    assert "sourceName" in shown and "Hussain" in shown and "row(s)" in lines[-1]
+
+
+def test_the_default_table_shows_names_and_text_not_iris(seed_turtle):
+    """Was: claim, source, via and document IRIs in the default table."""
+    table = run_kg("query", "who-said-what", "--data", seed_turtle, check=True).stdout_text
+    header = table.splitlines()[1]
+    assert [cell.strip() for cell in header.strip("┃ ").split("┃")] == [
+        "claimText", "sourceName", "sourceKind", "cue", "viaName", "document"]
+    assert "https://" not in table and "claim/" not in table
+    assert "Hay’at Tahir al-Sham Claims It Captured" in table  # the document's title
+    for name in ("memberships", "chains", "claims-by-organization"):
+        assert "https://" not in run_kg("query", name, "--data", seed_turtle, check=True).stdout_text, name
+
+
+def test_a_piped_table_is_whole(seed_turtle):
+    """Was: values cut at 90 characters and the table at 200 columns."""
+    rows = query_json("who-said-what", "--data", seed_turtle)
+    longest = max((row["claimText"] for row in rows), key=len)
+    assert len(longest) > 200
+    table = run_kg("query", "who-said-what", "--data", seed_turtle, check=True).stdout_text
+    assert any(longest in line for line in table.splitlines())
+
+
+def test_columns_chooses_the_columns_in_every_format(seed_turtle):
+    table = run_kg("query", "who-said-what", "--data", seed_turtle, "--columns", "sourceName,claim",
+                   check=True).stdout_text
+    assert [cell.strip() for cell in table.splitlines()[1].strip("┃ ").split("┃")] == ["sourceName", "claim"]
+    csv_text = run_kg("query", "who-said-what", "--data", seed_turtle, "--columns", "?sourceName, cue", "-f", "csv",
+                      check=True).stdout_text
+    assert csv_text.splitlines()[0] == "sourceName,cue"
+    rows = query_json("who-said-what", "--data", seed_turtle, "--columns", "claim")
+    assert rows and all(list(row) == ["claim"] and row["claim"].startswith(ID + "claim/") for row in rows)
+    assert_one_line_error(run_kg("query", "who-said-what", "--data", seed_turtle, "--columns", "speaker"),
+                          mentions="no column 'speaker'")
+
+
+def test_csv_and_json_keep_every_column_and_iri(seed_turtle):
+    csv_text = run_kg("query", "who-said-what", "--data", seed_turtle, "-f", "csv", check=True).stdout_text
+    assert csv_text.splitlines()[0].split(",") == WHO_SAID_WHAT_COLUMNS
+    rows = query_json("who-said-what", "--data", seed_turtle)
+    assert all(list(row) == WHO_SAID_WHAT_COLUMNS for row in rows)
+    assert all(row["document"].startswith(ID + "doc/") and row["source"].startswith(ID) for row in rows)
