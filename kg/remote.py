@@ -71,7 +71,8 @@ def query(target: Endpoint, sparql: str):
     """SELECT -> (columns, rows of plain strings or None); ASK -> bool; CONSTRUCT/DESCRIBE -> list of triples."""
     from kg.sparql import query_form
 
-    graph = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
+    form = query_form(sparql)
+    graph = form in ("CONSTRUCT", "DESCRIBE")
     # a graph is asked for as Turtle: given JSON results as acceptable, Virtuoso answers a CONSTRUCT with
     # ?s ?p ?o rows
     accept = "text/turtle, application/n-triples;q=0.9" if graph else RESULTS_JSON
@@ -91,7 +92,13 @@ def query(target: Endpoint, sparql: str):
         raise UserError(f"{target.query} did not answer with SPARQL JSON results") from None
     if not isinstance(results, dict):
         raise UserError(f"{target.query} did not answer with SPARQL JSON results")
-    return parse_results(results)
+    answer = parse_results(results)
+    if form == "ASK" and not isinstance(answer, bool):
+        # Virtuoso 7 answers ASK with rows of ?__ASK_RETVAL: one row "1" when true, none when false
+        _, rows = answer
+        values = [value for row in rows for value in row.values() if value is not None]
+        return any(value.lower() in ("1", "true") for value in values)
+    return answer
 
 
 def parse_results(results: dict):
