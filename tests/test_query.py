@@ -43,8 +43,8 @@ def test_ask_answers_true_or_false_in_every_format(seed_turtle, fmt):
 
 
 def test_construct_gives_turtle_and_json_ld(seed_turtle):
-    construct = (f"PREFIX schema: <http://schema.org/> CONSTRUCT {{ ?who <http://example.org/called> ?name }} "
-                 f"WHERE {{ ?who schema:name ?name }}")
+    construct = ("PREFIX schema: <http://schema.org/> CONSTRUCT { ?who <http://example.org/called> ?name } "
+                 "WHERE { ?who schema:name ?name }")
     turtle = run_kg("query", construct, "--data", seed_turtle, "--bind", f"who={SHAMI}", check=True).stdout_text
     triples = {(q.subject.value, q.object.value) for q in ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE)}
     assert triples == {(SHAMI, "Hussain al-Shami")}
