@@ -136,6 +136,9 @@ def render_graph(triples: list, fmt: str) -> str:
     if fmt == "csv":
         raise UserError("a CONSTRUCT or DESCRIBE query gives a graph, not rows: use --format table "
                         "(Turtle) or json (JSON-LD)")
+    # a graph is a set: sorted, so that the same data always gives the same bytes whatever order the
+    # engine (or a server) produced the triples in
+    triples = sorted(dict.fromkeys(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     if fmt == "json":
         return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
