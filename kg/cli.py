@@ -1,6 +1,7 @@
 """The `kg` command line: parses options and calls the library; no logic of its own."""
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -87,23 +88,24 @@ def extract(
         sys.stdout.buffer.write(data)
 
 
-def _open_rdf(data, store, purpose: str):
-    """An Oxigraph store holding the --data files (in memory), or the existing on-disk --store."""
-    from kg.store import load_files, open_existing_store, open_store
+def _read_rdf(data, store, purpose: str, work):
+    """``work(store)`` on an Oxigraph store holding the --data files (in memory), or on the last committed
+    state of the on-disk --store (readable while kg ingest writes it)."""
+    from kg.store import load_files, open_store, read_store
 
     if data and store:
         raise typer.BadParameter("give --data or --store, not both")
     if not data and not store:
         raise typer.BadParameter(f"say what to {purpose}: --data FILE... or --store DIR")
     if store:
-        return open_existing_store(store)
+        return read_store(store, work)
     memory = open_store()
     load_files(memory, list(data))
     if len(data) > 1:  # files given together: link their claims into threads unless they hold threads already
         from kg.threads import add_threads
 
         add_threads(memory)
-    return memory
+    return work(memory)
 
 
 def _write_block(text: str) -> None:
@@ -123,25 +125,47 @@ def query(
     endpoint: str = typer.Option(None, "--endpoint", help="A remote SPARQL endpoint URL (default graph = union)."),
     format: str = typer.Option("table", "--format", "-f", help="table | csv | json"),
     bind: list[str] = typer.Option(None, "--bind", help="Pre-bind a variable: VAR=IRI or VAR=text (repeatable)."),
+    columns: str = typer.Option(None, "--columns", help="Only these columns, e.g. claimText,sourceName (the table "
+                                                       "of a built-in query shows names and text by default; "
+                                                       "csv and json every column)."),
 ) -> None:
-    """Run a SPARQL query (built-in or your own) over RDF files or a store."""
+    """Run a SPARQL query (built-in or your own) over RDF files, a store or an endpoint."""
     from kg import query as queries
-    from kg.store import bind_values
+    from kg.sparql import bind_values
 
     if format not in ("table", "csv", "json"):
         raise typer.BadParameter(f"unknown format {format!r} (table, csv, json)", param_hint="--format")
     sparql = queries.resolve_query(query)
     bindings = queries.parse_bindings(bind or [])
+    chosen = queries.parse_columns(columns)
     # VALUES inside the sub-selects that bind the variable: one speaker's rows without a full scan
     sparql = bind_values(sparql, bindings) if bindings else sparql
+    table = format == "table"
+
+    def answer(run):
+        """The answer and, for a table of rows, the documents' titles, both from the same source."""
+        result = run(sparql)
+        titles = {}
+        if table and isinstance(result, tuple):
+            try:
+                titles = queries.document_titles(run)
+            except UserError:  # only cosmetic: a server that cannot answer it leaves short document IRIs
+                pass
+        return result, titles
+
     if endpoint:
         from kg import remote
 
         if data or store:
             raise typer.BadParameter("give one of --data, --store or --endpoint")
-        _write_block(remote.render(remote.query(remote.endpoint(endpoint), sparql), format))
-        return
-    _write_block(queries.render(queries.run(_open_rdf(data, store, "query"), sparql), format))
+        target = remote.endpoint(endpoint)
+        result, titles = answer(lambda text: remote.query(target, text))
+    else:
+        result, titles = _read_rdf(data, store, "query", lambda rdf: answer(lambda text: queries.run(rdf, text)))
+    # a terminal gets a table as wide as the terminal; a file or a pipe the whole table, nothing cut
+    width = shutil.get_terminal_size().columns if table and sys.stdout.isatty() else None
+    _write_block(queries.render(result, format, columns=chosen, width=width, titles=titles,
+                                default_columns=queries.table_columns(sparql)))
 
 
 @app.command()
@@ -213,10 +237,11 @@ def export(
 ) -> None:
     """Stream a store to Turtle (union of the documents), TriG or N-Quads (one graph per document)."""
     from kg.export import export_format, export_store
-    from kg.store import open_existing_store
+    from kg.store import read_store
 
     name = format or {".ttl": "turtle", ".trig": "trig", ".nq": "nquads"}.get(_suffix(output), "trig")
-    size = export_store(open_existing_store(store), output, export_format(name))
+    rdf_format = export_format(name)
+    size = read_store(store, lambda graphs: export_store(graphs, output, rdf_format))
     print(f"kg: exported {store} as {name} -> {output} ({size:,} bytes)", file=sys.stderr)
 
 
@@ -230,10 +255,10 @@ def push(
 ) -> None:
     """Copy every document graph to a SPARQL 1.1 server, replacing graphs of the same name."""
     from kg import remote
-    from kg.store import open_existing_store
+    from kg.store import read_store
 
     target = remote.endpoint(endpoint, update=update_url, graph_store=graph_store_url)
-    result = remote.push(open_existing_store(store), target)
+    result = read_store(store, lambda graphs: remote.push(graphs, target))
     print(f"kg: pushed {result.graphs} graph(s), {result.statements} statements to {endpoint} via {result.method}",
           file=sys.stderr)
 
@@ -244,7 +269,7 @@ def _projected_graph(data: Optional[List[Path]], store_dir: Optional[Path]):
     """The networkx projection of --data files (loaded into memory) or of the on-disk --store."""
     from kg import projection
 
-    return projection.project(_open_rdf(data, store_dir, "draw"))
+    return _read_rdf(data, store_dir, "draw", projection.project)
 
 
 @app.command()

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from kg.errors import UserError
 from kg.output import atomic_output
+from kg.store import StoreFileVanished, vanished_file
 
 EXPORT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
 # Most of an export's time is Oxigraph reading every term's string back from disk (about 1.5 us a
@@ -48,7 +49,12 @@ def write_store(store: ox.Store, stream, rdf_format: ox.RdfFormat) -> None:
 def export_store(store: ox.Store, output: str | Path, rdf_format: ox.RdfFormat) -> int:
     """Write the store to ``output`` atomically (a failed export never clobbers an old file); returns bytes."""
     with atomic_output(output) as stream:
-        write_store(store, stream, rdf_format)
+        try:
+            write_store(store, stream, rdf_format)
+        except OSError as error:
+            if vanished_file(error):  # not a write error: kg.store.read_store reads a fresh view again
+                raise StoreFileVanished(str(error)) from error
+            raise
     return Path(output).stat().st_size
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -11,8 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import UserError
+from kg.sparql import names_a_dataset
+from kg.store import vanished_file
 
 SPARQL_START = ("select", "construct", "ask", "describe", "prefix", "base", "#")
+VARIABLE_NAME = re.compile(r"[A-Za-z0-9_\u00b7\u00c0-\uffff]+")
 
 
 @lru_cache(maxsize=1)
@@ -46,26 +50,45 @@ def parse_bindings(pairs: list[str]) -> dict[ox.Variable, object]:
     bindings = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not name.strip("?$ "):
+        name = name.strip().lstrip("?$")
+        if not sep or not name:
             raise UserError(f"--bind {pair!r}: expected VAR=VALUE")
+        if not VARIABLE_NAME.fullmatch(name):
+            raise UserError(f"--bind {pair!r}: {name!r} is not a SPARQL variable name (letters, digits, _)")
         value = value.strip()
-        if value.startswith("<") and value.endswith(">"):
-            term = ox.NamedNode(value[1:-1])
-        elif value.startswith(("http://", "https://", "urn:")):
-            term = ox.NamedNode(value)
-        else:
-            term = ox.Literal(value)
-        bindings[ox.Variable(name.strip("?$ "))] = term
+        try:
+            if value.startswith("<") and value.endswith(">"):
+                term = ox.NamedNode(value[1:-1])
+            elif value.startswith(("http://", "https://", "urn:")):
+                term = ox.NamedNode(value)
+            else:
+                term = ox.Literal(value)
+        except ValueError as error:
+            raise UserError(f"--bind {pair!r}: not a valid IRI ({_first_line(error)})") from None
+        bindings[ox.Variable(name)] = term
     return bindings
 
 
 def run(store: ox.Store, sparql: str):
-    """Query results over the union of all graphs (Turtle input lands in the default graph, TriG in named ones)."""
+    """The whole answer: bool (ASK), list of triples (CONSTRUCT, DESCRIBE) or (columns, rows) (SELECT).
+
+    The default graph is the union of all graphs (Turtle input lands in the default graph, TriG in
+    named ones) unless the query names its own with FROM / FROM NAMED. Rows are read here, inside the
+    error handling, because an engine reports some failures (a SERVICE that cannot be reached) only
+    while the rows are read.
+    """
     try:
-        return store.query(sparql, use_default_graph_as_union=True)
+        results = store.query(sparql, use_default_graph_as_union=not names_a_dataset(sparql))
+        if isinstance(results, ox.QueryBoolean):
+            return bool(results)
+        if isinstance(results, ox.QueryTriples):
+            return list(results)
+        return rows(results)
     except SyntaxError as error:
         raise UserError(f"malformed SPARQL: {_first_line(error)}") from None
     except (OSError, ValueError, RuntimeError) as error:
+        if vanished_file(error):
+            raise  # a store file removed by a writer meanwhile: kg.store.read_store reads again
         raise UserError(f"query failed: {_first_line(error)}") from None
 
 
@@ -89,45 +112,132 @@ def rows(results) -> tuple[list[str], list[dict[str, str | None]]]:
     return columns, [{c: term_value(solution[c]) for c in columns} for solution in results]
 
 
-def render(results, fmt: str) -> str:
-    """SELECT -> table/csv/json; ASK -> true/false; CONSTRUCT/DESCRIBE -> Turtle."""
-    if isinstance(results, bool):
-        return json.dumps(results) if fmt == "json" else str(results).lower()
-    if isinstance(results, ox.QueryTriples):
-        return ox.serialize(list(results), format=ox.RdfFormat.TURTLE).decode("utf-8")
-    return render_rows(*rows(results), fmt)
+def render(answer, fmt: str, *, columns: list[str] | None = None, width: int | None = None,
+           default_columns: list[str] | None = None, titles: dict[str, str] | None = None) -> str:
+    """SELECT -> table/csv/json; ASK -> true/false (in every format); CONSTRUCT/DESCRIBE -> Turtle
+    (JSON-LD with --format json). See render_rows for the columns, width and titles."""
+    if isinstance(answer, bool):
+        return render_boolean(answer, fmt)
+    if isinstance(answer, list):
+        return render_graph(answer, fmt)
+    return render_rows(*answer, fmt, chosen=columns, width=width, default_columns=default_columns, titles=titles)
 
 
-def render_rows(columns: list[str], data: list[dict], fmt: str) -> str:
-    """SELECT rows (plain strings or None) as a table, CSV or a JSON array of objects."""
-    if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=1)
+def render_boolean(answer: bool, fmt: str) -> str:
+    """An ASK answer: `true`/`false` on its own (table), under a header (csv), as a JSON boolean."""
+    word = "true" if answer else "false"
+    return f"ask\n{word}\n" if fmt == "csv" else word
+
+
+def render_graph(triples: list, fmt: str) -> str:
+    """A CONSTRUCT or DESCRIBE answer: Turtle with the project's prefixes, or JSON-LD for --format json."""
+    from kg.rdf import PREFIXES
+
     if fmt == "csv":
+        raise UserError("a CONSTRUCT or DESCRIBE query gives a graph, not rows: use --format table "
+                        "(Turtle) or json (JSON-LD)")
+    # a graph is a set: sorted, so that the same data always gives the same bytes whatever order the
+    # engine (or a server) produced the triples in
+    triples = sorted(dict.fromkeys(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    if fmt == "json":
+        return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8")
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+
+
+# ---------------------------------------------------------------- rows
+
+TABLE_COLUMNS = re.compile(r"(?im)^\s*#\s*table columns:\s*(?P<names>.+?)\s*$")
+
+
+def table_columns(sparql: str) -> list[str] | None:
+    """The columns a query's author chose for the terminal table (a `# table columns: a, b` line), if any."""
+    match = TABLE_COLUMNS.search(sparql)
+    return [name.strip().lstrip("?$") for name in match.group("names").split(",") if name.strip()] if match else None
+
+
+def parse_columns(option: str | None) -> list[str] | None:
+    """--columns a,b,c (with or without ?)."""
+    if option is None:
+        return None
+    names = [name.strip().lstrip("?$") for name in option.split(",") if name.strip()]
+    if not names:
+        raise UserError("--columns: give column names separated by commas, e.g. --columns claimText,sourceName")
+    return names
+
+
+def render_rows(columns: list[str], data: list[dict], fmt: str, *, chosen: list[str] | None = None,
+                width: int | None = None, default_columns: list[str] | None = None,
+                titles: dict[str, str] | None = None) -> str:
+    """SELECT rows (plain strings or None) as a table, CSV or a JSON array of objects.
+
+    CSV and JSON keep every column and every IRI as it is unless --columns chose columns. The table
+    shows the chosen columns, else the query's `# table columns:` (names and text rather than IRIs),
+    else all; it shows a document IRI as the document's title when ``titles`` has one, other claimkg
+    IRIs without their common prefix, and fits ``width`` characters (None: as wide as the content, for
+    a file or a pipe, nothing cut).
+    """
+    if chosen is not None:
+        unknown = [name for name in chosen if name not in columns]
+        if unknown:
+            raise UserError(f"--columns: no column {', '.join(map(repr, unknown))} in this query's answer "
+                            f"(its columns: {', '.join(columns)})")
+    if fmt == "json":
+        shown = chosen or columns
+        return json.dumps([{c: row[c] for c in shown} for row in data], ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        shown = chosen or columns
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=shown, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in data)
+        writer.writerows({c: ("" if row[c] is None else row[c]) for c in shown} for row in data)
         return buffer.getvalue()
-    return _table(columns, data)
+    defaults = [name for name in default_columns or [] if name in columns]
+    return _table(chosen or defaults or columns, data, width, titles or {})
 
 
-def _table(columns: list[str], data: list[dict]) -> str:
+def _table(columns: list[str], data: list[dict], width: int | None, titles: dict[str, str]) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(*columns, show_lines=False)
-    for row in data:
-        table.add_row(*[_short(row[c]) for c in columns])
-    console = Console(file=io.StringIO(), width=200, record=True)
+    cells = [[_shown(row[c], titles) for c in columns] for row in data]
+    natural = [max([len(column), *(len(line) for row in cells for line in row[i].splitlines())])
+               for i, column in enumerate(columns)]
+    widths = _fit(natural, width - 3 * len(columns) - 1) if width else natural
+    table = Table(show_lines=False)
+    for column, size in zip(columns, widths):
+        table.add_column(column, overflow="fold", width=size if width else None)  # long words wrap in the cell
+    for row in cells:
+        table.add_row(*row)
+    console = Console(file=io.StringIO(), width=width or 1_000_000, record=True, color_system=None)
     console.print(table)
     console.print(f"{len(data)} row(s)")
-    return console.export_text()
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 
 
-def _short(value: str | None) -> str:
+def _fit(natural: list[int], room: int) -> list[int]:
+    """Column widths that fit ``room`` characters: every column as wide as its content up to one common
+    cap, the largest that fits, so names, kinds and cues stay whole and the long texts wrap."""
+    if sum(natural) <= room:
+        return natural
+    cap = max(room // max(len(natural), 1), 4)
+    while sum(min(size, cap + 1) for size in natural) <= room:
+        cap += 1
+    return [min(size, cap) for size in natural]
+
+
+def _shown(value: str | None, titles: dict[str, str]) -> str:
     if value is None:
         return ""
+    if value in titles:
+        return titles[value]
     for prefix in ("https://w3id.org/claimkg/id/", "https://w3id.org/claimkg#"):
         if value.startswith(prefix):
             return value[len(prefix):]
-    return value if len(value) <= 90 else value[:87] + "…"
+    return value
+
+
+def document_titles(rows_of) -> dict[str, str]:
+    """Document IRI -> a title for the table, from the built-in `document-titles` query run by ``rows_of``
+    (a function of SPARQL text giving (columns, rows), local or remote)."""
+    _, data = rows_of(named_queries()["document-titles"])
+    return {row["document"]: row["title"] for row in data if row["document"] and row["title"]}

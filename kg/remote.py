@@ -68,18 +68,37 @@ def _form(**fields: str) -> bytes:
 # ---------------------------------------------------------------- query
 
 def query(target: Endpoint, sparql: str):
-    """SELECT -> (columns, rows of plain strings or None); ASK -> bool; CONSTRUCT/DESCRIBE -> Turtle text."""
-    headers = {"Content-Type": "application/x-www-form-urlencoded",
-               "Accept": f"{RESULTS_JSON}, text/turtle;q=0.9"}
+    """SELECT -> (columns, rows of plain strings or None); ASK -> bool; CONSTRUCT/DESCRIBE -> list of triples."""
+    from kg.sparql import query_form
+
+    form = query_form(sparql)
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    # a graph is asked for as Turtle: given JSON results as acceptable, Virtuoso answers a CONSTRUCT with
+    # ?s ?p ?o rows
+    accept = "text/turtle, application/n-triples;q=0.9" if graph else RESULTS_JSON
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
     try:
         data = _request("POST", target.query, _form(query=sparql), headers)
     except HttpError as error:
         raise UserError(f"query failed at {target.query}: {error}") from None
+    if graph:
+        try:
+            return [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+        except (SyntaxError, ValueError) as error:
+            raise UserError(f"{target.query} did not answer in Turtle: {str(error).splitlines()[0]}") from None
     try:
         results = json.loads(data)
     except ValueError:
-        return data.decode("utf-8", "replace")  # a graph (CONSTRUCT/DESCRIBE) in Turtle
-    return parse_results(results)
+        raise UserError(f"{target.query} did not answer with SPARQL JSON results") from None
+    if not isinstance(results, dict):
+        raise UserError(f"{target.query} did not answer with SPARQL JSON results")
+    answer = parse_results(results)
+    if form == "ASK" and not isinstance(answer, bool):
+        # Virtuoso 7 answers ASK with rows of ?__ASK_RETVAL: one row "1" when true, none when false
+        _, rows = answer
+        values = [value for row in rows for value in row.values() if value is not None]
+        return any(value.lower() in ("1", "true") for value in values)
+    return answer
 
 
 def parse_results(results: dict):
@@ -95,17 +114,6 @@ def _value(term: dict | None) -> str | None:
     if term is None:
         return None
     return f"_:{term['value']}" if term.get("type") == "bnode" else term["value"]
-
-
-def render(result, fmt: str) -> str:
-    """Remote results in the same table/csv/json shapes as local ones."""
-    from kg import query as queries
-
-    if isinstance(result, str):
-        return result
-    if isinstance(result, bool):
-        return json.dumps(result) if fmt == "json" else str(result).lower()
-    return queries.render_rows(*result, fmt)
 
 
 # ---------------------------------------------------------------- push

@@ -1,8 +1,10 @@
 """The store: embedded Oxigraph (in memory or on disk) holding one named graph per document."""
 from __future__ import annotations
 
-import re
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -45,24 +47,129 @@ def load_files(store: ox.Store, paths: list[str | Path]) -> None:
     """Load RDF files into ``store`` (triples go to the default graph, quads keep their graphs)."""
     for path in paths:
         path = Path(path)
-        if not path.is_file():
-            raise UserError(f"{path}: no such data file")
+        check_data_file(path)
         rdf_format = format_for(path)
         try:
             store.bulk_load(path=str(path), format=rdf_format)
         except (SyntaxError, ValueError) as error:
             first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise UserError(f"{path}: not valid {rdf_format.name}: {first_line}") from None
+        except OSError as error:
+            raise UserError(f"{path}: cannot read: {error.strerror or _first_line(error)}") from None
+
+
+def check_data_file(path: Path) -> None:
+    """A one-line error unless ``path`` is a regular file (a FIFO would block the reader forever)."""
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder, not a data file")
+    if not path.exists():
+        raise UserError(f"{path}: no such data file")
+    if not path.is_file():
+        raise UserError(f"{path}: not a regular file (a pipe or device cannot be loaded)")
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def open_existing_store(path: str | Path) -> ox.Store:
-    """The on-disk store in ``path``, which must already exist (querying must not create one)."""
+    """The last committed state of the on-disk store in ``path``, read-only, even while `kg ingest` writes
+    it; the store must already exist (reading never creates one). For work that reads much, prefer
+    read_store, which also starts the work again if the writer removes a file the reader still needed."""
+    path = _existing(path)
+    for attempt in range(READ_ATTEMPTS):
+        store = _open_consistent(path, last=attempt == READ_ATTEMPTS - 1)
+        if store is not None:
+            return store
+        time.sleep(0.05 * (attempt + 1))
+    raise _changing(path)
+
+
+T = TypeVar("T")
+
+# Readers never take the store's lock, so a reader neither waits for `kg ingest` nor stops one from
+# starting. Oxigraph's read-only opening is RocksDB's: it reads the file list (MANIFEST), the immutable
+# data files it names and the write-ahead log of what is committed but not yet in a data file, and
+# keeps that view. A transaction is one record of that log, so the view holds each document wholly or
+# not at all. Oxigraph calls reading during a write undefined because the writer may delete files the
+# reader has yet to open: a data file merged away by compaction, a log whose content was flushed.
+# Measured while a writer replaced graphs and flushed every 5k quads: 7 of 34 openings failed with
+# such a vanished file (FileNotFoundError, or RuntimeError "No such file or directory"), none gave a
+# wrong count; during a real 300-article `kg ingest`, 6 of 161 openings had to start again and every
+# read was whole. So a vanished file means "start again", and so does a MANIFEST that changed while the
+# reader opened (a flush finished in between: its log might be gone before the reader looked for it).
+READ_ATTEMPTS = 20
+
+
+def read_store(path: str | Path, work: Callable[[ox.Store], T]) -> T:
+    """``work(store)`` on the last committed state of the on-disk store in ``path`` (see open_existing_store),
+    started again on a fresh view if the writer removed a file the reader needed meanwhile."""
+    path = _existing(path)
+    for attempt in range(READ_ATTEMPTS):
+        store = _open_consistent(path, last=attempt == READ_ATTEMPTS - 1)
+        if store is not None:
+            try:
+                return work(store)
+            except (OSError, RuntimeError) as error:
+                if not vanished_file(error):
+                    raise
+            finally:
+                del store
+        time.sleep(0.05 * (attempt + 1))
+    raise _changing(path)
+
+
+class StoreFileVanished(RuntimeError):
+    """A store file removed by a writer under a reader, raised where an OSError would be taken for
+    another kind of failure (an export's write error)."""
+
+
+def vanished_file(error: BaseException) -> bool:
+    """True for Oxigraph's error when a file of the store disappeared under a read-only reader."""
+    return isinstance(error, (OSError, RuntimeError)) and "No such file or directory" in str(error)
+
+
+def _transient(error: BaseException) -> bool:
+    """An opening error that a writer at work explains: a vanished file, or a store so new that the
+    writer has not yet created all of Oxigraph's column families."""
+    return vanished_file(error) or "Column family not found" in str(error)
+
+
+def _existing(path: str | Path) -> Path:
     path = Path(path)
     if not path.is_dir() or not (path / "CURRENT").is_file():
         raise UserError(f"{path}: no such store (create one with kg ingest)")
-    # Not Store.read_only: Oxigraph documents reading while another process writes as undefined
-    # behaviour (it failed here with vanished SST files), so a busy store is refused clearly instead.
-    return open_store(path)
+    return path
+
+
+def _open_consistent(path: Path, last: bool) -> ox.Store | None:
+    """A read-only view, or None if the store changed while it was opened (try again unless ``last``)."""
+    before = _manifest_state(path)
+    try:
+        store = ox.Store.read_only(str(path))
+    except (OSError, RuntimeError) as error:
+        if _transient(error) and not last:
+            return None
+        raise UserError(f"cannot open store {path}: {_first_line(error)}") from None
+    if before is None or _manifest_state(path) != before:
+        del store
+        return None
+    return store
+
+
+def _manifest_state(path: Path) -> tuple | None:
+    """Which MANIFEST is current and how long it is: it changes whenever a flush or compaction ends."""
+    try:
+        manifest = (path / "CURRENT").read_text().strip()
+        stat = (path / manifest).stat()
+    except (OSError, ValueError):
+        return None
+    return manifest, stat.st_size, stat.st_mtime_ns
+
+
+def _changing(path: Path) -> UserError:
+    return UserError(f"store {path} changed under the reader {READ_ATTEMPTS} times in a row; try again")
 
 
 # ---------------------------------------------------------------- document graphs (kg ingest)
@@ -109,65 +216,3 @@ def document_graphs(store: ox.Store) -> list[ox.NamedNode]:
 def statement_count(store: ox.Store) -> int:
     """Quads in the store (a shared node described by two documents counts twice)."""
     return len(store)
-
-
-# ---------------------------------------------------------------- pre-bound variables
-
-SELECT_HEAD = re.compile(r"\bSELECT\b(?P<projection>[^{]*?)(?:\bWHERE\b\s*)?\{", re.IGNORECASE)
-OTHER_HEAD = re.compile(r"\b(?:CONSTRUCT|ASK|DESCRIBE)\b[^{]*?(?:\bWHERE\b\s*)?\{", re.IGNORECASE)
-
-
-def bind_values(sparql: str, bindings: dict) -> str:
-    """Pre-bind variables with inline VALUES blocks, placed where they narrow the work.
-
-    A VALUES block goes at the top of the outer WHERE group, and also into every sub-select that
-    projects the variable as itself (not as an aggregate's alias): such a sub-select's rows join the
-    outer rows on that variable, so restricting it early cannot change the answer, while evaluating it
-    for every speaker and filtering afterwards costs a full scan (who-said-what for one speaker).
-    Standard SPARQL, so it also works on remote servers.
-    """
-    if not bindings:
-        return sparql
-    block = _values(bindings.items())
-    code = _blank_comments(sparql)
-    heads = list(SELECT_HEAD.finditer(code))
-    first_other = OTHER_HEAD.search(code)
-    inserts = []
-    if first_other and (not heads or first_other.start() < heads[0].start()):
-        inserts.append((first_other.end(), block))
-    for number, head in enumerate(heads):
-        outer = number == 0 and not inserts
-        if outer:
-            inserts.append((head.end(), block))
-            continue
-        projection = head.group("projection")
-        chosen = [(v, term) for v, term in bindings.items()
-                  if "*" in projection or _projects_plainly(projection, _name(v))]
-        if chosen:
-            inserts.append((head.end(), _values(chosen)))
-    if not inserts:
-        raise UserError("--bind needs a query with a WHERE { ... } group")
-    for position, text in sorted(inserts, reverse=True):
-        sparql = f"{sparql[:position]} {text} {sparql[position:]}"
-    return sparql
-
-
-def _name(variable) -> str:
-    return str(variable).lstrip("?$")
-
-
-def _values(pairs) -> str:
-    return " ".join(f"VALUES ?{_name(variable)} {{ {term} }}" for variable, term in pairs)
-
-
-def _projects_plainly(projection: str, name: str) -> bool:
-    """``?name`` is in the projection as itself, not as ``(... AS ?name)``."""
-    for match in re.finditer(rf"[?$]{re.escape(name)}\b", projection):
-        if not re.search(r"\bAS\s*$", projection[:match.start()], re.IGNORECASE):
-            return True
-    return False
-
-
-def _blank_comments(sparql: str) -> str:
-    """The query with comment lines blanked (same length, so positions still match)."""
-    return re.sub(r"(?m)^[ \t]*#.*$", lambda m: " " * len(m.group(0)), sparql)

@@ -156,7 +156,7 @@ def named_queries(busiest: str, typical: str) -> dict[str, str]:
     """The built-in queries as the CLI runs them; one speaker is bound exactly as
     `kg query who-said-what --bind source=IRI` binds it, so both engines get the same SPARQL text."""
     from kg.query import named_queries as builtin
-    from kg.store import bind_values
+    from kg.sparql import bind_values
 
     queries = builtin()
 
@@ -178,7 +178,7 @@ def named_queries(busiest: str, typical: str) -> dict[str, str]:
 def oxigraph_rows(store: ox.Store, sparql: str) -> int:
     from kg.query import run
 
-    return sum(1 for _ in run(store, sparql))
+    return len(run(store, sparql)[1])
 
 
 def speakers(store: ox.Store) -> tuple[tuple[str, int], tuple[str, int]]:

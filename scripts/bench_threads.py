@@ -28,7 +28,8 @@ from bench_store import grow, timed  # noqa: E402  (same folder)
 
 from kg.ingest import ingest  # noqa: E402
 from kg.query import named_queries, parse_bindings, run  # noqa: E402
-from kg.store import bind_values, open_store  # noqa: E402
+from kg.sparql import bind_values  # noqa: E402
+from kg.store import open_store  # noqa: E402
 from kg.threads import StoreThreads  # noqa: E402
 
 
@@ -56,7 +57,7 @@ def ingest_once(corpus: Path, folder: Path, threads: bool) -> tuple[float, objec
 
 
 def rows(store, sparql: str) -> int:
-    return sum(1 for _ in run(store, sparql))
+    return len(run(store, sparql)[1])
 
 
 def main() -> None:
@@ -92,7 +93,7 @@ def main() -> None:
     all_first = named_queries()["first-said"]
     seconds, count = timed(lambda: rows(store, all_first))
     print(f"first-said, all threads: {1000 * seconds:.0f} ms, {count} rows")
-    some = next(iter(run(store, all_first)))["thread"].value
+    some = run(store, all_first)[1][0]["thread"]
     one = bind_values(all_first, parse_bindings([f"thread={some}"]))
     seconds, count = timed(lambda: rows(store, one))
     print(f"first-said, one thread: {1000 * seconds:.1f} ms, {count} row")

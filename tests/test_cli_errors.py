@@ -131,3 +131,33 @@ def test_extract_with_publisher_url_and_date(tmp_path):
                       "--data", out)
     assert rows == [{"name": "South Front"}]
     assert run_kg("validate", out).returncode == 0
+
+
+def test_validate_reports_exactly_what_pyshacl_reports_on_its_own(seed_turtle, tmp_path):
+    """Preparing each constraint query once changes nothing: same conformance and report as pyshacl's own path
+    (the ontology handed to pyshacl, a plain rdflib Graph, every query parsed per focus node)."""
+    import pyshacl
+    from rdflib import Graph
+
+    from kg.validate import read_union, shipped, validate_graph
+
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(seed_turtle.read_text(encoding="utf-8").replace("schema:text", "schema:description", 3),
+                      encoding="utf-8")
+    for path in (seed_turtle, broken):
+        plain = Graph()
+        for triple in read_union([str(path)]):
+            plain.add(triple)
+        conforms, _, report = pyshacl.validate(plain, shacl_graph=Graph().parse(data=shipped("shapes.ttl")),
+                                               ont_graph=Graph().parse(data=shipped("claimgraph.ttl")),
+                                               inference="none", advanced=True)
+        assert validate_graph(read_union([str(path)])) == (conforms, report)
+    assert not conforms  # the broken file was checked, and it fails
+
+
+def test_validate_an_unreadable_file_is_one_line(tmp_path):
+    (tmp_path / "folder.ttl").mkdir()
+    assert_one_line_error(run_kg("validate", tmp_path / "folder.ttl"), mentions="no such data file")
+    proc_file = tmp_path / "memory.ttl"
+    proc_file.symlink_to("/proc/self/mem")  # a regular file that even root cannot read from the start
+    assert_one_line_error(run_kg("validate", proc_file), mentions="memory.ttl")

@@ -121,3 +121,18 @@ def test_unreachable_endpoint_is_one_line(local_store):
 def test_endpoint_urls_are_guessed_from_the_query_url(url, expected):
     target = endpoint(url)
     assert (target.query, target.update, target.graph_store) == expected
+
+
+def test_ask_and_construct_run_remotely(server, local_store):
+    _, url = server
+    run_kg("push", "--store", local_store, "--endpoint", url, check=True)
+    person = f"<{ID}person/hussain-al-shami>"
+    for fmt in ("table", "csv", "json"):
+        yes = run_kg("query", f"ASK {{ {person} ?p ?o }}", "--endpoint", url, "--format", fmt, check=True)
+        no = run_kg("query", f"ASK {{ {person} <http://example.org/never> ?o }}", "--endpoint", url,
+                    "--format", fmt, check=True)
+        assert yes.stdout_text.split()[-1] == "true" and no.stdout_text.split()[-1] == "false"
+    construct = f"CONSTRUCT {{ {person} <http://example.org/called> ?n }} WHERE {{ {person} <http://schema.org/name> ?n }}"
+    turtle = run_kg("query", construct, "--endpoint", url, check=True).stdout_text
+    triples = list(ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE))
+    assert [(q.subject.value, q.object.value) for q in triples] == [(f"{ID}person/hussain-al-shami", "Hussain al-Shami")]
