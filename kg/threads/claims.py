@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
+from functools import lru_cache
 from importlib.resources import files
 
 import pyoxigraph as ox
@@ -38,16 +39,46 @@ class ThreadClaim:
 
     @property
     def speaks_for_anyone(self) -> bool:
-        return self.source_kind in FREE_KINDS or self.source_name.casefold() in PRONOUNS
+        return self.source_kind in FREE_KINDS or describes_nobody_in_particular(self.source_name)
+
+    @property
+    def quotes(self) -> bool:
+        """The content is (or holds) a direct quotation."""
+        return any(mark in self.text for mark in QUOTE_MARKS)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        """The fields as a JSON array, in declaration order (asdict cost more than the linking itself)."""
+        return json.dumps([getattr(self, name) for name in FIELDS], ensure_ascii=False)
 
     @staticmethod
     def from_json(text: str) -> "ThreadClaim":
-        data = json.loads(text)
-        data["chain"], data["disputes"] = tuple(data["chain"]), tuple(data["disputes"])
-        return ThreadClaim(**data)
+        values = dict(zip(FIELDS, json.loads(text)))
+        values["chain"], values["disputes"] = tuple(values["chain"]), tuple(values["disputes"])
+        return ThreadClaim(**values)
+
+
+FIELDS = tuple(field.name for field in fields(ThreadClaim))
+QUOTE_MARKS = ("“", "”", '"', "''")
+
+
+@lru_cache(maxsize=1)
+def _description_heads() -> frozenset[str]:
+    words: set[str] = set()
+    for name in ("role_nouns.txt", "group_nouns.txt", "description_heads.txt"):
+        text = files("kg.data").joinpath(name).read_text(encoding="utf-8")
+        words.update(word for line in text.splitlines() if not line.startswith("#") for word in line.split())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=65536)
+def describes_nobody_in_particular(name: str) -> bool:
+    """A pronoun ("He"), or a description whose head word is a role or group ("Democratic front-runner",
+    "Gambling tycoon", "Mr. Trump's remarks", "Clinton advisers") rather than a name."""
+    words = [w.strip(".,'’\"").casefold() for w in name.split()]
+    words = [w for w in words if w]
+    if not words:
+        return True
+    return (len(words) == 1 and words[0] in PRONOUNS) or words[-1] in _description_heads()
 
 
 def _query(name: str) -> str:

@@ -35,6 +35,7 @@ class ThreadIndex:
     def __init__(self, path: str | Path | None = None, max_postings: int = 400):
         self.path = str(path) if path else ":memory:"
         self.max_postings = max_postings
+        self._claims: dict[str, ThreadClaim] = {}  # decoded claims, kept while linking (bounded)
         self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL" if path else "PRAGMA journal_mode=MEMORY")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -50,6 +51,7 @@ class ThreadIndex:
         self.db.execute("BEGIN")
 
     def rollback(self) -> None:
+        self._claims.clear()
         self.db.execute("ROLLBACK")
         self.db.execute("BEGIN")
 
@@ -70,10 +72,20 @@ class ThreadIndex:
         return [iri for (iri,) in self.db.execute("SELECT iri FROM claim WHERE article = ? ORDER BY iri", (article,))]
 
     def claim(self, iri: str) -> ThreadClaim:
-        (payload,) = self.db.execute("SELECT payload FROM claim WHERE iri = ?", (iri,)).fetchone()
-        return ThreadClaim.from_json(payload)
+        found = self._claims.get(iri)
+        if found is None:
+            (payload,) = self.db.execute("SELECT payload FROM claim WHERE iri = ?", (iri,)).fetchone()
+            found = self._remember(ThreadClaim.from_json(payload))
+        return found
+
+    def _remember(self, claim: ThreadClaim) -> ThreadClaim:
+        if len(self._claims) >= 100_000:
+            self._claims.clear()
+        self._claims[claim.iri] = claim
+        return claim
 
     def add(self, claim: ThreadClaim, features: Features) -> None:
+        self._remember(claim)
         self.db.execute("INSERT OR REPLACE INTO claim VALUES (?, ?, ?)", (claim.iri, claim.article, claim.to_json()))
         self.db.executemany("INSERT OR IGNORE INTO posting VALUES (?, ?)", ((key, claim.iri) for key in features.keys))
 
@@ -81,6 +93,7 @@ class ThreadIndex:
         """Forget an article's claims with their postings and links; returns the claims forgotten."""
         iris = self.claims_of(article)
         for iri in iris:
+            self._claims.pop(iri, None)
             self.db.execute("DELETE FROM posting WHERE iri = ?", (iri,))
             self.db.execute("DELETE FROM edge WHERE first = ? OR second = ?", (iri, iri))
             self.db.execute("DELETE FROM member WHERE iri = ?", (iri,))

@@ -1,6 +1,7 @@
 """Whether two claims of different documents state the same thing, dispute each other, or neither."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
@@ -20,6 +21,8 @@ class Thresholds:
     containment: float = 0.6  # shared content words / the smaller claim's content words
     min_shared: int = 3  # shared content words, at least (or all of a shorter claim's, at least two)
     jaccard: float = 0.0  # shared content words / all content words of both
+    verbatim: float = 0.9  # two named speakers are one statement when both quote this much of the same words
+    verbatim_words: int = 5
     min_shared_keys: int = 1  # adjacent content-word pairs in common: the words must also run alike
 
 
@@ -28,13 +31,15 @@ DEFAULT = Thresholds()
 
 def overlap(a: Features, b: Features, limits: Thresholds = DEFAULT) -> float:
     """Containment of the smaller claim's content words in the other's; 0 when too little is shared."""
-    smaller = min(len(a.words), len(b.words))
+    # a figure both give ("$10 billion") is evidence as good as a word
+    smaller = min(len(a.words) + len(a.numbers), len(b.words) + len(b.numbers))
     if smaller == 0:
         return 0.0
-    shared = len(a.words & b.words)
+    shared = len(a.words & b.words) + len(a.numbers & b.numbers)
     if shared < max(2, min(limits.min_shared, smaller)):
         return 0.0
-    if len(a.keys & b.keys) < limits.min_shared_keys or shared / len(a.words | b.words) < limits.jaccard:
+    union = len(a.words | b.words) + len(a.numbers | b.numbers)
+    if len(a.keys & b.keys) < limits.min_shared_keys or shared / union < limits.jaccard:
         return 0.0
     return shared / smaller
 
@@ -53,8 +58,10 @@ def disagree(a: Features, b: Features) -> str | None:
 
 
 def _surname(name: str) -> str:
-    words = name.casefold().replace("’", "'").split()
-    return words[-1].removesuffix("'s") if words else ""
+    """The last word of a name, without accents, case or possessive ("Calderón" and "calderon's" agree)."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    words = plain.casefold().replace("’", "'").split()
+    return words[-1].removesuffix("'s").strip(".,") if words else ""
 
 
 def same_speaker(a: ThreadClaim, b: ThreadClaim) -> bool:
@@ -68,6 +75,14 @@ def same_speaker(a: ThreadClaim, b: ThreadClaim) -> bool:
     if a.source in b.chain or b.source in a.chain:
         return True
     return bool(a.source_name) and _surname(a.source_name) == _surname(b.source_name)
+
+
+def repeats_a_quotation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features, limits: Thresholds) -> bool:
+    """Both contents quote the same long passage word for word: one named source quoting another ("There's a
+    special place in hell ...", as quoted by someone else) -- parallel statements are rarely verbatim quotes."""
+    shared = len(fa.words & fb.words)
+    return (a.quotes and b.quotes and shared >= limits.verbatim_words
+            and shared / min(len(fa.words), len(fb.words)) >= limits.verbatim)
 
 
 @dataclass(frozen=True)
@@ -89,7 +104,7 @@ def relation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features,
     a_negative = bool(fa.negated & shared) != a.denies
     b_negative = bool(fb.negated & shared) != b.denies
     if a_negative == b_negative:
-        if not same_speaker(a, b):
+        if not same_speaker(a, b) and not repeats_a_quotation(a, fa, b, fb, limits):
             return None
         first, second = sorted((a.iri, b.iri))
         return Edge(Relation.SAME, first, second, round(score, 4))
