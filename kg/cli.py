@@ -7,14 +7,21 @@ from typing import List, Optional
 
 import typer
 
-from kg.errors import UserError
+from kg.errors import UserError, report_internal, set_debug
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="claimgraph: who said what, to whom, relayed by whom, in which document.")
 
 
+@app.callback()
+def options(debug: bool = typer.Option(False, "--debug", help="Show the traceback of an internal error "
+                                                              "(also KG_DEBUG=1).")) -> None:
+    set_debug(debug)
+
+
 def main() -> None:
-    """Entry point: user and data errors become one line on stderr and exit code 1."""
+    """Entry point: user and data errors become one line on stderr and exit code 1; so does a bug, named by
+    the step and document it hit (its traceback only with --debug)."""
     try:
         app(standalone_mode=False)
     except UserError as error:
@@ -30,9 +37,31 @@ def main() -> None:
     except typer.TyperException as error:  # usage errors from the option parser: exit 2
         show = getattr(error, "show", None)
         if show is None:
-            raise
+            report_internal(error, _step())
+            sys.exit(1)
         show()
         sys.exit(getattr(error, "exit_code", 2))
+    except BrokenPipeError:  # `kg query ... | head`: the reader left; nothing to report
+        _silence_stdout()
+        sys.exit(1)
+    except Exception as error:  # noqa: BLE001 -- the last line of defence: one line, never a traceback
+        report_internal(error, _step())
+        sys.exit(1)
+
+
+def _step() -> str:
+    """The command being run, for an error that no step named ("running kg query")."""
+    command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    return f"running kg {command}" if command else "running kg"
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError:
+        pass
 
 
 # --- extract, query, validate -------------------------------------------------------------
@@ -63,7 +92,8 @@ def extract(
     """Extract who-said-what from articles into RDF."""
     from kg.article import article_from_text, decode, read_article
     from kg.output import write_atomically
-    from kg.pipeline import extract_articles
+    from kg.errors import InternalError, during
+    from kg.pipeline import extract_robustly
     from kg.rdf import extraction_quads, serialize
 
     fmt = _rdf_format(format or FORMAT_BY_SUFFIX.get(_suffix(output), "turtle"))
@@ -80,17 +110,33 @@ def extract(
             for warning in article.warnings:
                 print(f"kg: warning: {warning}", file=sys.stderr)
             loaded.append(article)
-    quads, claims = [], 0
-    for extraction in extract_articles(loaded):
-        quads.extend(extraction_quads(extraction)[1])
+    failures = []
+
+    def failed(article, error) -> None:  # the others are still extracted and written
+        failures.append(error)
+        report_internal(error, "extracting")
+
+    quads, claims, done = [], 0, 0
+    for article, extraction in extract_robustly(loaded, failed):
+        for fault in extraction.faults:
+            print(f"kg: warning: {fault}", file=sys.stderr)
+        try:
+            with during("making RDF of", article.identifier):
+                quads.extend(extraction_quads(extraction)[1])
+        except InternalError as error:
+            failed(article, error)
+            continue
         claims += len(extraction.claims)
+        done += 1
     data = serialize(quads, fmt)
     if output:
         write_atomically(output, data)
-        print(f"kg: {claims} claims from {len(loaded)} article(s), {len(quads)} statements -> {output}",
+        print(f"kg: {claims} claims from {done} article(s), {len(quads)} statements -> {output}",
               file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
+    if failures:
+        raise typer.Exit(1)
 
 
 def _open_rdf(data, store, purpose: str):
@@ -180,8 +226,12 @@ def ingest(
     result = run_ingest(graph_store, paths, batch_size=batch_size, progress=progress)
     graph_store.flush()
     print(summary(result, store), file=sys.stderr)
+    if result.failure is not None:
+        raise result.failure  # main() reports it in one line, exit code 1
     if result.interrupted:
         raise typer.Abort()  # main() turns it into exit code 130, as for any Ctrl-C
+    if not result.complete:
+        raise typer.Exit(1)  # something was skipped, or nothing was ingested
 
 
 @app.command()

@@ -156,7 +156,8 @@ class Extraction:
     memberships: tuple[Membership, ...] = ()
     affiliations: tuple[Affiliation, ...] = ()
     extractor_version: str = ""
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())  # the article's, from reading it
+    faults: tuple[str, ...] = field(default=())  # pieces the extractor left out after an internal error
 
     def agent(self, key: str) -> Agent:
         for agent in self.agents:
