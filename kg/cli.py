@@ -23,7 +23,9 @@ def main() -> None:
     """Entry point: user and data errors become one line on stderr and exit code 1; so does a bug, named by
     the step and document it hit (its traceback only with --debug)."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns a typer.Exit's code instead of raising it
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except UserError as error:
         print(f"kg: error: {error}", file=sys.stderr)
         sys.exit(1)

@@ -550,7 +550,7 @@ def count_inputs(paths: list[str]) -> int | None:
     for path in expand_paths(paths):
         if path == STDIN:
             return None
-        if path.suffix.lower() in CORPUS_SUFFIXES:
+        if isinstance(path, Path) and path.suffix.lower() in CORPUS_SUFFIXES:
             try:
                 with path.open("rb") as stream:
                     total += sum(1 for line in stream if line.strip())
@@ -689,8 +689,9 @@ def summary(result: IngestResult, store_path: str) -> str:
         groups = sorted(counts, key=lambda g: (order.index(g) if g in order else len(order), g))
         lines.append(f"kg: {len(result.skipped)} input(s) skipped, each named above: "
                      + ", ".join(f"{counts[group]} {group}" for group in groups))
-    if result.unstored:
-        lines.append(f"kg: {result.unstored} extracted article(s) not stored: the store writer stopped (below)")
+    if result.failure is not None:
+        lines.append(f"kg: stopped early, the store writer failed (below): {result.unstored} extracted article(s) "
+                     f"were not stored and the inputs after them were not read")
     if not result.articles and not result.skipped and not result.failure and not result.interrupted:
         lines.append("kg: no input found (articles: " + " ".join(sorted(ARTICLE_SUFFIXES | CORPUS_SUFFIXES))
                      + ", or '-' for stdin)")

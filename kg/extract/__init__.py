@@ -379,7 +379,8 @@ def _resolve_sources(found: list[_Found], resolver: Resolver, text: str, faults:
         with faults.isolate("a candidate's source", *_extent(item)):
             if item.source is not None:
                 item.source_key = resolver.resolve(item.source, position)
-                item.source_span = _source_span(item, text)
+                start, end = item.source_extent or (item.source.start, item.source.end)
+                item.source_span = Span(start, end, text[start:end])
             if item.recipient is not None:
                 item.recipient_key = resolver.resolve(item.recipient, position)
             open_colon = item if item.candidate.rule == "colon-open" else None
@@ -387,14 +388,6 @@ def _resolve_sources(found: list[_Found], resolver: Resolver, text: str, faults:
             if item.candidate.quote_type in (QuoteType.DIRECT, QuoteType.MIXED) and item.source_key and item.content:
                 last_quoted = item
     return [item for item in kept if item.content]  # a colon that no quotation followed says nothing
-
-
-def _source_span(item: _Found, text: str) -> Span:
-    """The whole source phrase, or the mention itself where the phrase has no text of its own."""
-    start, end = item.source_extent or (item.source.start, item.source.end)
-    if start >= end:
-        start, end = item.source.start, item.source.end
-    return Span(start, end, text[start:end])
 
 
 # ---------------------------------------------------------------- documents and chains
