@@ -140,7 +140,7 @@ def _read_article_file(path: Path) -> Article | Skipped:
 
 def _read_corpus_file(path: Path) -> Iterator[Article | Skipped]:
     if not path.exists():
-        yield Skipped(str(path), "no such file")
+        yield Skipped(str(path), "a link to nothing" if path.is_symlink() else "no such file")
         return
     if not path.is_file():
         yield Skipped(str(path), "not a regular file")  # a FIFO or a device would block or never end
@@ -658,6 +658,7 @@ REASON_GROUPS = (
     ("internal error", "internal error (a bug; --debug shows the traceback)"),
     ("cannot read", "unreadable"),
     ("no such file", "missing"),
+    ("a link to nothing", "missing"),
     ("not a regular file", "not a regular file"),
     ("larger than", "too large"),
     ("not valid JSON", "bad JSON Lines record"),

@@ -142,6 +142,25 @@ def test_an_unreadable_folder_is_reported_not_skipped_in_silence(tmp_path):
     assert "2 article(s) ingested" in result.stderr_text
 
 
+def test_a_pipe_and_a_broken_link_named_like_articles_are_reported_not_read(tmp_path):
+    """A FIFO would block a reader forever; a broken link reads nothing. Before: both passed over in silence,
+    exit 0. Now each is named, the article beside them is stored, exit 1."""
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "gone.jsonl").symlink_to(tmp_path / "nowhere.jsonl")
+    (folder / "loop").symlink_to(folder)  # a link back to the folder: walked once
+    (folder / "a.txt").write_text(article(0), encoding="utf-8")
+    result = run_kg("ingest", folder, "--store", tmp_path / "store")
+    no_traceback(result)
+    assert result.returncode == 1, result.stderr_text
+    skipped = skipped_lines(result.stderr_text)
+    assert len(skipped) == 2, result.stderr_text
+    assert any("pipe.txt" in line and "not a regular file" in line for line in skipped)
+    assert any("gone.jsonl" in line and "a link to nothing" in line for line in skipped)
+    assert "1 article(s) ingested" in result.stderr_text and "1 missing, 1 not a regular file" in result.stderr_text
+
+
 def test_extract_of_an_unreadable_file_is_one_line(tmp_path):
     """Before: a PermissionError traceback."""
     path = tmp_path / "locked.txt"
