@@ -179,6 +179,8 @@ def read_sidecar(path: Path) -> dict:
         meta = json.loads(sidecar.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
         raise UserError(f"{sidecar}: not valid JSON: {error}") from None
+    except OSError as error:
+        raise UserError(f"{sidecar}: cannot read ({error.strerror or error})") from None
     if not isinstance(meta, dict):
         raise UserError(f"{sidecar}: expected a JSON object")
     return {key: str(meta[key]) for key in ("publisher", "url", "date") if meta.get(key)}
@@ -189,13 +191,20 @@ def read_article(path: str | Path, *, publisher: str | None = None, url: str | N
     """Read and lay out one article file; options override the sidecar's metadata."""
     path = Path(path)
     if not path.exists():
-        raise UserError(f"{path}: no such file")
+        raise UserError(f"{path}: {'a link to nothing' if path.is_symlink() else 'no such file'}")
     if not path.is_file():
         raise UserError(f"{path}: not a regular file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise UserError(f"{path}: {size:,} bytes is larger than the {max_bytes:,}-byte limit for one article")
-    text, warnings = decode(path.read_bytes(), str(path))
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise UserError(f"{path}: {size:,} bytes is larger than the {max_bytes:,}-byte limit for one article")
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)  # a file that grows while read (or a /proc file) stays bounded
+    except OSError as error:
+        raise UserError(f"{path}: cannot read ({error.strerror or error})") from None
+    if len(data) > max_bytes:
+        raise UserError(f"{path}: more than the {max_bytes:,}-byte limit for one article")
+    text, warnings = decode(data, str(path))
     meta = read_sidecar(path)
     meta.update({k: v for k, v in (("publisher", publisher), ("url", url), ("date", date)) if v})
     article = parse_layout(text, path.stem, structured=structured, **meta)

@@ -8,16 +8,25 @@ from typing import List, Optional
 
 import typer
 
-from kg.errors import UserError
+from kg.errors import UserError, report_internal, set_debug
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="claimgraph: who said what, to whom, relayed by whom, in which document.")
 
 
+@app.callback()
+def options(debug: bool = typer.Option(False, "--debug", help="Show the traceback of an internal error "
+                                                              "(also KG_DEBUG=1).")) -> None:
+    set_debug(debug)
+
+
 def main() -> None:
-    """Entry point: user and data errors become one line on stderr and exit code 1."""
+    """Entry point: user and data errors become one line on stderr and exit code 1; so does a bug, named by
+    the step and document it hit (its traceback only with --debug)."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns a typer.Exit's code instead of raising it
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except UserError as error:
         print(f"kg: error: {error}", file=sys.stderr)
         sys.exit(1)
@@ -31,9 +40,31 @@ def main() -> None:
     except typer.TyperException as error:  # usage errors from the option parser: exit 2
         show = getattr(error, "show", None)
         if show is None:
-            raise
+            report_internal(error, _step())
+            sys.exit(1)
         show()
         sys.exit(getattr(error, "exit_code", 2))
+    except BrokenPipeError:  # `kg query ... | head`: the reader left; nothing to report
+        _silence_stdout()
+        sys.exit(1)
+    except Exception as error:  # noqa: BLE001 -- the last line of defence: one line, never a traceback
+        report_internal(error, _step())
+        sys.exit(1)
+
+
+def _step() -> str:
+    """The command being run, for an error that no step named ("running kg query")."""
+    command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    return f"running kg {command}" if command else "running kg"
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError:
+        pass
 
 
 # --- extract, query, validate -------------------------------------------------------------
@@ -64,28 +95,46 @@ def extract(
 ) -> None:
     """Extract who-said-what from articles into RDF."""
     from kg.output import write_atomically
-    from kg.pipeline import extract_articles
+    from kg.errors import InternalError, during
+    from kg.pipeline import extract_robustly
     from kg.rdf import extraction_quads, serialize
     from kg.readers import read_inputs
 
     fmt = _rdf_format(format or FORMAT_BY_SUFFIX.get(_suffix(output), "turtle"))
     loaded = read_inputs(articles, stdin=sys.stdin.buffer, note=lambda line: print(line, file=sys.stderr),
                          publisher=publisher, url=url, date=date, structured=not plain)
-    quads, claims = [], 0
-    for extraction in extract_articles(loaded):
-        quads.extend(extraction_quads(extraction)[1])
+    failures = []
+
+    def failed(article, error) -> None:  # the others are still extracted and written
+        failures.append(error)
+        report_internal(error, "extracting")
+
+    quads, claims, done = [], 0, 0
+    for article, extraction in extract_robustly(loaded, failed):
+        for fault in extraction.faults:
+            print(f"kg: warning: {fault}", file=sys.stderr)
+        try:
+            with during("making RDF of", article.identifier):
+                quads.extend(extraction_quads(extraction)[1])
+        except InternalError as error:
+            failed(article, error)
+            continue
         claims += len(extraction.claims)
-    if len(loaded) > 1:  # articles given together: the same claim across them is one thread
+        done += 1
+    if done > 1:  # articles given together: the same claim across them is one thread
         from kg.threads import thread_quads_for
 
-        quads.extend(thread_quads_for(quads))
+        with during("linking threads across", f"{done} articles"):
+            quads.extend(thread_quads_for(quads))
     data = serialize(quads, fmt)
     if output:
         write_atomically(output, data)
-        print(f"kg: {claims} claims from {len(loaded)} article(s), {len(quads)} statements -> {output}",
+        print(f"kg: {claims} claims from {done} article(s), {len(quads)} statements -> {output}",
               file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
+    if failures:
+        raise typer.Exit(1)
 
 
 def _read_rdf(data, store, purpose: str, work):
@@ -225,8 +274,12 @@ def ingest(
             linker.close()
     graph_store.flush()
     print(summary(result, store), file=sys.stderr)
+    if result.failure is not None:
+        raise result.failure  # main() reports it in one line, exit code 1
     if result.interrupted:
         raise typer.Abort()  # main() turns it into exit code 130, as for any Ctrl-C
+    if not result.complete:
+        raise typer.Exit(1)  # something was skipped, or nothing was ingested
 
 
 @app.command()

@@ -1,5 +1,72 @@
-"""The one exception type the CLI turns into a one-line message and exit code 1."""
+"""Errors the CLI reports as one line: bad input (UserError) and unexpected failures named by step and document."""
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from contextlib import contextmanager
 
 
 class UserError(Exception):
     """Bad input or environment: shown to the user as one line, never as a traceback."""
+
+
+class InternalError(Exception):
+    """An unexpected failure (a bug) while doing ``step`` to ``document``; the original is ``__cause__``."""
+
+    def __init__(self, step: str, document: str | None, error: BaseException):
+        self.step, self.document, self.error = step, document, error
+        where = f"{step} {document}" if document else step
+        super().__init__(f"internal error while {where}: {describe(error)}")
+
+
+def describe(error: BaseException) -> str:
+    """"ValueError: the first line of its message": enough to recognise it, short enough for one line."""
+    if isinstance(error, InternalError):
+        return describe(error.error)
+    text = str(error).strip()
+    first = text.splitlines()[0] if text else ""
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
+
+
+@contextmanager
+def during(step: str, document: str | None = None):
+    """Name the step and document of any unexpected exception raised in the block (UserErrors and
+    InternalErrors already say what they are and pass through unchanged)."""
+    try:
+        yield
+    except (UserError, InternalError):
+        raise
+    except Exception as error:  # noqa: BLE001 -- wrapped, not swallowed
+        raise InternalError(step, document, error) from error
+
+
+# ---------------------------------------------------------------- --debug
+
+_debug = False
+
+
+def set_debug(on: bool) -> None:
+    global _debug
+    _debug = _debug or on
+
+
+def debugging() -> bool:
+    """--debug was given, or KG_DEBUG is set to something other than 0/empty."""
+    return _debug or os.environ.get("KG_DEBUG", "").strip() not in ("", "0")
+
+
+def report_internal(error: BaseException, step: str, stream=None) -> None:
+    """One line for an unexpected error (the traceback too with --debug or KG_DEBUG=1)."""
+    stream = stream or sys.stderr
+    if debugging():
+        traceback.print_exception(error, file=stream)
+    message = str(error) if isinstance(error, InternalError) else f"internal error while {step}: {describe(error)}"
+    hint = "" if debugging() else "; run with --debug for the traceback"
+    print(f"kg: {message}{hint}", file=stream)
+
+
+def warn_internal(error: BaseException, stream=None) -> None:
+    """The traceback of an unexpected error that was isolated and reported as a warning, with --debug only."""
+    if debugging():
+        traceback.print_exception(error, file=stream or sys.stderr)

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import queue
+import re
 import signal
 import sys
 import threading
 import time
-from collections import deque
 from contextlib import contextmanager
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -18,7 +19,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg.article import MAX_BYTES, Article, article_from_text
-from kg.errors import UserError
+from kg.errors import InternalError, UserError, describe, during, warn_internal
 from kg.readers import is_archive, is_web_input
 from kg.readers.url import is_url
 from kg.store import replace_document, statement_count
@@ -38,13 +39,21 @@ class Skipped:
 
 @dataclass
 class IngestResult:
-    articles: int = 0
+    articles: int = 0  # stored, each whole
     claims: int = 0
     statements: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
     store_statements: int = 0
+    unstored: int = 0  # extracted, but not stored because the store writer stopped
+    failure: UserError | InternalError | None = None  # what stopped the run before its end
+
+    @property
+    def complete(self) -> bool:
+        """Every input was stored: nothing skipped, nothing left unwritten, and something was there."""
+        return self.articles > 0 and not self.skipped and not self.unstored and self.failure is None \
+            and not self.interrupted
 
     @property
     def rate(self) -> float:
@@ -53,36 +62,71 @@ class IngestResult:
 
 # ---------------------------------------------------------------- sources
 
-def expand_paths(paths: Iterable[str]) -> Iterator[str | Path]:
-    """Command-line paths -> input files (folders recursively, sorted) and '-' for stdin."""
+def expand_paths(paths: Iterable[str]) -> Iterator[str | Path | Skipped]:
+    """Command-line paths -> input files (folders recursively, sorted by name), '-' for stdin, and a Skipped
+    for each folder that cannot be listed (reported, never passed over in silence)."""
+    seen: set[tuple[int, int]] = set()  # folders already walked: a link back to one is not walked again
     for name in paths:
         if name == STDIN or is_url(name):
             yield name
             continue
         path = Path(name)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if _is_input_file(p, path))
+        if _is_dir(path):
+            yield from _walk(path, seen)
         else:
-            yield path  # a missing file is reported by read_items, in order
+            yield path  # a missing or unreadable file is reported by read_items, in order
 
 
-def _is_input_file(path: Path, root: Path) -> bool:
-    relative = path.relative_to(root).parts
-    if any(part.startswith(".") for part in relative) or not path.is_file():
+def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path | Skipped]:
+    """The article and corpus files under ``folder`` in name order, following links to folders once."""
+    try:
+        status = folder.stat()
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        yield Skipped(str(folder), f"cannot read this folder ({os_reason(error)})")
+        return
+    if (status.st_dev, status.st_ino) in seen:
+        return
+    seen.add((status.st_dev, status.st_ino))
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        if _is_dir(path):
+            yield from _walk(path, seen)
+        elif _is_input_name(path):
+            yield path  # read_items reports one that is not a readable regular file under its own name
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # e.g. a link that loops: not a folder; reading it reports why
         return False
+
+
+def _is_input_name(path: Path) -> bool:
     if path.name.endswith(".meta.json"):  # an article's metadata sidecar, read with the article
         return False
     return path.suffix.lower() in ARTICLE_SUFFIXES | CORPUS_SUFFIXES or is_web_input(path)
 
 
+def os_reason(error: OSError) -> str:
+    """"Permission denied": the system's words for an OSError, without the path (the report names it)."""
+    return error.strerror or str(error)
+
+
 def read_items(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[Article | Skipped]:
     """Articles from every input, in order; bad inputs come out as Skipped instead of stopping the run."""
     for path in expand_paths(paths):
-        if path == STDIN:
+        if isinstance(path, Skipped):
+            yield path
+        elif path == STDIN:
             yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer)
         elif isinstance(path, str):
             yield from _read_url(path)
-        elif path.suffix.lower() in CORPUS_SUFFIXES:
+        elif path.suffix.lower() in CORPUS_SUFFIXES and not _is_dir(path):
             yield from _read_corpus_file(path)
         else:
             yield from _read_article_file(path)
@@ -93,28 +137,80 @@ def _read_article_file(path: Path) -> Iterator[Article | Skipped]:
     from kg.readers import items_from_path
 
     try:
-        yield from items_from_path(path)
+        with during("reading", str(path)):
+            items = iter(items_from_path(path))
     except UserError as error:
         yield Skipped(str(path), _strip_name(str(error), str(path)))
+        return
+    except InternalError as error:
+        yield Skipped(str(path), str(error))
+        return
+    yield from _guarded(items, "reading", str(path))
 
 
 def _read_url(url: str) -> Iterator[Article | Skipped]:
     from kg.readers.url import url_articles
 
     try:
-        yield from url_articles(url)
+        with during("fetching", url):
+            items = iter(url_articles(url))
     except UserError as error:
         yield Skipped(url, _strip_name(str(error), url))
+        return
+    except InternalError as error:
+        yield Skipped(url, str(error))
+        return
+    yield from _guarded(items, "fetching", url)
+
+
+def _guarded(items: Iterator[Article | Skipped], step: str, name: str) -> Iterator[Article | Skipped]:
+    """The items of one input until it fails; its failure becomes a Skipped under its own name (the pages
+    of an archive read before a broken record are kept)."""
+    while True:
+        try:
+            with during(step, name):
+                item = next(items, None)
+        except UserError as error:
+            yield Skipped(name, _strip_name(str(error), name))
+            return
+        except InternalError as error:
+            yield Skipped(name, str(error))
+            return
+        if item is None:
+            return
+        yield item
 
 
 def _read_corpus_file(path: Path) -> Iterator[Article | Skipped]:
+    if not path.exists():
+        yield Skipped(str(path), "a link to nothing" if path.is_symlink() else "no such file")
+        return
+    if not path.is_file():
+        yield Skipped(str(path), "not a regular file")  # a FIFO or a device would block or never end
+        return
     try:
         stream = path.open("rb")
     except OSError as error:
-        yield Skipped(str(path), error.strerror or str(error))
+        yield Skipped(str(path), f"cannot read ({os_reason(error)})")
         return
+    lines = _CountedLines(stream)
     with stream:
-        yield from corpus_items(stream, str(path))
+        try:
+            yield from corpus_items(lines, str(path))
+        except OSError as error:
+            yield Skipped(f"{path}:{lines.number + 1}", f"cannot read the rest of the file ({os_reason(error)})")
+
+
+class _CountedLines:
+    """A binary stream's lines, remembering how many were read (to name where a read error struck)."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream, self.number = stream, 0
+
+    def __iter__(self):
+        for line in self.stream:
+            self.number += 1
+            yield line
 
 
 def _read_stdin(stream: BinaryIO) -> Iterator[Article | Skipped]:
@@ -145,9 +241,41 @@ def corpus_items(lines: Iterable[bytes], source: str) -> Iterator[Article | Skip
             continue
         name = f"{source}:{number}"
         try:
-            yield article_from_record(_parse_line(line, name), name)
+            with during("reading", name):
+                record, replaced = without_lone_surrogates(_parse_line(line, name))
+                article = article_from_record(record, name)
+            if replaced:
+                article = _with_warnings(article, (
+                    f"{name}: {replaced} lone surrogate escape(s) (such as \\ud800) are not characters; "
+                    f"replaced with U+FFFD",))
+            yield article
         except UserError as error:
             yield Skipped(name, _strip_name(str(error), name))
+        except InternalError as error:
+            yield Skipped(name, str(error))
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(value):
+    """JSON may escape half of a UTF-16 pair ("\\ud800"): not a character, and no UTF-8 text (nor the
+    store) can hold it. Returns the value with each one replaced by U+FFFD and how many there were."""
+    if isinstance(value, str):
+        cleaned, count = LONE_SURROGATE.subn("\ufffd", value)
+        return cleaned, count
+    if isinstance(value, dict):
+        total, cleaned = 0, {}
+        for key, item in value.items():
+            key, key_count = without_lone_surrogates(key)
+            item, item_count = without_lone_surrogates(item)
+            cleaned[key] = item
+            total += key_count + item_count
+        return cleaned, total
+    if isinstance(value, list):
+        pairs = [without_lone_surrogates(item) for item in value]
+        return [item for item, _ in pairs], sum(count for _, count in pairs)
+    return value, 0
 
 
 def _parse_line(line: bytes, name: str) -> dict:
@@ -242,36 +370,6 @@ def _strip_name(message: str, name: str) -> str:
     return message[len(name) + 2:] if message.startswith(name + ": ") else message
 
 
-# ---------------------------------------------------------------- extraction
-
-def extract_robustly(articles: Iterator[Article], on_failure: Callable[[Article, Exception], None],
-                     batch_size: int = 16) -> Iterator[tuple[Article, object]]:
-    """(article, Extraction) pairs in input order; an article the extractor fails on is reported and
-    skipped, and the stream restarts after it, so one bad article never stops a corpus run."""
-    from kg.pipeline import extract_articles
-
-    fed: deque[Article] = deque()
-
-    def feed(source: Iterator[Article]) -> Iterator[Article]:
-        for article in source:
-            fed.append(article)
-            yield article
-
-    source = iter(articles)
-    while True:
-        try:
-            for extraction in extract_articles(feed(source), batch_size=batch_size):
-                yield fed.popleft(), extraction
-            return
-        except Exception as error:  # noqa: BLE001 -- an extractor bug on one article must not lose the corpus
-            if not fed:
-                raise
-            # extraction runs in input order, so the oldest article not yet yielded is the one that failed
-            on_failure(fed.popleft(), error)
-            source = itertools.chain(list(fed), source)
-            fed.clear()
-
-
 # ---------------------------------------------------------------- identity across documents
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -361,50 +459,92 @@ def _is_global(node) -> bool:
 
 class StoreWriter:
     """Writes documents from a background thread: Oxigraph releases the GIL while it commits, so the
-    store work overlaps spaCy instead of adding to it. The queue is bounded to keep memory flat."""
+    store work overlaps spaCy instead of adding to it. The queue is bounded to keep memory flat.
+
+    Each document is one transaction, so it is in the store whole or not at all. Once a write fails the
+    writer writes nothing more but keeps taking what is queued, so the producer never waits on a full
+    queue; ``put`` then raises WriterStopped and ``failure`` says what went wrong.
+    """
 
     # Oxigraph keeps what it writes in memory until it flushes, about 1 KB per quad here: unflushed,
     # RSS grew by 0.45 GB per 400k quads and kept growing past 1 GB. Flushing every 50k quads kept it
     # flat (+80 MB) and made the writes no slower in total (418k quads: 7.2 s unflushed, 6.8 s with
     # the flushes), since RocksDB then works on small memtables.
     FLUSH_EVERY = 50_000
+    POLL_SECONDS = 0.5  # how often a producer waiting on a full queue checks that the writer still runs
 
     def __init__(self, store: ox.Store, depth: int = 32, after_write: Callable | None = None):
         self.store = store
         self.after_write = after_write  # e.g. link the document's claims into threads (kg.threads)
         self.queue: queue.Queue = queue.Queue(maxsize=depth)
-        self.error: BaseException | None = None
-        self.written = 0
+        self.failure: UserError | InternalError | None = None
+        self.written = 0  # documents
+        self.claims = 0
+        self.statements = 0
         self.unflushed = 0
         self.thread = threading.Thread(target=self._run, name="kg-store-writer", daemon=True)
         self.thread.start()
 
-    def put(self, document: ox.NamedNode, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
-        if self.error is not None:
-            raise UserError(f"cannot write to the store: {self.error}")
-        self.queue.put((document, graph, quads))
+    def put(self, name: str, document: ox.NamedNode, graph: ox.NamedNode, quads: list[ox.Quad],
+            claims: int = 0) -> None:
+        """Queue one document (``name`` is the input's, for reports)."""
+        item = (name, document, graph, quads, claims)
+        while True:
+            self._check()
+            try:
+                self.queue.put(item, timeout=self.POLL_SECONDS)
+                return
+            except queue.Full:
+                continue
 
     def close(self) -> None:
-        """Write what is queued (each document is one transaction), then stop."""
-        self.queue.put(None)
+        """Write what is queued (unless a write failed), then stop the thread."""
+        while self.thread.is_alive():
+            try:
+                self.queue.put(None, timeout=self.POLL_SECONDS)
+                break
+            except queue.Full:
+                continue
         self.thread.join()
-        if self.error is not None:
-            raise UserError(f"cannot write to the store: {self.error}")
+        if self.failure is None and self.unflushed:
+            with during("storing"):
+                self.store.flush()
+
+    def _check(self) -> None:
+        if self.failure is not None:
+            raise WriterStopped(self.failure)
+        if not self.thread.is_alive():
+            raise WriterStopped(InternalError("storing", None, RuntimeError("the store writer thread stopped")))
 
     def _run(self) -> None:
         while (item := self.queue.get()) is not None:
-            if self.error is None:
-                try:
-                    replace_document(self.store, *item)
-                    if self.after_write is not None:
-                        self.after_write(item[0], item[1])
-                    self.written += 1
-                    self.unflushed += len(item[2])
-                    if self.unflushed >= self.FLUSH_EVERY:
-                        self.store.flush()
-                        self.unflushed = 0
-                except (OSError, ValueError, SyntaxError) as error:
-                    self.error = error
+            if self.failure is not None:
+                continue  # drain, so that no producer waits forever
+            name, document, graph, quads, claims = item
+            try:
+                replace_document(self.store, document, graph, quads)
+                if self.after_write is not None:  # e.g. link the document's claims into threads
+                    self.after_write(document, graph)
+                self.written += 1
+                self.claims += claims
+                self.statements += len(quads)
+                self.unflushed += len(quads)
+                if self.unflushed >= self.FLUSH_EVERY:
+                    self.store.flush()
+                    self.unflushed = 0
+            except OSError as error:  # the disk, not the data: full, read-only, gone
+                self.failure = UserError(f"cannot write to the store while storing {name}: {os_reason(error)}")
+            except BaseException as error:  # noqa: BLE001 -- a bug: reported by the producer, never lost
+                self.failure = InternalError("storing", name, error)
+                self.failure.__cause__ = error
+
+
+class WriterStopped(Exception):
+    """The store writer failed; ``failure`` says how (a UserError or an InternalError)."""
+
+    def __init__(self, failure: UserError | InternalError):
+        super().__init__(str(failure))
+        self.failure = failure
 
 
 # ---------------------------------------------------------------- the run
@@ -455,6 +595,8 @@ def count_inputs(paths: list[str]) -> int | None:
     """How many articles to expect (for the bar), or None when stdin makes it unknowable up front."""
     total = 0
     for path in expand_paths(paths):
+        if isinstance(path, Skipped):
+            continue
         if path == STDIN or (isinstance(path, Path) and is_archive(path)):
             return None  # unknowable up front: stdin, or how many pages an archive holds
         if isinstance(path, str):  # a URL
@@ -495,12 +637,18 @@ def ctrl_c_stops():
 def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress: Progress | None = None,
            stdin: BinaryIO | None = None, threads=None) -> IngestResult:
     """Extract every input article and store each as its own named graph (replacing earlier versions);
-    with ``threads`` (kg.threads.StoreThreads), each stored document's claims are linked into threads."""
+    with ``threads`` (kg.threads.StoreThreads), each stored document's claims are linked into threads.
+
+    A bad input, or an article the extractor fails on, is reported and skipped; a store that cannot be
+    written stops the run, which returns with ``failure`` set (every stored document is whole).
+    """
+    from kg.pipeline import extract_robustly
     from kg.rdf import document_iri, extraction_quads
 
     result = IngestResult()
     progress = progress or Progress(None)
     started = time.monotonic()
+    extracted = 0
 
     def skip(name: str, reason: str) -> None:
         result.skipped.append(Skipped(name, reason))
@@ -515,52 +663,92 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
                 progress.note(f"kg: warning: {warning}")
             yield item
 
-    def extractor_failed(article: Article, error: Exception) -> None:
-        skip(article.identifier, f"extraction failed ({type(error).__name__}: {_first_line(error)})")
+    def failed(article: Article, error: InternalError) -> None:
+        warn_internal(error)
+        skip(article.identifier, f"internal error while {error.step}: {describe(error)}")
 
     identities = Identities(store)
     writer = StoreWriter(store, after_write=threads.document_written if threads is not None else None)
     try:
         with ctrl_c_stops() as stop:
-            for article, extraction in extract_robustly(articles(), extractor_failed, batch_size=batch_size):
+            for article, extraction in extract_robustly(articles(), failed, batch_size=batch_size):
                 if stop.is_set():
                     result.interrupted = True
                     break
+                for fault in extraction.faults:
+                    progress.note(f"kg: warning: {fault}")
                 try:
-                    graph, quads = extraction_quads(extraction)
-                except ValueError as error:
-                    extractor_failed(article, error)
+                    with during("making RDF of", article.identifier):
+                        graph, quads = extraction_quads(extraction)
+                        quads = identities.canonical(quads)
+                except InternalError as error:
+                    failed(article, error)
                     continue
-                writer.put(document_iri(extraction.doc_id), graph, identities.canonical(quads))
-                result.articles += 1
-                result.claims += len(extraction.claims)
-                result.statements += len(quads)
-                progress.advance(result.articles, writer.written)
+                writer.put(article.identifier, document_iri(extraction.doc_id), graph, quads,
+                           claims=len(extraction.claims))
+                extracted += 1
+                progress.advance(extracted, writer.written)
     except KeyboardInterrupt:  # a second Ctrl-C: stop at once, still writing what is queued
         result.interrupted = True
+    except WriterStopped:
+        pass  # reported below from writer.failure, after the summary of what was stored
     finally:
         try:
             writer.close()  # documents already extracted are written whole; each is one transaction
         finally:
             progress.stop()
+    result.failure = writer.failure
+    result.articles, result.claims, result.statements = writer.written, writer.claims, writer.statements
+    result.unstored = extracted - writer.written
     result.seconds = time.monotonic() - started
     result.store_statements = statement_count(store)
     return result
 
 
+# the kinds of reasons an input is skipped for, in the order the summary lists them
+REASON_GROUPS = (
+    ("internal error", "internal error (a bug; --debug shows the traceback)"),
+    ("cannot read", "unreadable"),
+    ("no such file", "missing"),
+    ("a link to nothing", "missing"),
+    ("not a regular file", "not a regular file"),
+    ("larger than", "too large"),
+    ("not valid JSON", "bad JSON Lines record"),
+    ("JSON object", "bad JSON Lines record"),
+    ("comment", "bad JSON Lines record"),
+    ("no \"text\"", "no text"),
+    ("empty", "no text"),
+    ("binary", "not text (binary)"),
+    ("UTF-8", "not text (unknown encoding)"),
+)
+
+
+def reason_group(reason: str) -> str:
+    """The kind of a skip reason, for the summary ("unreadable", "too large", ...)."""
+    return next((group for marker, group in REASON_GROUPS if marker in reason), reason.split(" (")[0])
+
+
 def summary(result: IngestResult, store_path: str) -> str:
-    """The one-paragraph report printed at the end of a run."""
+    """The one-paragraph report printed at the end of a run: what was stored, what was skipped and why."""
     head = "interrupted: " if result.interrupted else ""
     lines = [f"kg: {head}{result.articles} article(s) ingested into {store_path} in {result.seconds:.1f} s "
              f"({result.rate:.1f} articles/s): {result.claims} claims, {result.statements} statements"]
     if result.skipped:
-        lines.append(f"kg: {len(result.skipped)} input(s) skipped (reasons above)")
+        counts: dict[str, int] = {}
+        for item in result.skipped:
+            group = reason_group(item.reason)
+            counts[group] = counts.get(group, 0) + 1
+        order = [group for _, group in REASON_GROUPS]
+        groups = sorted(counts, key=lambda g: (order.index(g) if g in order else len(order), g))
+        lines.append(f"kg: {len(result.skipped)} input(s) skipped, each named above: "
+                     + ", ".join(f"{counts[group]} {group}" for group in groups))
+    if result.failure is not None:
+        lines.append(f"kg: stopped early, the store writer failed (below): {result.unstored} extracted article(s) "
+                     f"were not stored and the inputs after them were not read")
+    if not result.articles and not result.skipped and not result.failure and not result.interrupted:
+        lines.append("kg: no input found (articles: " + " ".join(sorted(ARTICLE_SUFFIXES | CORPUS_SUFFIXES))
+                     + ", or '-' for stdin)")
     if result.interrupted:
         lines.append("kg: every stored document is complete; run the same command again to finish")
     lines.append(f"kg: the store now holds {result.store_statements} statements")
     return "\n".join(lines)
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

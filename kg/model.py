@@ -156,7 +156,8 @@ class Extraction:
     memberships: tuple[Membership, ...] = ()
     affiliations: tuple[Affiliation, ...] = ()
     extractor_version: str = ""
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())  # the article's, from reading it
+    faults: tuple[str, ...] = field(default=())  # pieces the extractor left out after an internal error
     author: str | None = None  # the page's byline, as it states it
     source: str | None = None  # where the text was read from: URL fetched, WARC record URI, file given
     captured: str | None = None  # when a web archive captured the page (WARC-Date)

@@ -84,7 +84,7 @@ def ingested(mixed_inputs, tmp_path_factory):
 
 def test_ingest_reports_and_skips_bad_items(ingested):
     store, result = ingested
-    assert result.returncode == 0, result.stderr_text
+    assert result.returncode == 1, result.stderr_text  # something was skipped: said in the exit code too
     assert "Traceback" not in result.stderr_text
     skipped = [line for line in result.stderr_text.splitlines() if line.startswith("kg: skipped")]
     assert len(skipped) == 3, result.stderr_text
@@ -92,6 +92,8 @@ def test_ingest_reports_and_skips_bad_items(ingested):
     assert any("corpus.jsonl:2" in line and "not valid JSON" in line for line in skipped)
     assert any("corpus.jsonl:4" in line and "text" in line for line in skipped)
     assert "5 article(s) ingested" in result.stderr_text
+    assert ("3 input(s) skipped, each named above: 1 bad JSON Lines record, 1 no text, 1 not text (binary)"
+            in result.stderr_text), result.stderr_text
     assert "notes.csv" not in result.stderr_text  # not an article type, not read at all
 
 
@@ -117,7 +119,7 @@ def test_reingest_replaces_without_duplicates(ingested, mixed_inputs, tmp_path):
     store, _ = ingested
     before = store_quads(store)
     again = run_kg("ingest", mixed_inputs, "--store", store)
-    assert again.returncode == 0, again.stderr_text
+    assert again.returncode == 1 and "5 article(s) ingested" in again.stderr_text, again.stderr_text
     after = store_quads(store)
     assert after == before
     assert f"the store now holds {len(before)} statements" in again.stderr_text

@@ -11,6 +11,7 @@ from kg import EXTRACTOR_VERSION
 from kg.article import Article
 from kg.extract import attitudes, headline, organizations, polls, signoffs, speech
 from kg.extract.candidates import Candidate
+from kg.extract.faults import Faults
 from kg.extract.lexicon import Lexicon, data_lines, load as load_lexicon
 from kg.extract.mentions import Mention, mention_of
 from kg.extract.names import NAME_PARTICLES, slug
@@ -29,6 +30,11 @@ DATELINE = re.compile(r"^(?:[A-Z][A-Z .'’-]{2,}(?:,[^()\n—–]{0,40})?\s*(?:
 NESTED_MIN_CONFIDENCE = speech.HAND_OBJECT_P
 MIN_CONTINUATION_CHARS = 15  # a shorter stray quotation is a scare quote, not a continued statement
 STANCE_ORDER = [Stance.CERTAIN, Stance.PROBABLE, Stance.POSSIBLE, Stance.UNDERSPECIFIED]
+# spaCy refuses a text over nlp.max_length (1,000,000 characters) and its parser needs about 1 GB per
+# 100,000 characters at once, while an article may have 5 MB: a longer part is parsed in pieces of this size
+# (no real paragraph comes near it: PolNeAR's longest is a few thousand characters).
+MAX_PART_CHARS = 100_000
+SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s")
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,8 @@ class Part:
 
 
 def parts_of(article: Article) -> list[Part]:
-    """The pieces to parse, in text order; their texts are what the pipeline feeds to spaCy."""
+    """The pieces to parse, in text order; their texts are what the pipeline feeds to spaCy. A part longer
+    than MAX_PART_CHARS is parsed as several pieces (see split_long)."""
     parts = []
     if article.title:
         parts.append(Part("headline", article.title))
@@ -49,7 +56,44 @@ def parts_of(article: Article) -> list[Part]:
     parts.extend(Part("paragraph", span) for span in article.paragraphs)
     for number, comment in enumerate(article.comments):
         parts.extend(Part("comment", span, number) for span in comment.paragraphs)
-    return parts
+    if all(part.span.end - part.span.start <= MAX_PART_CHARS for part in parts):
+        return parts
+    return [Part(part.kind, piece, part.comment) for part in parts for piece in split_long(article.text, part.span)]
+
+
+def split_long(text: str, span: Span, limit: int | None = None) -> list[Span]:
+    """``span`` cut into pieces of at most ``limit`` characters, with offsets into ``text``: after the last
+    line break in the second half of each window, else after its last sentence end, else at its last space
+    (a hard cut only in a window with no space at all)."""
+    limit = limit or MAX_PART_CHARS
+    pieces, start = [], span.start
+    while start < span.end:
+        end = span.end if span.end - start <= limit else _cut(text, start, start + limit)
+        piece = _stripped(text, start, end)
+        if piece is not None:
+            pieces.append(piece)
+        start = end
+    return pieces
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    low = start + (limit - start) // 2
+    line = text.rfind("\n", low, limit)
+    if line >= 0:
+        return line + 1
+    ends = [m.end() for m in SENTENCE_END.finditer(text, low, limit)]
+    if ends:
+        return ends[-1]
+    space = max(text.rfind(" ", low, limit), text.rfind("\t", low, limit))
+    return space + 1 if space >= 0 else limit
+
+
+def _stripped(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end, text[start:end]) if start < end else None
 
 
 @dataclass
@@ -82,16 +126,17 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     if len(docs) != len(parts):
         raise ValueError(f"{len(parts)} parts but {len(docs)} parses")
     text = article.text
+    faults = Faults(article.identifier)
     resolver = Resolver(article.doc_id, text, lexicon.role_nouns)
-    memberships, affiliations = _organizations(parts, docs, resolver, lexicon)
+    memberships, affiliations = _organizations(parts, docs, resolver, lexicon, faults)
 
     found: list[_Found] = []
     for part, doc in zip(parts, docs):
         known_text(doc, part.span.text)  # the part's text is what was parsed: spare spaCy re-joining it
-        found.extend(_candidates(part, doc, text, lexicon))
+        found.extend(_candidates(part, doc, text, lexicon, faults))
     found = _attach_signoffs(found, parts)
     found.sort(key=lambda f: (f.position, f.candidate.cue or (0, 0)))
-    found = _resolve_sources(found, resolver, text)
+    found = _resolve_sources(found, resolver, text, faults)
 
     publisher = _publisher(article, resolver)
     documents, commenters = _documents(article, resolver, publisher)
@@ -100,8 +145,12 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     def final(key: str | None) -> str | None:
         return mapping.get(key, key) if key else key
 
-    claims = _nest([_claim(f, final, resolver, article, publisher, commenters) for f in found])
-    claims += _comment_claims(article, commenters, claims)
+    claims = []
+    for item in found:
+        with faults.isolate("a claim", *_extent(item)):
+            claims.append(_claim(item, final, resolver, article, publisher, commenters))
+    claims = _nest(claims)
+    claims += _comment_claims(article, commenters, claims, faults)
     membership_objs = [Membership(final(m), final(o), role, span) for m, o, role, span in memberships]
     affiliation_objs = [Affiliation(final(a), final(o), how, span) for a, o, how, span in affiliations]
 
@@ -117,92 +166,132 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
         claims=tuple(_unique(claims)), memberships=tuple(dict.fromkeys(membership_objs)),
         affiliations=tuple(dict.fromkeys(affiliation_objs)), extractor_version=EXTRACTOR_VERSION,
         warnings=article.warnings, author=article.author, source=article.source, captured=article.captured,
-        date_source=article.date_source)
+        date_source=article.date_source, faults=tuple(faults.warnings))
 
 
 # ---------------------------------------------------------------- organisations
 
-def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon):
+def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Faults):
     """Register names from defining contexts first, so that later mentions resolve to them."""
     raw_aliases, raw_members, raw_affiliations = [], [], []
     for part, doc in zip(parts, docs):
         if part.kind == "headline":
             continue  # headline capitalisation misleads the parser; its names are matched later
         offset = part.span.start
-        raw_aliases += organizations.acronyms(doc, offset)
-        raw_members += organizations.memberships(doc, offset, lexicon)
-        raw_affiliations += organizations.affiliations(doc, offset, lexicon)
+        for found, finder, what in ((raw_aliases, lambda: organizations.acronyms(doc, offset), "its acronyms"),
+                                    (raw_members, lambda: organizations.memberships(doc, offset, lexicon),
+                                     "its memberships"),
+                                    (raw_affiliations, lambda: organizations.affiliations(doc, offset, lexicon),
+                                     "its affiliations")):
+            with faults.isolate(f"a part's organisations ({what})", part.span.start, part.span.end):
+                found += finder()
     for alias in raw_aliases:
-        entry = resolver.add_name(alias.name.text, AgentKind.ORGANIZATION, strong=True, weight=3,
-                                  span=(alias.name.start, alias.name.end))
-        resolver.add_alias(entry, alias.alias.text)
+        with faults.isolate("an acronym", alias.name.start, alias.name.end):
+            entry = resolver.add_name(alias.name.text, AgentKind.ORGANIZATION, strong=True, weight=3,
+                                      span=(alias.name.start, alias.name.end))
+            resolver.add_alias(entry, alias.alias.text)
     memberships = []
     for m in raw_members:
-        org = resolver.add_name(m.organization.text, AgentKind.ORGANIZATION, strong=True, weight=2,
-                                span=(m.organization.start, m.organization.end))
-        member = resolver.add_name(m.member.text, AgentKind.PERSON, strong=True, weight=2,
-                                   span=(m.member.start, m.member.end))
-        resolver.add_membership(member, org, m.role)
-        memberships.append((resolver.entry_key(member), resolver.entry_key(org), m.role,
-                            Span(m.start, m.end, resolver.text[m.start:m.end])))
+        with faults.isolate("a membership", m.start, m.end):
+            org = resolver.add_name(m.organization.text, AgentKind.ORGANIZATION, strong=True, weight=2,
+                                    span=(m.organization.start, m.organization.end))
+            member = resolver.add_name(m.member.text, AgentKind.PERSON, strong=True, weight=2,
+                                       span=(m.member.start, m.member.end))
+            resolver.add_membership(member, org, m.role)
+            memberships.append((resolver.entry_key(member), resolver.entry_key(org), m.role,
+                                Span(m.start, m.end, resolver.text[m.start:m.end])))
     affiliations = []
     for a in raw_affiliations:
-        org = resolver.add_name(a.organization.text, AgentKind.ORGANIZATION, weight=2,
-                                span=(a.organization.start, a.organization.end))
-        kind = AgentKind.MEDIA_OUTLET if a.media else AgentKind.ORGANIZATION
-        agent = resolver.add_name(a.agent.text, kind, strong=True, weight=2, span=(a.agent.start, a.agent.end))
-        affiliations.append((resolver.entry_key(agent), resolver.entry_key(org), a.how,
-                             Span(a.start, a.end, resolver.text[a.start:a.end])))
+        with faults.isolate("an affiliation", a.start, a.end):
+            org = resolver.add_name(a.organization.text, AgentKind.ORGANIZATION, weight=2,
+                                    span=(a.organization.start, a.organization.end))
+            kind = AgentKind.MEDIA_OUTLET if a.media else AgentKind.ORGANIZATION
+            agent = resolver.add_name(a.agent.text, kind, strong=True, weight=2, span=(a.agent.start, a.agent.end))
+            affiliations.append((resolver.entry_key(agent), resolver.entry_key(org), a.how,
+                                 Span(a.start, a.end, resolver.text[a.start:a.end])))
     return memberships, affiliations
 
 
 # ---------------------------------------------------------------- candidates
 
-def _candidates(part: Part, doc, text: str, lexicon: Lexicon) -> list[_Found]:
+def _candidates(part: Part, doc, text: str, lexicon: Lexicon, faults: Faults) -> list[_Found]:
+    """The part's candidates in article offsets; a rule or a candidate that fails is left out alone."""
     offset = part.span.start
     if part.kind == "caption":
         return []
-    if part.kind == "headline":
-        quotes: list[tuple[int, int]] = []
-        raw = headline.headline_claims(doc, lexicon) or headline.source_colon_claim(doc, lexicon)
-    else:
-        quotes = find_quotes(doc_text(doc))
-        raw = speech.cue_verbs(doc, lexicon, quotes) + speech.cue_nouns(doc, lexicon, quotes) \
-            + speech.according_to(doc, quotes) + headline.source_colon_claim(doc, lexicon, quotes) \
-            + signoffs.signed_quotations(doc, quotes) + attitudes.attitude_adjectives(doc, lexicon, quotes) \
-            + polls.poll_findings(doc, lexicon, quotes)
-    found = []
-    dateline = DATELINE.match(doc_text(doc))
-    for candidate in speech.without_other_statements(_deduplicate(raw)):
-        if dateline:  # "CAMBRIDGE, Mass., Dec. 11 (UPI) — ..." belongs to no statement
-            candidate.content = [(max(s, dateline.end()), e) for s, e in candidate.content if e > dateline.end()]
-            if not candidate.content:
-                continue
-        content = tuple(Span(s + offset, e + offset, text[s + offset:e + offset]) for s, e in candidate.content)
-        if not content and candidate.rule not in ("colon-open", "signoff-previous"):
-            continue
-        if dateline and candidate.source is not None and candidate.source.start_char < dateline.end():
-            candidate.source = _after(candidate.source, dateline.end())  # the parser took the dateline in
-        source = _headline_mention(candidate.source, offset, lexicon) if part.kind == "headline" \
-            else mention_of(candidate.source, offset, lexicon)
-        hedges, stance = _hedges(doc, candidate.content, offset, text, lexicon)
-        extent = None
-        if candidate.source_extent is not None and source is not None:
-            start, end = candidate.source_extent.start_char, candidate.source_extent.end_char
-            if dateline and start < dateline.end() < end:
-                start = candidate.source.start_char
-            extent = (start + offset, end + offset)
-        found.append(_Found(part, candidate, content, source, mention_of(candidate.recipient, offset, lexicon),
-                            hedges, stance, source_extent=extent))
-    covered = [c for f in found for c in f.candidate.content]
-    for start, end in quotes:
-        if end - start >= MIN_CONTINUATION_CHARS and opens_sentence(doc_text(doc), start) \
-                and not any(s < end and start < e for s, e in covered):
-            span = Span(start + offset, end + offset, text[start + offset:end + offset])
-            continuation = Candidate(cue_type=CueType.ASSERT, content=[(start, end)], quote_type=QuoteType.DIRECT,
-                                     confidence=0.6, rule="continuation")
-            found.append(_Found(part, continuation, (span,), None, None))
+    found: list[_Found] = []
+    with faults.isolate("a part's quotations and candidates", part.span.start, part.span.end):
+        if part.kind == "headline":
+            quotes: list[tuple[int, int]] = []
+            rules = [("headline", lambda: headline.headline_claims(doc, lexicon)
+                      or headline.source_colon_claim(doc, lexicon))]
+        else:
+            quotes = find_quotes(doc_text(doc))
+            rules = [("cue verbs", lambda: speech.cue_verbs(doc, lexicon, quotes)),
+                     ("cue nouns", lambda: speech.cue_nouns(doc, lexicon, quotes)),
+                     ("according to", lambda: speech.according_to(doc, quotes)),
+                     ("source colon", lambda: headline.source_colon_claim(doc, lexicon, quotes)),
+                     ("sign-offs", lambda: signoffs.signed_quotations(doc, quotes)),
+                     ("attitude adjectives", lambda: attitudes.attitude_adjectives(doc, lexicon, quotes)),
+                     ("poll findings", lambda: polls.poll_findings(doc, lexicon, quotes))]
+        raw = []
+        for name, rule in rules:
+            with faults.isolate(f"a part's candidates ({name} rule)", part.span.start, part.span.end):
+                raw += rule()
+        candidates = speech.without_other_statements(_deduplicate(raw))
+        dateline = DATELINE.match(doc_text(doc))
+        for candidate in candidates:
+            with faults.isolate("a candidate", *_candidate_extent(candidate, part)):
+                item = _placed(candidate, part, doc, text, lexicon, dateline)
+                if item is not None:
+                    found.append(item)
+        covered = [c for f in found for c in f.candidate.content]
+        for start, end in quotes:
+            if end - start >= MIN_CONTINUATION_CHARS and opens_sentence(doc_text(doc), start) \
+                    and not any(s < end and start < e for s, e in covered):
+                span = Span(start + offset, end + offset, text[start + offset:end + offset])
+                continuation = Candidate(cue_type=CueType.ASSERT, content=[(start, end)],
+                                         quote_type=QuoteType.DIRECT, confidence=0.6, rule="continuation")
+                found.append(_Found(part, continuation, (span,), None, None))
     return found
+
+
+def _candidate_extent(candidate: Candidate, part: Part) -> tuple[int, int]:
+    """Where a candidate is, in article offsets, for a warning: its cue, else its content, else its part."""
+    offset = part.span.start
+    where = [span for span in ([candidate.cue] if candidate.cue else []) + list(candidate.content or []) if span]
+    if not where:
+        return part.span.start, part.span.end
+    return min(s for s, _ in where) + offset, max(e for _, e in where) + offset
+
+
+def _extent(item: _Found) -> tuple[int, int]:
+    return _candidate_extent(item.candidate, item.part)
+
+
+def _placed(candidate: Candidate, part: Part, doc, text: str, lexicon: Lexicon, dateline) -> _Found | None:
+    """One candidate in article offsets with its mentions (None when nothing is left of it)."""
+    offset = part.span.start
+    if dateline:  # "CAMBRIDGE, Mass., Dec. 11 (UPI) — ..." belongs to no statement
+        candidate.content = [(max(s, dateline.end()), e) for s, e in candidate.content if e > dateline.end()]
+        if not candidate.content:
+            return None
+    content = tuple(Span(s + offset, e + offset, text[s + offset:e + offset]) for s, e in candidate.content)
+    if not content and candidate.rule not in ("colon-open", "signoff-previous"):
+        return None
+    if dateline and candidate.source is not None and candidate.source.start_char < dateline.end():
+        candidate.source = _after(candidate.source, dateline.end())  # the parser took the dateline in
+    source = _headline_mention(candidate.source, offset, lexicon) if part.kind == "headline" \
+        else mention_of(candidate.source, offset, lexicon)
+    hedges, stance = _hedges(doc, candidate.content, offset, text, lexicon)
+    extent = None
+    if candidate.source_extent is not None and source is not None:
+        start, end = candidate.source_extent.start_char, candidate.source_extent.end_char
+        if dateline and start < dateline.end() < end:
+            start = candidate.source.start_char
+        extent = (start + offset, end + offset)
+    return _Found(part, candidate, content, source, mention_of(candidate.recipient, offset, lexicon),
+                  hedges, stance, source_extent=extent)
 
 
 def _after(span, start_char: int):
@@ -264,7 +353,7 @@ def _attach_signoffs(found: list[_Found], parts: list[Part]) -> list[_Found]:
     return [item for item in found if not (item.candidate.rule == "continuation" and item.part in signed)]
 
 
-def _resolve_sources(found: list[_Found], resolver: Resolver, text: str) -> list[_Found]:
+def _resolve_sources(found: list[_Found], resolver: Resolver, text: str, faults: Faults) -> list[_Found]:
     """Resolve sources and recipients in text order, so pronouns see what came before them; a quotation
     that continues the previous quoted statement in the same paragraph joins it as another fragment."""
     last_quoted: _Found | None = None
@@ -287,16 +376,18 @@ def _resolve_sources(found: list[_Found], resolver: Resolver, text: str) -> list
                 item.source_key, item.source_span = last_quoted.source_key, last_quoted.source_span
             kept.append(item)
             continue
-        open_colon = item if item.candidate.rule == "colon-open" else None
-        kept.append(item)
-        if item.source is not None:
-            item.source_key = resolver.resolve(item.source, position)
-            start, end = item.source_extent or (item.source.start, item.source.end)
-            item.source_span = Span(start, end, text[start:end])
-        if item.recipient is not None:
-            item.recipient_key = resolver.resolve(item.recipient, position)
-        if item.candidate.quote_type in (QuoteType.DIRECT, QuoteType.MIXED) and item.source_key and item.content:
-            last_quoted = item
+        open_colon = None
+        with faults.isolate("a candidate's source", *_extent(item)):
+            if item.source is not None:
+                item.source_key = resolver.resolve(item.source, position)
+                start, end = item.source_extent or (item.source.start, item.source.end)
+                item.source_span = Span(start, end, text[start:end])
+            if item.recipient is not None:
+                item.recipient_key = resolver.resolve(item.recipient, position)
+            open_colon = item if item.candidate.rule == "colon-open" else None
+            kept.append(item)
+            if item.candidate.quote_type in (QuoteType.DIRECT, QuoteType.MIXED) and item.source_key and item.content:
+                last_quoted = item
     return [item for item in kept if item.content]  # a colon that no quotation followed says nothing
 
 
@@ -418,20 +509,24 @@ def _is_outlet(resolver: Resolver, key: str | None) -> bool:
     return resolver._kind(int(key.split(":")[1])) == AgentKind.MEDIA_OUTLET
 
 
-def _comment_claims(article: Article, commenters, article_claims: list[Claim]) -> list[Claim]:
+def _comment_claims(article: Article, commenters, article_claims: list[Claim], faults: Faults) -> list[Claim]:
     """Every reader comment is a claim by its commenter; disputing ones point at what they dispute."""
     claims = []
     disputable = [c for c in article_claims if c.document == article.doc_id]
     for number, comment in enumerate(article.comments):
-        document, commenter = commenters[number]
-        body = comment.body
-        span = Span(body.start, body.end, article.text[body.start:body.end])
-        disputes = _disputed(span.text, disputable)
-        claims.append(Claim(content=(span,), chain=(Link(source=commenter, cue_type=CueType.ASSERT,
-                                                         quote_type=QuoteType.NONE, stated_in=document,
-                                                         confidence=0.95),),
-                            document=document, confidence=0.95, disputes=disputes))
+        with faults.isolate("a reader comment's claim", comment.body.start, comment.body.end):
+            claims.append(_comment_claim(article, commenters, number, comment, disputable))
     return claims
+
+
+def _comment_claim(article: Article, commenters, number: int, comment, disputable: list[Claim]) -> Claim:
+    document, commenter = commenters[number]
+    body = comment.body
+    span = Span(body.start, body.end, article.text[body.start:body.end])
+    disputes = _disputed(span.text, disputable)
+    return Claim(content=(span,), chain=(Link(source=commenter, cue_type=CueType.ASSERT, quote_type=QuoteType.NONE,
+                                              stated_in=document, confidence=0.95),),
+                 document=document, confidence=0.95, disputes=disputes)
 
 
 @lru_cache(maxsize=1)

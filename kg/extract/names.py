@@ -91,6 +91,8 @@ def guess_kind(span, lexicon: Lexicon) -> AgentKind:
         return AgentKind.MEDIA_OUTLET if words & lexicon.media_nouns else AgentKind.ORGANIZATION
     if text.isupper() and len(text) >= 2:
         return AgentKind.ORGANIZATION  # acronyms name organisations far more often than people
-    if labels and max(set(labels), key=labels.count) in ("ORG", "NORP", "GPE", "FAC", "LOC"):
+    # the most frequent label; a tie goes to the label of the last word, the head of an English name ("Kestrel
+    # Bank Chairman Bo Chen" names Bo Chen), never to a set's order, which changes with PYTHONHASHSEED
+    if labels and max(dict.fromkeys(reversed(labels)), key=labels.count) in ("ORG", "NORP", "GPE", "FAC", "LOC"):
         return AgentKind.ORGANIZATION
     return AgentKind.PERSON

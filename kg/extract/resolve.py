@@ -164,7 +164,9 @@ class Resolver:
     def canonical_name(self, entry_id: int) -> str:
         entry = self.entries[entry_id]
         pool = entry.strong_names or set(entry.names)
-        full = [n for n in pool if not n.isupper()] or list(pool)
+        # in the order the names were met, so that a tie goes to the first (a set's order depends on the hash seed)
+        ordered = [n for n in entry.names if n in pool]
+        full = [n for n in ordered if not n.isupper()] or ordered
         return max(full, key=lambda n: (entry.names.get(n, 0) > 0, len(n.split()) > 1, entry.names.get(n, 0), len(n)))
 
     def entry_key(self, entry_id: int) -> str:
