@@ -187,14 +187,14 @@ def main() -> None:
     print(f"{args.split}: {len(docs)} articles, {len(claims)} claims, {len(pairs)} labelled pairs", file=sys.stderr)
     settings = [DEFAULT]
     if args.grid:
-        settings = [Thresholds(containment=c, min_shared=m, jaccard=j) for c in (0.5, 0.6, 0.7, 0.8)
-                    for m in (2, 3, 4) for j in (0.0, 0.2)]
+        settings = [Thresholds(containment=c, min_shared=m, jaccard=j, min_said=s) for c in (0.5, 0.6)
+                    for m in (3, 4) for j in (0.1, 0.2) for s in (2, 3)]
     for limits in settings:
         started = time.monotonic()
         result = score(pairs, claims, claims_by_doc, ids, dates, limits)
         result["link_seconds"] = round(time.monotonic() - started, 2)
         print(json.dumps({"containment": limits.containment, "min_shared": limits.min_shared,
-                          "jaccard": limits.jaccard, **result}))
+                          "jaccard": limits.jaccard, "min_said": limits.min_said, **result}))
 
 
 if __name__ == "__main__":

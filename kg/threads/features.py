@@ -28,6 +28,7 @@ NOT_NAMES = frozenset({"i", "mr", "mrs", "ms", "dr", "the", "a", "an", "it", "we
                        "that", "but", "and", "or", "if", "in", "on", "at", "as", "so", "no", "yes", "our", "my"})
 CONTRACTION = re.compile(r"'(?:s|re|ll|ve|d|m)$")
 NUMERAL = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
+NOT_NEGATING = frozenset({"just", "only", "merely", "simply", "necessarily", "least", "exactly"})
 NEGATION_SCOPE = 3  # content words after "not"/"never" that it negates ("did not pay federal taxes")
 YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 
@@ -83,6 +84,9 @@ def features(text: str) -> Features:
         opens_sentence, sentence_start = sentence_start, False
         if lower.endswith("n't") or lower in NEGATORS:
             scope = NEGATION_SCOPE
+            continue
+        if scope == NEGATION_SCOPE and lower in NOT_NEGATING:
+            scope = 0  # "not just a loser, a liar": the negator qualifies, it does not deny
             continue
         if re.search(r"[,;.!?:]", gap):
             scope = 0  # a negator's reach ends at a clause break
