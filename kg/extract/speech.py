@@ -7,7 +7,8 @@ from kg.extract import cuemodel, extent
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Cue, Lexicon
 from kg.extract.frames import frame_options, has_clausal_frame
-from kg.extract.quotes import opens_sentence
+from kg.extract.quotes import (char_before, end_of_words_before, first_starting_from, last_ending_by,
+                               opens_sentence, quotation_inside)
 from kg.extract.tokens import NOMINAL, SUBJECTS, VERB, VERBAL, doc_text, positions, shallow, subtree, subtree_indices
 from kg.model import CueType, QuoteType, Stance
 
@@ -286,9 +287,9 @@ def _sentence_quotations(verb, quotes) -> list[tuple[int, int]]:
              and _statement_sized(text, q, verb, sentence)]
     if not found and all(_bare_report_token(verb, t) for t in sentence):
         # the sentence is only "[subject] said [when, where]": its content is the quotation just before it
-        before = [q for q in quotes if q[1] <= sentence.start_char and not text[q[1]:sentence.start_char].strip()
-                  and _statement_sized(text, q, verb, sentence)]
-        found = before[-1:]
+        before = last_ending_by(quotes, sentence.start_char)
+        found = [before] if before is not None and not text[before[1]:sentence.start_char].strip() \
+            and _statement_sized(text, before, verb, sentence) else []
     return found
 
 
@@ -345,14 +346,16 @@ def _quotations_around(verb, quotes) -> list[tuple[int, int]]:
     start = min(verb.idx, subject.start_char)
     # "said Ana Ruiz, the mayor, “...”": after the verb, the subject's whole phrase belongs to the cue clause
     end = verb.idx + len(verb.text) if subject.start < verb.i else _before_quotation(phrase, quotes)
-    before = next((q for q in quotes if q[1] <= start and not text[q[1]:start].strip()
-                   and "\n" not in text[q[1]:start]), None)
+    # (quotations are disjoint marks-to-marks: only the last one ending before the clause can touch it)
+    before = last_ending_by(quotes, start)
+    if before is not None and (text[before[1]:start].strip() or "\n" in text[before[1]:start]):
+        before = None
     if before is None or text[before[0]:before[1]].rstrip("\"'”»’ ")[-1:] not in (",", "?", "!") \
             or not _statement_sized(text, before, verb, verb.sent) or not opens_sentence(text, before[0]):
         return []  # a quotation inside a paraphrase ("X is ''not a backslapper,'' he said") is not all of it
-    after = next((q for q in quotes if q[0] >= end), None)
+    after = first_starting_from(quotes, end)
     if after is None or not _only_adverbials(verb, text, end, after[0]) \
-            or text[:after[0]].rstrip()[-1:].isalnum():
+            or char_before(text, after[0]).isalnum():
         # (a quotation the subject's own clause runs into, "said X, who added that it seemed “rattled”",
         # is that clause's; the second part of the speaker's follows a mark)
         return [before]
@@ -369,7 +372,8 @@ def _speaker_between_quotations(verb, quotes):
         return subject
     doc = verb.doc
     text = doc_text(doc)
-    if any(q[1] <= verb.idx and not text[q[1]:verb.idx].strip() for q in quotes):
+    closed = last_ending_by(quotes, verb.idx)
+    if closed is not None and not text[closed[1]:verb.idx].strip():
         inverted = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.left_edge.i == verb.i + 1),
                         None)
         if inverted is not None:
@@ -402,7 +406,7 @@ def _only_adverbials(verb, text: str, start: int, end: int) -> bool:
     """Whether what stands between a cue clause and the next quotation is a comma, a colon or "and" after words
     that say when, where or to whom ("..., she told reporters on Monday, “...”", "..., she said, and “...”"),
     or nothing at all ("..., Trump said “...”")."""
-    if text[start:end].strip() and not text[:end].rstrip().endswith((",", ":", " and")):
+    if text[start:end].strip() and not text.endswith((",", ":", " and"), 0, end_of_words_before(text, end)):
         return False
     between = verb.doc.char_span(start, end, alignment_mode="expand")
     for token in between or ():
@@ -795,7 +799,7 @@ def according_to(doc, quotes) -> list[Candidate]:
         # a poll": the poll reports what voters say), wherever the parser hung the phrase
         scope = subtree(clause_head) if clause_head.pos_ in ("VERB", "AUX") and not closes_sentence else sentence
         tokens = [t for t in scope if t.i not in phrase and sentence.start <= t.i < sentence.end]
-        quotation = next((q for q in quotes if inside_quote(token, [q])), None)
+        quotation = quotation_inside(quotes, token.idx)
         if quotation is not None:
             # “The bridge fell, according to the police,” she said: the quoted speaker's source vouches
             # for the quoted words only
@@ -1040,7 +1044,7 @@ def char_span(tokens) -> tuple[int, int]:
 
 
 def inside_quote(token, quotes) -> bool:
-    return any(start < token.idx < end - 1 for start, end in quotes)
+    return quotation_inside(quotes, token.idx) is not None
 
 
 def _covers(quote, token) -> bool:
