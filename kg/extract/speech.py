@@ -894,7 +894,8 @@ def without_other_statements(candidates: list[Candidate]) -> list[Candidate]:
         if extent is None or mention is None or not cue_starts:
             continue
         root = mention.root
-        inside = [start for start in cue_starts if root.idx < start < extent.end_char
+        # (an extent can lie apart from its mention: "who" standing for "the mayor, who said ...")
+        inside = [start for start in cue_starts if max(root.idx, extent.start_char) < start < extent.end_char
                   and not (candidate.cue and candidate.cue[0] <= start < candidate.cue[1])]
         if not inside:
             continue
@@ -907,6 +908,8 @@ def without_other_statements(candidates: list[Candidate]) -> list[Candidate]:
         end = clause.left_edge.i
         while end > root.i + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
             end -= 1
+        if end <= max(root.i, extent.start):
+            continue  # the clause is not after the phrase's head: cutting there would leave no phrase
         candidate.source_extent = doc[extent.start:end]
         if mention.end > end:
             candidate.source = doc[mention.start:end]
