@@ -894,8 +894,11 @@ def without_other_statements(candidates: list[Candidate]) -> list[Candidate]:
         if extent is None or mention is None or not cue_starts:
             continue
         root = mention.root
-        # (an extent can lie apart from its mention: "who" standing for "the mayor, who said ...")
-        inside = [start for start in cue_starts if max(root.idx, extent.start_char) < start < extent.end_char
+        if extent.start > root.i:
+            # a relative pronoun standing for the source ("the voters ..., who said"): one word after the
+            # mention, holding nothing to cut; cutting it at a clause that starts before it left it empty
+            continue
+        inside = [start for start in cue_starts if root.idx < start < extent.end_char
                   and not (candidate.cue and candidate.cue[0] <= start < candidate.cue[1])]
         if not inside:
             continue
@@ -906,10 +909,10 @@ def without_other_statements(candidates: list[Candidate]) -> list[Candidate]:
         if clause is None:
             continue
         end = clause.left_edge.i
+        if end <= root.i:
+            continue  # the clause holds the source itself (its subject): it is not a clause inside the phrase
         while end > root.i + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
             end -= 1
-        if end <= max(root.i, extent.start):
-            continue  # the clause is not after the phrase's head: cutting there would leave no phrase
         candidate.source_extent = doc[extent.start:end]
         if mention.end > end:
             candidate.source = doc[mention.start:end]
