@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from kg.article import MAX_BYTES, Article, article_from_text, comment_block, decode, read_article
+from kg.article import MAX_BYTES, Article, article_from_text, decode, read_article
 from kg.errors import UserError
 from kg.store import replace_document, statement_count
 
@@ -201,6 +201,8 @@ def compose_text(title: str | None, body: str, comments: list[tuple[str, str]]) 
         start = len(body) - len(body.lstrip())
         title_span = (start, start + len(title))
     parts.append(body.strip("\n") if parts else body.rstrip("\n"))
+    from kg.article import comment_block  # (here, not above: the import line is busy on other branches)
+
     for author, text in comments:
         parts.append(comment_block(author, text))  # every line indented: no comment text reads as a header
     return "\n\n".join(parts) + "\n", title_span
