@@ -201,7 +201,7 @@ def compose_text(title: str | None, body: str, comments: list[tuple[str, str]]) 
         start = len(body) - len(body.lstrip())
         title_span = (start, start + len(title))
     parts.append(body.strip("\n") if parts else body.rstrip("\n"))
-    from kg.article import comment_block  # (here, not above: the import line is busy on other branches)
+    from kg.article import comment_block
 
     for author, text in comments:
         parts.append(comment_block(author, text))  # every line indented: no comment text reads as a header
