@@ -13,9 +13,10 @@ from kg.model import Span
 
 MAX_BYTES = 5_000_000  # one article; a larger file is almost certainly not an article
 
-# A reader-comment header: a bullet, then the commenter's display name on the same line.
-BULLET_LINE = re.compile(r"^[ \t\u00a0]*[•·▪◦●‣∙][ \t\u00a0]*(?P<name>\S[^\n]*?)[ \t\u00a0]*$", re.M)
-BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n")
+INDENT_CHARS = " \t\u00a0"
+# A reader-comment header line starts with a bullet; the commenter's display name follows on the same line.
+BULLET = re.compile(r"[ \t\u00a0]*[•·▪◦●‣∙]")
+BLANK_LINES = re.compile(r"\n[^\S\n]*\n")  # also CRLF files and lines of NBSP or other spaces
 SENTENCE_END = re.compile(r"[.!?…:\"”’')]$")
 
 
@@ -135,19 +136,78 @@ def _is_heading_like(span: Span) -> bool:
     return "\n" not in span.text and len(span.text) <= 200 and not SENTENCE_END.search(span.text)
 
 
+def _indent(line: str) -> int:
+    """Width of a line's leading whitespace (a tab counts as eight columns, NBSP as one)."""
+    return len(line[:len(line) - len(line.lstrip(INDENT_CHARS))].expandtabs(8))
+
+
+def _header_name(line: str) -> tuple[int, int] | None:
+    """[start, end) of the name in a comment header line ("  • Name"), or None if it is not one."""
+    bullet = BULLET.match(line)
+    if bullet is None:
+        return None
+    start, end = bullet.end(), len(line)
+    while start < end and line[start].isspace():  # str methods, not a regex: linear on any line
+        start += 1
+    while end > start and line[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
 def split_comments(text: str) -> tuple[int, tuple[Comment, ...]]:
-    """Where the comment section starts, and its comments (bullet line = author, then the text)."""
-    headers = list(BULLET_LINE.finditer(text))
-    if not headers:
+    """Where the comment section starts, and its comments.
+
+    The section is the run of comments that ends the text: each comment is a header line (indentation,
+    a bullet and the commenter's name, nothing else) followed by a body whose non-blank lines are all
+    indented deeper than the header; every header of the section has the same indentation. So a bullet
+    line inside a comment's indented text is that comment's text (it cannot start a comment under another
+    name), and a bulleted list inside an article stays article text: its items carry their text on the
+    bullet's line with no indented body, more article paragraphs follow it, and an unindented bullet is
+    never a header (so a list that ends the article cannot swallow the comments after it as its "body").
+    One pass over the lines: linear in the text's length.
+    """
+    section: int | None = None  # where the comment section that is still valid started
+    header_indent = 0
+    headers: list[tuple[int, int, int]] = []  # (line start, name start, name end) of the section's headers
+    has_body = False  # the section's last header has a non-blank, deeper indented line after it
+    position = 0
+    for line in text.split("\n"):
+        start, position = position, position + len(line) + 1
+        if not line.strip():
+            continue
+        indent = _indent(line)
+        if section is not None and indent > header_indent:
+            has_body = True  # the current comment's indented text, bullet lines included
+            continue
+        name = _header_name(line) if indent > 0 else None
+        if name is not None and section is not None and indent == header_indent and has_body:
+            headers.append((start, start + name[0], start + name[1]))
+            has_body = False
+            continue
+        # anything else ends the would-be section: what came before this line is article text
+        section, headers, has_body = None, [], False
+        if name is not None:
+            section, header_indent = start, indent
+            headers.append((start, start + name[0], start + name[1]))
+    if section is None or not has_body:
         return len(text), ()
     comments = []
-    for number, header in enumerate(headers):
-        body_end = headers[number + 1].start() if number + 1 < len(headers) else len(text)
-        author = Span(header.start("name"), header.end("name"), header.group("name"))
-        paragraphs = tuple(blocks(text, header.end(), body_end))
-        if paragraphs:
-            comments.append(Comment(author, paragraphs))
-    return headers[0].start(), tuple(comments)
+    for number, (_, name_start, name_end) in enumerate(headers):
+        body_end = headers[number + 1][0] if number + 1 < len(headers) else len(text)
+        author = Span(name_start, name_end, text[name_start:name_end])
+        comments.append(Comment(author, tuple(blocks(text, name_end, body_end))))
+    return section, tuple(comments)
+
+
+def comment_block(author: str, text: str) -> str:
+    """One comment in the layout ``split_comments`` reads back as exactly this comment: the header
+    "  • Author", a blank line, and every line of the text indented four spaces, so that no line of the
+    text, a bullet line included, can be read as a header of its own."""
+    name = " ".join(author.split()) or "Anonymous"
+    if not text.strip():
+        raise ValueError("a comment needs text")
+    body = "\n".join(f"    {line}" if line.strip() else "" for line in text.strip().split("\n"))
+    return f"  • {name}\n\n{body}"
 
 
 def parse_layout(text: str, identifier: str, *, structured: bool = True, **meta) -> Article:

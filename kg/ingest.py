@@ -346,8 +346,10 @@ def compose_text(title: str | None, body: str, comments: list[tuple[str, str]]) 
         start = len(body) - len(body.lstrip())
         title_span = (start, start + len(title))
     parts.append(body.strip("\n") if parts else body.rstrip("\n"))
+    from kg.article import comment_block
+
     for author, text in comments:
-        parts.append(f"  • {author}\n\n    {text}")
+        parts.append(comment_block(author, text))  # every line indented: no comment text reads as a header
     return "\n\n".join(parts) + "\n", title_span
 
 

@@ -9,7 +9,7 @@ from kg.extract import extent, speech
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.frames import adjective_frames
 from kg.extract.lexicon import Lexicon
-from kg.extract.tokens import positions
+from kg.extract.tokens import positions, shallow
 from kg.model import CueType, Stance
 
 # An adjective is taken as a cue when the train split annotated it as one at least this often, and a frame
@@ -25,7 +25,7 @@ PREDICATE_ADJECTIVE = frozenset({"acomp"})
 def attitude_adjectives(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
     """Every predicate adjective that is a cue with content ("are worried [that ...]"), as candidates."""
     found = []
-    for i in positions(doc, deps=PREDICATE_ADJECTIVE):
+    for i in shallow(doc, positions(doc, deps=PREDICATE_ADJECTIVE)):
         token = doc[i]
         if speech.inside_quote(token, quotes):
             continue

@@ -6,6 +6,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from kg.extract.cuemodel import CueModel
+from kg.extract.tokens import subtree, subtree_indices
 
 EXTENT_FILE = "extent_model.json"
 # Dependents that are never content: the verb's own grammar, its speaker, and separate clauses.
@@ -52,7 +53,7 @@ def sibling_features(verb, frame: str, frame_indices: set[int], child, addressee
     else:
         low, high = max(frame_indices), child.left_edge.i
     comma = any(t.is_punct for t in doc[low + 1:high])
-    size = len(list(child.subtree))
+    size = len(subtree_indices(child))
     feats = [
         "bias", f"sib={name}", f"frame|sib={frame}|{name}", f"lemma|sib={lemma}|{name}",
         f"lemma|frame|sib={lemma}|{frame}|{name}", f"side|sib={side}|{name}", f"comma={comma}",
@@ -61,7 +62,7 @@ def sibling_features(verb, frame: str, frame_indices: set[int], child, addressee
     ]
     if addressee and name == "dobj":
         feats.append("addressee")
-    if any(t.ent_type_ in ("DATE", "TIME") for t in child.subtree):
+    if any(t.ent_type_ in ("DATE", "TIME") for t in subtree(child)):
         feats.append("time")
     return feats
 
@@ -95,7 +96,7 @@ def extend(verb, frame: str, frame_indices: set[int], addressee: bool) -> set[in
             continue
         p = models["sibling"].probability(sibling_features(verb, frame, frame_indices, child, addressee))
         if p >= INCLUDE_P:
-            indices |= {t.i for t in child.subtree} | _punctuation_between(verb.doc, indices, child)
+            indices |= set(subtree_indices(child)) | _punctuation_between(verb.doc, indices, child)
         else:
             blocked[side] = True
     return indices

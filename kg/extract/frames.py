@@ -1,6 +1,8 @@
 """Frames: the dependents of a cue word that can hold its content ("said [that ...]", "criticized [X]")."""
 from __future__ import annotations
 
+from kg.extract.tokens import subtree_indices
+
 # Dependency labels whose subtree can be a cue's content; a dative counts as an object. Each preposition
 # is its own frame ("prep-for": "vote for [X]", "prep-about": "talked about [X]"), because which one a cue
 # takes its content with is what tells "called for [a ban]" from "spoke in [Iowa]".
@@ -15,11 +17,11 @@ def frame_options(token) -> dict[str, set[int]]:
         if label in FRAME_LABELS:
             if label == "prep":
                 label = f"prep-{child.lower_}"
-            options.setdefault(label, set()).update(t.i for t in child.subtree)
+            options.setdefault(label, set()).update(subtree_indices(child))
     if _heads_a_clause(token):
         # "The plan, he said, will fail": the governing clause, minus the cue's own phrase
-        outside = {t.i for t in token.subtree}
-        options["parataxis-head"] = {t.i for t in token.head.subtree} - outside
+        outside = subtree_indices(token)
+        options["parataxis-head"] = set(subtree_indices(token.head)).difference(outside)
     return options
 
 
@@ -40,5 +42,5 @@ def adjective_frames(adjective) -> dict[str, set[int]]:
     if "ccomp" not in options and copula.i != adjective.i:
         clauses = [c for c in copula.children if c.dep_ == "ccomp"]
         if clauses:
-            options["ccomp"] = {t.i for c in clauses for t in c.subtree}
+            options["ccomp"] = {i for c in clauses for i in subtree_indices(c)}
     return options

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.names import PRONOUNS_OTHER, PRONOUNS_PERSON, guess_kind, name_tokens, strip_title
+from kg.extract.tokens import subtree
 from kg.model import AgentKind
 
 DEFINITE = {"the", "this", "that", "these", "those"}
@@ -75,7 +76,7 @@ def _described_as_media(head, lexicon: Lexicon) -> bool:
     for token in head.children:
         if token.dep_ in ("compound", "amod", "nmod", "appos") and token.lemma_.lower() in lexicon.media_nouns:
             return True
-        if token.dep_ == "appos" and any(t.lemma_.lower() in lexicon.media_nouns for t in token.subtree):
+        if token.dep_ == "appos" and any(t.lemma_.lower() in lexicon.media_nouns for t in subtree(token)):
             return True
     if head.dep_ == "appos" and head.head.lemma_.lower() in lexicon.media_nouns:
         return True  # "the network, Iba'a"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.names import name_tokens, strip_title
-from kg.extract.tokens import NOMINAL, positions
+from kg.extract.tokens import NOMINAL, positions, subtree_indices
 
 MEMBER_PREPOSITIONS = {"of", "at", "for", "with", "in", "from"}
 # Participles that tie an outlet or group to an organisation: "HTS-linked", "Iran-backed".
@@ -68,7 +68,7 @@ def memberships(doc, offset: int, lexicon: Lexicon) -> list[RawMembership]:
                         continue
                     role_tokens = [t for t in token.lefts if t.dep_ in ("compound", "amod", "nmod")] + [token]
                     role = " ".join(t.text for t in role_tokens).lower()
-                    end = max(t.i for t in obj.subtree)
+                    end = max(subtree_indices(obj))
                     found.append(RawMembership(_name(member_run, offset), _name(org_run, offset), role,
                                                member_run.start_char + offset, doc[end].idx + len(doc[end]) + offset))
     for i in positions(doc, lemmas=lexicon.role_nouns, pos=NOMINAL):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from kg.extract import speech
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Lexicon
-from kg.extract.tokens import grammatical_subject
+from kg.extract.tokens import grammatical_subject, subtree_indices
 from kg.model import CueType
 
 # subject heads that are shares of the respondents, not speakers of their own ("38 percent said")
@@ -32,7 +32,7 @@ def poll_findings(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
         verb = opening.head
         if verb.pos_ not in ("VERB", "AUX") or _another_speaker(verb, lexicon):
             continue
-        phrase = {t.i for t in opening.subtree}
+        phrase = set(subtree_indices(opening))
         tokens = [t for t in sentence if t.i not in phrase and not t.is_space]
         spans = speech.with_quotes(token_runs(tokens), quotes)
         if not spans:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 OPENERS = {"“", "«", "„"}
 CLOSERS = {"”", "»"}
@@ -14,7 +15,8 @@ CLOSING_MARKS = (*sorted(CLOSERS), '"', "'")
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:
-    """[start, end) of every quotation, marks included, as offsets into ``text``.
+    """[start, end) of every quotation, marks included, as offsets into ``text``: sorted and disjoint, so
+    the lookups below find a position's quotation by bisection.
 
     Works paragraph by paragraph so that one stray mark can never swallow the rest of an article:
     a quote left open at the end of a paragraph ends there (news style re-opens a continued quote
@@ -87,9 +89,43 @@ def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
+def last_ending_by(quotes: list[tuple[int, int]], position: int) -> tuple[int, int] | None:
+    """The last quotation of ``find_quotes`` that ends at or before ``position``, if any."""
+    number = bisect_right(quotes, position, key=lambda q: q[1])
+    return quotes[number - 1] if number else None
+
+
+def first_starting_from(quotes: list[tuple[int, int]], position: int) -> tuple[int, int] | None:
+    """The first quotation of ``find_quotes`` that starts at or after ``position``, if any."""
+    number = bisect_left(quotes, position, key=lambda q: q[0])
+    return quotes[number] if number < len(quotes) else None
+
+
+def quotation_inside(quotes: list[tuple[int, int]], position: int) -> tuple[int, int] | None:
+    """The quotation of ``find_quotes`` whose words (after its opening mark, before its closing one) hold
+    ``position``, if any."""
+    number = bisect_left(quotes, position, key=lambda q: q[0])
+    if number and position < quotes[number - 1][1] - 1:
+        return quotes[number - 1]
+    return None
+
+
 def opens_sentence(text: str, start: int) -> bool:
     """A quotation that opens a sentence or paragraph is a statement of its own or continues one (news
     style); one inside a sentence is more often a title, a scare quote or part of a paraphrase."""
-    before = text[:start].rstrip()
-    return not before or before.endswith(("\n", ".", "!", "?", ":", "”", "\"", "''")) \
-        or "\n" in text[len(before):start]
+    end = end_of_words_before(text, start)  # (no copy of the text before: callers ask for every quotation)
+    return end == 0 or text.endswith(("\n", ".", "!", "?", ":", "”", "\"", "''"), 0, end) \
+        or "\n" in text[end:start]
+
+
+def end_of_words_before(text: str, position: int) -> int:
+    """Where the text before ``position`` ends without its trailing whitespace (len(text[:position].rstrip()))."""
+    while position > 0 and text[position - 1].isspace():
+        position -= 1
+    return position
+
+
+def char_before(text: str, position: int) -> str:
+    """The last character before ``position`` that is not whitespace ("" if none)."""
+    end = end_of_words_before(text, position)
+    return text[end - 1] if end else ""

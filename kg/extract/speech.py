@@ -7,8 +7,9 @@ from kg.extract import cuemodel, extent
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Cue, Lexicon
 from kg.extract.frames import frame_options, has_clausal_frame
-from kg.extract.quotes import opens_sentence
-from kg.extract.tokens import NOMINAL, SUBJECTS, VERB, VERBAL, doc_text, positions
+from kg.extract.quotes import (char_before, end_of_words_before, first_starting_from, last_ending_by,
+                               opens_sentence, quotation_inside)
+from kg.extract.tokens import NOMINAL, SUBJECTS, VERB, VERBAL, doc_text, positions, shallow, subtree, subtree_indices
 from kg.model import CueType, QuoteType, Stance
 
 # Dependents of a cue verb that are never part of its content.
@@ -48,6 +49,8 @@ NAME_LIKE_MODALS = {"will", "may"}  # the surnames of columnists and prime minis
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 # Words that join another speaker's statement to a content clause ("..., while others said ...").
 CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
+# The dependency labels of the clauses _separate_statements cuts out (each of its rules needs one of them).
+STATEMENT_CLAUSES = frozenset({"advcl", "acl", "conj"})
 
 
 class Choice(NamedTuple):
@@ -68,7 +71,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
     # with the trained model, any verb may be a cue ("theorized that ..."): the model judges it from
     # its syntax and subject alone, and only with a clausal content
     candidates = sorted(set(listed) | set(positions(doc, pos=(VERB,)))) if cuemodel.load() else listed
-    for i in candidates:
+    for i in shallow(doc, candidates):
         token = doc[i]
         lemma = token.lemma_.lower()
         hand, learned = lexicon.verbs.get(lemma), lexicon.learned.get((lemma, "verb"))
@@ -201,7 +204,7 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         # coordinated verb ("praised X and said “...”") is that verb's content
         in_frames = {doc[i].idx for tokens in options.values() for i in tokens}
         conjoined = {t.idx for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
-                     for t in c.subtree}
+                     for t in subtree(c)}
         governing = _governing_speech_verb(verb, lexicon)
         if governing is not None:
             # "“...,” writes Ana Ruiz, [seeming] to agree", "When [asked] ..., she paused: “...” she said":
@@ -284,9 +287,9 @@ def _sentence_quotations(verb, quotes) -> list[tuple[int, int]]:
              and _statement_sized(text, q, verb, sentence)]
     if not found and all(_bare_report_token(verb, t) for t in sentence):
         # the sentence is only "[subject] said [when, where]": its content is the quotation just before it
-        before = [q for q in quotes if q[1] <= sentence.start_char and not text[q[1]:sentence.start_char].strip()
-                  and _statement_sized(text, q, verb, sentence)]
-        found = before[-1:]
+        before = last_ending_by(quotes, sentence.start_char)
+        found = [before] if before is not None and not text[before[1]:sentence.start_char].strip() \
+            and _statement_sized(text, before, verb, sentence) else []
     return found
 
 
@@ -343,14 +346,16 @@ def _quotations_around(verb, quotes) -> list[tuple[int, int]]:
     start = min(verb.idx, subject.start_char)
     # "said Ana Ruiz, the mayor, “...”": after the verb, the subject's whole phrase belongs to the cue clause
     end = verb.idx + len(verb.text) if subject.start < verb.i else _before_quotation(phrase, quotes)
-    before = next((q for q in quotes if q[1] <= start and not text[q[1]:start].strip()
-                   and "\n" not in text[q[1]:start]), None)
+    # (quotations are disjoint marks-to-marks: only the last one ending before the clause can touch it)
+    before = last_ending_by(quotes, start)
+    if before is not None and (text[before[1]:start].strip() or "\n" in text[before[1]:start]):
+        before = None
     if before is None or text[before[0]:before[1]].rstrip("\"'”»’ ")[-1:] not in (",", "?", "!") \
             or not _statement_sized(text, before, verb, verb.sent) or not opens_sentence(text, before[0]):
         return []  # a quotation inside a paraphrase ("X is ''not a backslapper,'' he said") is not all of it
-    after = next((q for q in quotes if q[0] >= end), None)
+    after = first_starting_from(quotes, end)
     if after is None or not _only_adverbials(verb, text, end, after[0]) \
-            or text[:after[0]].rstrip()[-1:].isalnum():
+            or char_before(text, after[0]).isalnum():
         # (a quotation the subject's own clause runs into, "said X, who added that it seemed “rattled”",
         # is that clause's; the second part of the speaker's follows a mark)
         return [before]
@@ -367,7 +372,8 @@ def _speaker_between_quotations(verb, quotes):
         return subject
     doc = verb.doc
     text = doc_text(doc)
-    if any(q[1] <= verb.idx and not text[q[1]:verb.idx].strip() for q in quotes):
+    closed = last_ending_by(quotes, verb.idx)
+    if closed is not None and not text[closed[1]:verb.idx].strip():
         inverted = next((c for c in verb.children if c.dep_ in ("dobj", "attr") and c.left_edge.i == verb.i + 1),
                         None)
         if inverted is not None:
@@ -400,7 +406,7 @@ def _only_adverbials(verb, text: str, start: int, end: int) -> bool:
     """Whether what stands between a cue clause and the next quotation is a comma, a colon or "and" after words
     that say when, where or to whom ("..., she told reporters on Monday, “...”", "..., she said, and “...”"),
     or nothing at all ("..., Trump said “...”")."""
-    if text[start:end].strip() and not text[:end].rstrip().endswith((",", ":", " and")):
+    if text[start:end].strip() and not text.endswith((",", ":", " and"), 0, end_of_words_before(text, end)):
         return False
     between = verb.doc.char_span(start, end, alignment_mode="expand")
     for token in between or ():
@@ -444,9 +450,10 @@ def _separate_statements(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
     speaker's ("74 percent said they will vote, while 22 percent said they might not"), then the same
     speaker's next cue ("She released a statement, insisting that ...", "He apologized, saying ...")."""
     dropped: set[int] = set()
+    clauses = indices.intersection(positions(verb.doc, deps=STATEMENT_CLAUSES))  # the only ones worth a look
     for statement in (_another_speakers_clause, _participle_statement, _conjunct_statement):
         remaining = indices - dropped
-        for i in sorted(remaining):
+        for i in sorted(clauses - dropped):
             if i not in dropped:
                 dropped |= statement(verb, verb.doc[i], remaining, lexicon)
     return dropped
@@ -463,10 +470,10 @@ def _another_speakers_clause(verb, clause, indices: set[int], lexicon: Lexicon) 
     joiner = doc[start] if doc[start].dep_ in ("mark", "cc") else doc[start - 1] if start > 0 else None
     if joiner is None or joiner.lower_ not in CONTRAST_WORDS:
         return set()
-    subtree = {t.i for t in clause.subtree} | {joiner.i}
-    if start > 0 and doc[min(subtree) - 1].text == ",":
-        subtree.add(min(subtree) - 1)
-    return subtree
+    clause_tokens = set(subtree_indices(clause)) | {joiner.i}
+    if start > 0 and doc[min(clause_tokens) - 1].text == ",":
+        clause_tokens.add(min(clause_tokens) - 1)
+    return clause_tokens
 
 
 def _participle_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
@@ -474,7 +481,7 @@ def _participle_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> 
     if not _set_off_participle(clause, ("advcl", "acl", "conj")) or not _is_speech_verb(clause, lexicon) \
             or not (clause.head.i in indices or clause.head.i == verb.i):
         return set()
-    return {t.i for t in clause.subtree} | {clause.left_edge.i - 1}
+    return set(subtree_indices(clause)) | {clause.left_edge.i - 1}
 
 
 def _conjunct_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
@@ -482,7 +489,7 @@ def _conjunct_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> se
     reporter = _misattached_conjunct(clause, lexicon)
     if reporter is None or reporter.i != verb.i:
         return set()
-    dropped = {t.i for t in clause.subtree}
+    dropped = set(subtree_indices(clause))
     start = clause.left_edge.i - 1
     while start > clause.head.i and (clause.doc[start].dep_ == "cc" or clause.doc[start].is_punct):
         dropped.add(start)
@@ -543,10 +550,10 @@ def _is_speech_verb(token, lexicon: Lexicon) -> bool:
 def _nested_according(doc, indices: set[int]) -> set[int]:
     """"X seems enamored, according to Politico" inside a content: a separate attribution, not content."""
     nested = set()
-    for i in indices:
+    for i in indices.intersection(positions(doc, lowers=frozenset({"according"}))):
         token = doc[i]
-        if token.lower_ == "according" and i + 1 < len(doc) and doc[i + 1].lower_ == "to":
-            nested |= {t.i for t in token.subtree} | {t.i for t in doc[i + 1].subtree}
+        if i + 1 < len(doc) and doc[i + 1].lower_ == "to":
+            nested |= set(subtree_indices(token)) | set(subtree_indices(doc[i + 1]))
             if i > 0 and doc[i - 1].text == ",":
                 nested.add(i - 1)
     return nested
@@ -703,7 +710,7 @@ def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
     """Cue nouns with content: "the claim that ...", "his belief that ...", "X's criticism of Y",
     "her plan to ban Z"."""
     found = []
-    for i in positions(doc, lemmas=lexicon.noun_lemmas, pos=NOMINAL):
+    for i in shallow(doc, positions(doc, lemmas=lexicon.noun_lemmas, pos=NOMINAL)):
         token = doc[i]
         if inside_quote(token, quotes):
             continue
@@ -721,7 +728,7 @@ def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
             cue_tokens = [token, token.head]
         if clauses:
             source = noun_source(token)
-            content = [t for c in clauses for t in c.subtree]
+            content = [t for c in clauses for t in subtree(c)]
         else:
             # without a that-clause, only a possessor makes the noun someone's statement or stance
             # ("his comments on Muslims", "Trump's proposal to ban ..."), never "the debate on taxes"
@@ -758,9 +765,9 @@ def _noun_object(noun) -> list:
         if child.dep_ == "prep" and child.lower_ in NOUN_CONTENT_PREPOSITIONS:
             objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
             if objects:
-                return [t for c in objects for t in c.subtree]
+                return [t for c in objects for t in subtree(c)]
         if child.dep_ == "acl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children):
-            return list(child.subtree)
+            return subtree(child)
     return []
 
 
@@ -773,7 +780,7 @@ def _noun_cue_tokens(noun) -> list:
 def according_to(doc, quotes) -> list[Candidate]:
     """"According to X, ..." and "..., according to X": X is the source of the rest of the clause."""
     found = []
-    for i in positions(doc, lowers=frozenset({"according"})):
+    for i in shallow(doc, positions(doc, lowers=frozenset({"according"}))):
         token = doc[i]
         to = next((c for c in token.children if c.lower_ == "to"), None)
         if to is None and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
@@ -783,16 +790,16 @@ def according_to(doc, quotes) -> list[Candidate]:
         objects = [c for c in to.children if c.dep_ == "pobj"] or [t for t in to.rights if t.pos_ in ("NOUN", "PROPN", "PRON")]
         if not objects:
             continue
-        phrase = set(t.i for t in token.subtree) | set(t.i for t in to.subtree) | {token.i, to.i}
+        phrase = set(subtree_indices(token)) | set(subtree_indices(to)) | {token.i, to.i}
         clause_head = token.head if token.head.i != token.i else token.sent.root
         sentence = token.sent
         last = max(phrase)
         closes_sentence = all(t.is_punct or t.is_space for t in doc[last + 1:sentence.end])
         # "..., according to X." closing a sentence vouches for all of it ("Most voters say ..., according to
         # a poll": the poll reports what voters say), wherever the parser hung the phrase
-        scope = clause_head.subtree if clause_head.pos_ in ("VERB", "AUX") and not closes_sentence else sentence
+        scope = subtree(clause_head) if clause_head.pos_ in ("VERB", "AUX") and not closes_sentence else sentence
         tokens = [t for t in scope if t.i not in phrase and sentence.start <= t.i < sentence.end]
-        quotation = next((q for q in quotes if inside_quote(token, [q])), None)
+        quotation = quotation_inside(quotes, token.idx)
         if quotation is not None:
             # “The bridge fell, according to the police,” she said: the quoted speaker's source vouches
             # for the quoted words only
@@ -983,8 +990,8 @@ def noun_phrase(head):
     dropped = set()
     for child in head.children:
         if child.dep_ in ("appos", "relcl", "acl", "punct", "cc", "conj", "advcl") and child.i > head.i:
-            dropped.update(t.i for t in child.subtree)
-    tokens = [t for t in head.subtree if t.i not in dropped]
+            dropped.update(subtree_indices(child))
+    tokens = [head.doc[i] for i in subtree_indices(head) if i not in dropped]
     start, end = tokens[0].i, tokens[-1].i
     # keep it one contiguous span; stop at the first dropped token after the head
     for i in range(head.i + 1, end + 1):
@@ -1043,7 +1050,7 @@ def char_span(tokens) -> tuple[int, int]:
 
 
 def inside_quote(token, quotes) -> bool:
-    return any(start < token.idx < end - 1 for start, end in quotes)
+    return quotation_inside(quotes, token.idx) is not None
 
 
 def _covers(quote, token) -> bool:
