@@ -225,7 +225,7 @@ def test_kg_ingest_reads_a_folder_of_pages_and_an_archive(pages, warc, tmp_path)
     folder = pages["cms"].parent
     store = tmp_path / "kg"
     result = run_kg("ingest", folder, warc, "--store", store)
-    assert result.returncode == 0, result.stderr_text
+    assert result.returncode == 1, result.stderr_text  # something was skipped (README: exit codes)
     assert "Traceback" not in result.stderr_text
     skipped = [line for line in result.stderr_text.splitlines() if line.startswith("kg: skipped")]
     assert len(skipped) == 3, result.stderr_text  # the login page (folder and archive) and the archived 404
@@ -327,7 +327,7 @@ def test_kg_extract_url_and_ingest_url_list(site, tmp_path):
     listing.write_text(f"# pages to read\n{site}/old-address\n\n{site}/news/port\n{site}/gone\nnot a url\n",
                        encoding="utf-8")
     result = run_kg("ingest", "--urls", listing, "--store", tmp_path / "kg")
-    assert result.returncode == 0, result.stderr_text
+    assert result.returncode == 1, result.stderr_text  # two lines were skipped (README: exit codes)
     assert "2 article(s) ingested" in result.stderr_text
     assert f"kg: skipped {site}/gone: HTTP 404 Not Found" in result.stderr_text
     assert f"kg: skipped {listing}:6: not an http(s) URL" in result.stderr_text
