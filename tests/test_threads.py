@@ -5,6 +5,7 @@ another place, the same speaker on something else, the same words from another o
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -77,6 +78,52 @@ def test_a_denial_or_a_negated_claim_disputes_instead_of_joining():
     negated = claim("c3", "the plant never leaked chemicals into the river", published="2025-01-03")
     assert related(stated, denied) == (Relation.DISPUTES, "c2")
     assert related(negated, stated) == (Relation.DISPUTES, "c3")
+    # the later claim disputes the earlier one, whichever of them is the negative one
+    earlier_negative = claim("c4", "the plant never leaked chemicals into the river", published="2024-12-01")
+    assert related(earlier_negative, stated) == (Relation.DISPUTES, "c1")
+    # "not just ..." qualifies, it does not deny
+    assert related(claim("c5", "the plant is not just leaking chemicals into the river"),
+                   claim("c6", "the plant is leaking chemicals into the river"))[0] == Relation.SAME
+
+
+@pytest.mark.parametrize("first, second", [
+    ("Marrow was hit by flooding that killed 12 people", "Dunbee was hit by flooding that killed 12 people"),
+    ("Mr. Holt will visit the flooded quarter on Friday", "Mr. Brandt will visit the flooded quarter on Friday"),
+    ("the flooding killed 1,200 people in the valley", "the flooding killed 2,100 people in the valley"),
+    ("the province will spend $1.2 billion on the dams", "the province will spend $2.1 billion on the dams"),
+])
+def test_names_after_titles_or_opening_a_claim_and_figures_with_separators_keep_claims_apart(first, second):
+    writer = dict(source="org/publisher-of-d", kind="Publisher", name="Unknown publisher")
+    assert related(claim("c1", first, **writer), claim("c2", second, **writer)) is None
+
+
+def test_a_figure_written_with_separators_or_in_words_is_the_same_figure():
+    assert related(claim("c1", "the flooding killed 1,000 people in the valley"),
+                   claim("c2", "the flooding killed 1000 people in the valley"))[0] == Relation.SAME
+
+
+def test_threads_do_not_depend_on_the_order_in_which_articles_arrive():
+    from kg.threads import Linker, ThreadIndex
+
+    texts = ["the harbour will reopen within two weeks once the cranes are inspected",
+             "The harbour would reopen within two weeks once cranes are inspected",
+             "harbour will reopen within two weeks",
+             "the ferry company will cut its winter timetable to three crossings a day",
+             "the ferry company would cut the winter timetable to three crossings daily"]
+    claims = [claim(f"c{i}", text, article=f"doc/{i}", published=f"2025-01-0{i + 1}") for i, text in enumerate(texts)]
+
+    def threads(order):
+        linker = Linker(ThreadIndex())
+        change = None
+        for i in order:
+            change = linker.update({claims[i].article: (claims[i].article, [claims[i]])})
+        return {iri: members for iri, members in linker.index.threads()}
+
+    together = Linker(ThreadIndex()).update({c.article: (c.article, [c]) for c in claims})
+    expected = {t.iri: sorted(m.iri for m in t.members) for t in together.threads}
+    assert len(expected) == 2
+    for order in ([0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [2, 4, 0, 3, 1]):
+        assert threads(order) == expected
 
 
 def test_claims_of_one_document_are_not_linked_to_each_other():
@@ -190,6 +237,35 @@ def test_documents_stored_without_threads_are_linked_by_the_next_ingest(story_tr
     assert query_json("threads", "--store", store) == []
     run_kg("ingest", ARTICLES[3], "--store", store, check=True)  # reconciles the three it had not linked
     assert thread_sets(query_json("threads", "--store", store)) == thread_sets(query_json("threads", "--data", story_trig))
+
+
+def test_an_edited_article_stored_without_linking_is_relinked_and_a_lost_index_rebuilt(story_trig, tmp_path):
+    store = tmp_path / "kb"
+    run_kg("ingest", STORY, "--store", store, check=True)
+    mayor = {r["claim"] for r in query_json("threads", "--store", store) if "reopen" in r["claimText"]}
+    edited = tmp_path / "edited"  # a1 again, same file name and URL (the same document), its statement changed
+    edited.mkdir()
+    for name in ("a1_harbour.txt", "a1_harbour.meta.json"):
+        shutil.copy(STORY / name, edited / name)
+    text = (edited / "a1_harbour.txt").read_text(encoding="utf-8")
+    (edited / "a1_harbour.txt").write_text(text.replace("the harbour would reopen within two weeks once the cranes "
+                                                        "are inspected", "the stadium would close for the summer"),
+                                           encoding="utf-8")
+    run_kg("ingest", edited / "a1_harbour.txt", "--store", store, "--no-threads", check=True)
+    run_kg("ingest", STORY / "a2_coastal.txt", "--store", store, check=True)  # reconciles the edited article
+    rows = query_json("threads", "--store", store)
+    assert not any("stadium" in r["claimText"] for r in rows)
+    mayor_now = next(members for members in rows_by_thread(rows).values()
+                     if any(r["documentId"] == "a2_coastal" and "reopen" in r["claimText"] for r in members))
+    assert {r["documentId"] for r in mayor_now} == {"a2_coastal", "a4_blog"}  # a1 no longer says it
+    (store / "claimgraph-threads.sqlite").unlink()
+    run_kg("ingest", STORY / "a4_blog.txt", "--store", store, check=True)  # rebuilds the threads from the store
+    again = query_json("threads", "--store", store)
+    assert sorted(map(str, again)) == sorted(map(str, rows))
+    inthread = query_json("PREFIX ckg: <https://w3id.org/claimkg#> SELECT ?c (COUNT(?t) AS ?n) "
+                          "WHERE { ?c ckg:inThread ?t } GROUP BY ?c HAVING (COUNT(?t) > 1)", "--store", store)
+    assert inthread == []  # no stale thread graph left beside the rebuilt ones
+    assert mayor
 
 
 def test_threads_are_the_same_under_another_hash_seed(story_trig, tmp_path):

@@ -23,6 +23,8 @@ CLAIMKG = "https://w3id.org/claimkg#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 NEWS_ARTICLE = ox.NamedNode(CLAIMKG + "NewsArticle")
 CLAIM_THREAD = ox.NamedNode(CLAIMKG + "ClaimThread")
+PROV_GENERATED_BY = ox.NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy")
+THREAD_GRAPHS = "https://w3id.org/claimkg/id/graph/thread/"
 
 
 def _by_article(claims: list[ThreadClaim]) -> dict[str, tuple[str, list[ThreadClaim]]]:
@@ -73,17 +75,21 @@ class StoreThreads:
         self.linker = Linker(self.index)
 
     def reconcile(self) -> int:
-        """Link articles stored but not indexed, forget articles indexed but gone; returns how many changed."""
+        """Link articles stored but not indexed (or changed since), forget articles indexed but gone; returns
+        how many changed. With a new or deleted index file, thread graphs left in the store are dropped first
+        and every article is linked again (deleting the file is how to rebuild the threads)."""
         from kg.store import graphs_of_document
 
         indexed = self.index.articles()
+        if not indexed:
+            self._drop_every_thread_graph()
         stored = {quad.subject.value for quad in self.store.quads_for_pattern(None, RDF_TYPE, NEWS_ARTICLE, None)
                   if isinstance(quad.subject, ox.NamedNode)}
         changed = 0
         for article in sorted(stored):
             graphs = graphs_of_document(self.store, ox.NamedNode(article))
             graph = min((g.value for g in graphs), default=None)
-            if graph is not None and indexed.get(article) != graph:
+            if graph is not None and indexed.get(article) != self._fingerprint(ox.NamedNode(graph)):
                 self.document_written(ox.NamedNode(article), ox.NamedNode(graph))
                 changed += 1
         gone = tuple(sorted(set(indexed) - stored))
@@ -93,11 +99,22 @@ class StoreThreads:
             changed += len(gone)
         return changed
 
+    def _fingerprint(self, graph: ox.NamedNode) -> str:
+        """The document graph and the extraction run that made it: the run's IRI hashes the text, so an
+        edited article (same URL, same graph IRI) stored without linking is seen to have changed."""
+        runs = sorted(q.object.value for q in self.store.quads_for_pattern(graph, PROV_GENERATED_BY, None, graph))
+        return " ".join([graph.value, *runs])
+
+    def _drop_every_thread_graph(self) -> None:
+        stale = sorted(g.value for g in self.store.named_graphs() if g.value.startswith(THREAD_GRAPHS))
+        if stale:
+            self.store.update("".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in stale).rstrip(" ;\n"))
+
     def document_written(self, document: ox.NamedNode, graph: ox.NamedNode) -> None:
         """Link a document just committed to the store (a new one, or a new extraction of an old one)."""
         claims = [c for c in read_claims(self.store, [graph]) if c.article == document.value]
         try:
-            apply_change(self.store, self.linker.update({document.value: (graph.value, claims)}))
+            apply_change(self.store, self.linker.update({document.value: (self._fingerprint(graph), claims)}))
         except BaseException:
             self.index.rollback()
             raise

@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-# Words with letters or digits inside; apostrophes stay inside a word ("didn't", "Trump's").
-WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# Figures with their separators ("1,000", "1.2"), then words with letters or digits inside; apostrophes stay
+# inside a word ("didn't", "Trump's").
+WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['’][^\W_]+)*")
+# Abbreviations whose full stop ends no sentence: the capitalised word after them is a name ("Mr. Trump").
+ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
+                           "prof", "rev", "jr", "sr", "u.s", "vs", "no"})
 NEGATORS = frozenset({"not", "no", "never", "nobody", "none", "nothing", "neither", "nor", "cannot", "nowhere"})
 # "one" is left out: "one of them", "no one" carry no figure.
 NUMBER_WORDS = {
@@ -67,21 +71,23 @@ def features(text: str) -> Features:
     """The features of one claim's content text."""
     stop = stopwords()
     words: list[str] = []
+    naming: list[bool] = []  # whether each of ``words`` is a name
     numbers: set[str] = set()
     dates: set[str] = set()
     names: set[str] = set()
     negated: set[str] = set()
     scope = 0  # content words still to come under the last negator
     previous_end = None
-    sentence_start = True
+    previous = ""
     for match in WORD.finditer(text):
         raw = match.group(0).replace("’", "'")
         lower = raw.lower()
         gap = text[previous_end:match.start()] if previous_end is not None else ""
-        if previous_end is not None and re.search(r"[.!?:“\"]", gap):
-            sentence_start = True
-        previous_end = match.end()
-        opens_sentence, sentence_start = sentence_start, False
+        # a sentence starts after . ! ? (not after "Mr."), and a capitalised word there may be any word; the
+        # content's own first word is read as a name when capitalised ("Marrow was hit ..."): a common word
+        # there ("Officials ...") only keeps two claims apart when the other claim lacks that word entirely
+        opens_sentence = previous_end is not None and bool(re.search(r"[.!?]", gap)) and previous not in ABBREVIATIONS
+        previous_end, previous = match.end(), lower
         if lower.endswith("n't") or lower in NEGATORS:
             scope = NEGATION_SCOPE
             continue
@@ -92,7 +98,7 @@ def features(text: str) -> Features:
             scope = 0  # a negator's reach ends at a clause break
         base = CONTRACTION.sub("", lower)  # "trump's" -> "trump", "we're" -> "we"
         if NUMERAL.match(base):
-            figure = base.replace(",", "")
+            figure = base.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", base) else base
             (dates if YEAR.match(figure) else numbers).add(figure)
             continue
         if base in NUMBER_WORDS:
@@ -104,14 +110,17 @@ def features(text: str) -> Features:
             continue
         if base in stop:
             continue
-        if raw[:1].isupper() and not opens_sentence and base not in NOT_NAMES and not raw.isupper():
-            names.add(base)
-        elif raw.isupper() and len(raw) > 1 and not opens_sentence:
-            names.add(base)  # acronyms: "NATO", "ISIS"
+        is_name = raw[:1].isupper() and not opens_sentence and base not in NOT_NAMES and not base.isdigit()
+        if is_name:
+            names.add(base)  # acronyms too: "NATO", "ISIS"
         words.append(stem(base))
+        naming.append(is_name)
         if scope:
             negated.add(words[-1])
             scope -= 1
-    keys = frozenset(f"{first} {second}" for first, second in zip(words, words[1:]) if first != second)
+    # index keys: adjacent pairs with at least one word that is not a name ("hillary clinton" would be held by
+    # thousands of claims and say nothing about what they say)
+    keys = frozenset(f"{words[i]} {words[i + 1]}" for i in range(len(words) - 1)
+                     if words[i] != words[i + 1] and not (naming[i] and naming[i + 1]))
     return Features(frozenset(words), keys, frozenset(numbers), frozenset(dates), frozenset(names),
                     frozenset(negated))

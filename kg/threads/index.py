@@ -5,6 +5,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from kg.errors import UserError
 from kg.threads.claims import ThreadClaim
 from kg.threads.features import Features
 
@@ -27,20 +28,26 @@ CREATE INDEX IF NOT EXISTS member_thread ON member (thread);
 class ThreadIndex:
     """An inverted index from index keys (adjacent content-word pairs) to claims, with the links found.
 
-    Looking a new claim up costs the postings of its own keys, not a pass over every stored claim. A key
-    held by more than ``max_postings`` claims ("white house", "hillary clinton") says too little to be
-    worth reading: such keys are skipped, so candidate generation stays bounded as the corpus grows.
+    Looking a new claim up costs the postings of its own keys, not a pass over every stored claim. Keys
+    are pairs of adjacent content stems, never two names ("hillary clinton"), so few keys are common; a key
+    held by more than ``max_postings`` claims says too little to be worth reading and is skipped, which
+    bounds candidate generation as the corpus grows. That skip is the one thing that depends on the order
+    of ingest (a key crosses the limit at some point): below the limit, the links do not.
     """
 
-    def __init__(self, path: str | Path | None = None, max_postings: int = 400):
+    def __init__(self, path: str | Path | None = None, max_postings: int = 2000):
         self.path = str(path) if path else ":memory:"
         self.max_postings = max_postings
         self._claims: dict[str, ThreadClaim] = {}  # decoded claims, kept while linking (bounded)
-        self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL" if path else "PRAGMA journal_mode=MEMORY")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
-        self.db.execute("BEGIN")
+        try:
+            self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL" if path else "PRAGMA journal_mode=MEMORY")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+            self.db.execute("BEGIN")
+        except sqlite3.Error as error:
+            raise UserError(f"{self.path}: the thread index cannot be read ({error}); delete it and run kg ingest "
+                            "again to rebuild the threads from the store") from None
 
     @classmethod
     def beside(cls, store_dir: str | Path) -> "ThreadIndex":
@@ -62,7 +69,7 @@ class ThreadIndex:
     # ------------------------------------------------------------ articles and claims
 
     def articles(self) -> dict[str, str]:
-        """Indexed article IRI -> the document graph it was read from."""
+        """Indexed article IRI -> the fingerprint of the document graph it was read from."""
         return dict(self.db.execute("SELECT iri, graph FROM article"))
 
     def set_article(self, article: str, graph: str) -> None:
