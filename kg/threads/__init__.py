@@ -6,6 +6,7 @@ threads as connected components of "same claim" links (link.py), and the threads
 """
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -73,6 +74,7 @@ class StoreThreads:
         self.store = store
         self.index = ThreadIndex.beside(store_dir)
         self.linker = Linker(self.index)
+        self.cpu_seconds = 0.0  # CPU time spent linking (scripts/bench_threads.py reports it)
 
     def reconcile(self) -> int:
         """Link articles stored but not indexed (or changed since), forget articles indexed but gone; returns
@@ -112,6 +114,13 @@ class StoreThreads:
 
     def document_written(self, document: ox.NamedNode, graph: ox.NamedNode) -> None:
         """Link a document just committed to the store (a new one, or a new extraction of an old one)."""
+        started = time.thread_time()
+        try:
+            self._link(document, graph)
+        finally:
+            self.cpu_seconds += time.thread_time() - started
+
+    def _link(self, document: ox.NamedNode, graph: ox.NamedNode) -> None:
         claims = [c for c in read_claims(self.store, [graph]) if c.article == document.value]
         try:
             apply_change(self.store, self.linker.update({document.value: (self._fingerprint(graph), claims)}))

@@ -18,7 +18,8 @@ class Relation(str, Enum):
 class Thresholds:
     """How much content two claims must share. Chosen on the train pairs of benchmarks/threads (304 pairs;
     scripts/eval_threads.py --grid): containment 0.5-0.6, 3-4 shared words, Jaccard 0.1-0.2 and 2-3 words
-    that are not names all gave pairwise F1 0.66-0.70 (precision 0.86-0.91); these gave the best, 0.70."""
+    that are not names all gave pairwise F1 0.66-0.70 (precision 0.86-0.91); these gave the best, 0.70 (0.69
+    once a capitalised first word counts as a name, which keeps "Marrow was hit ..." apart from "Dunbee ...")."""
 
     containment: float = 0.5  # shared content words / the smaller claim's content words
     min_shared: int = 4  # shared content words, at least (or all of a shorter claim's, at least two)
