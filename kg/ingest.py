@@ -136,40 +136,24 @@ def _read_article_file(path: Path) -> Iterator[Article | Skipped]:
     """A text article, an HTML page or a WARC archive's pages (kg.readers tells them apart by content)."""
     from kg.readers import items_from_path
 
-    try:
-        with during("reading", str(path)):
-            items = iter(items_from_path(path))
-    except UserError as error:
-        yield Skipped(str(path), _strip_name(str(error), str(path)))
-        return
-    except InternalError as error:
-        yield Skipped(str(path), str(error))
-        return
-    yield from _guarded(items, "reading", str(path))
+    yield from _guarded(lambda: items_from_path(path), "reading", str(path))
 
 
 def _read_url(url: str) -> Iterator[Article | Skipped]:
     from kg.readers.url import url_articles
 
-    try:
-        with during("fetching", url):
-            items = iter(url_articles(url))
-    except UserError as error:
-        yield Skipped(url, _strip_name(str(error), url))
-        return
-    except InternalError as error:
-        yield Skipped(url, str(error))
-        return
-    yield from _guarded(items, "fetching", url)
+    yield from _guarded(lambda: url_articles(url), "fetching", url)
 
 
-def _guarded(items: Iterator[Article | Skipped], step: str, name: str) -> Iterator[Article | Skipped]:
+def _guarded(items: Callable[[], Iterable[Article | Skipped]], step: str, name: str) -> Iterator[Article | Skipped]:
     """The items of one input until it fails; its failure becomes a Skipped under its own name (the pages
     of an archive read before a broken record are kept)."""
+    iterator = None
     while True:
         try:
             with during(step, name):
-                item = next(items, None)
+                iterator = iterator or iter(items())
+                item = next(iterator, None)
         except UserError as error:
             yield Skipped(name, _strip_name(str(error), name))
             return

@@ -130,3 +130,19 @@ def virtuoso_server(folder: Path):
         yield base
     finally:
         stop(process)
+
+
+@contextmanager
+def sparql_server(kind: str, folder: Path):
+    """The query URL of a running "oxigraph" or "virtuoso" server; pytest skips when it is not installed."""
+    import pytest
+
+    try:
+        manager = oxigraph_server(folder) if kind == "oxigraph" else virtuoso_server(folder)
+        base = manager.__enter__()
+    except FileNotFoundError as missing:
+        pytest.skip(f"{missing.args[0]} is not installed (.ci/run installs it)")
+    try:
+        yield f"{base}/query" if kind == "oxigraph" else f"{base}/sparql"
+    finally:
+        manager.__exit__(None, None, None)

@@ -10,7 +10,7 @@ import pytest
 from conftest import query_json, run_kg
 from kg.remote import endpoint
 from kg.store import open_store, replace_document
-from servers import free_port, oxigraph_server, virtuoso_server
+from servers import free_port, sparql_server
 from test_store import EXAMPLE, ID, document_quads
 
 pytestmark = pytest.mark.server
@@ -53,14 +53,8 @@ def canonical(rows: list[dict]) -> list[str]:
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
 def server(request, tmp_path_factory):
     """(kind, query URL) of a running server; stopped after the module."""
-    folder = tmp_path_factory.mktemp(request.param)
-    try:
-        manager = oxigraph_server(folder) if request.param == "oxigraph" else virtuoso_server(folder)
-        base = manager.__enter__()
-    except FileNotFoundError as missing:
-        pytest.skip(f"{missing.args[0]} is not installed (.ci/run installs it)")
-    yield request.param, f"{base}/query" if request.param == "oxigraph" else f"{base}/sparql"
-    manager.__exit__(None, None, None)
+    with sparql_server(request.param, tmp_path_factory.mktemp(request.param)) as url:
+        yield request.param, url
 
 
 def test_push_twice_copies_every_graph_without_duplicates(server, local_store):

@@ -287,16 +287,10 @@ def story_store(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
 def thread_server(request, tmp_path_factory):
-    from servers import oxigraph_server, virtuoso_server
+    from servers import sparql_server
 
-    folder = tmp_path_factory.mktemp(request.param)
-    try:
-        manager = oxigraph_server(folder) if request.param == "oxigraph" else virtuoso_server(folder)
-        base = manager.__enter__()
-    except FileNotFoundError as missing:
-        pytest.skip(f"{missing.args[0]} is not installed (.ci/run installs it)")
-    yield f"{base}/query" if request.param == "oxigraph" else f"{base}/sparql"
-    manager.__exit__(None, None, None)
+    with sparql_server(request.param, tmp_path_factory.mktemp(request.param)) as url:
+        yield url
 
 
 @pytest.mark.server
