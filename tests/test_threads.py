@@ -300,3 +300,27 @@ def test_thread_queries_give_the_same_rows_on_a_server(thread_server, story_stor
     local = query_json(name, "--store", story_store)
     assert local
     assert query_json(name, "--endpoint", thread_server) == local
+
+
+def test_a_denial_in_another_article_reaches_a_claim_no_thread_holds(tmp_path):
+    """The leak is reported by one article only (no thread); the operator's denial in another article still
+    disputes it, in the store as from kg extract, and ingesting the articles again changes nothing."""
+    (tmp_path / "b1.txt").write_text("Plant Leak Reported\n\nThe Halden plant leaked chemicals into the Orva river "
+                                     "last week, inspector Mara Voss said on Monday.\n", encoding="utf-8")
+    (tmp_path / "b1.meta.json").write_text('{"publisher": "Valley Post", "date": "2025-05-05"}', encoding="utf-8")
+    (tmp_path / "b2.txt").write_text("Plant Operator Responds\n\nThe Halden company denied that the plant leaked "
+                                     "chemicals into the Orva river last week.\n", encoding="utf-8")
+    (tmp_path / "b2.meta.json").write_text('{"publisher": "River Times", "date": "2025-05-06"}', encoding="utf-8")
+    disputes = ("PREFIX ckg: <https://w3id.org/claimkg#> PREFIX schema: <http://schema.org/> PREFIX prov: "
+                "<http://www.w3.org/ns/prov#> SELECT ?who ?text WHERE { ?d ckg:disputes ?c . ?c schema:text ?text . "
+                "?d prov:wasAttributedTo/schema:name ?who }")
+    run_kg("extract", tmp_path / "b1.txt", tmp_path / "b2.txt", "-o", tmp_path / "both.trig", check=True)
+    expected = [{"who": "Halden company", "text": "The Halden plant leaked chemicals into the Orva river last week"}]
+    assert query_json(disputes, "--data", tmp_path / "both.trig") == expected
+    store = tmp_path / "kb"
+    for name in ("b2.txt", "b1.txt"):  # the denial first: the claim it disputes arrives later
+        run_kg("ingest", tmp_path / name, "--store", store, check=True)
+    assert query_json(disputes, "--store", store) == expected
+    before = sorted_export(store, tmp_path, "before")
+    run_kg("ingest", tmp_path / "b1.txt", tmp_path / "b2.txt", "--store", store, check=True)
+    assert sorted_export(store, tmp_path, "after") == before

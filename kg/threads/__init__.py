@@ -25,7 +25,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 NEWS_ARTICLE = ox.NamedNode(CLAIMKG + "NewsArticle")
 CLAIM_THREAD = ox.NamedNode(CLAIMKG + "ClaimThread")
 PROV_GENERATED_BY = ox.NamedNode("http://www.w3.org/ns/prov#wasGeneratedBy")
-THREAD_GRAPHS = "https://w3id.org/claimkg/id/graph/thread/"
+THREAD_GRAPHS = ("https://w3id.org/claimkg/id/graph/thread/", "https://w3id.org/claimkg/id/graph/dispute/")
 
 
 def _by_article(claims: list[ThreadClaim]) -> dict[str, tuple[str, list[ThreadClaim]]]:

@@ -32,6 +32,10 @@ class Change:
 
     dropped: set[str] = field(default_factory=set)
     threads: list[Thread] = field(default_factory=list)
+    # a claim no thread holds, disputed from other articles: claim -> its disputers (rewritten: claims listed
+    # in ``undisputed`` lose what they had)
+    disputes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    undisputed: set[str] = field(default_factory=set)
 
 
 def thread_iri(members: list[str]) -> str:
@@ -125,8 +129,16 @@ class Linker:
             claims = {iri: self.index.claim(iri) for iri in sorted(component)}
             for cluster in self._clusters(claims):
                 members = [claims[iri] for iri in cluster]
+                for member in members:
+                    if self.index.disputers_of(member.iri):
+                        change.undisputed.add(member.iri)  # whatever it had is rewritten below, or dropped
                 if len({m.article for m in members}) < 2:
                     self.index.set_thread(cluster, None)
+                    for member in members:  # a denial in another article still reaches the claim itself
+                        others = tuple(d for d in self.index.disputers_of(member.iri)
+                                       if self.index.claim(d).article != member.article)
+                        if others:
+                            change.disputes[member.iri] = others
                     continue
                 disputers = [d for iri in cluster for d in self.index.disputers_of(iri)]
                 thread = make_thread(members, disputers)

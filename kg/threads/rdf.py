@@ -1,6 +1,8 @@
 """Threads as RDF: one named graph per thread, written and dropped in one store transaction."""
 from __future__ import annotations
 
+import hashlib
+
 import pyoxigraph as ox
 
 from kg.rdf import CKG, ID, RDF, SCHEMA, XSD
@@ -46,15 +48,29 @@ def thread_quads(thread: Thread) -> list[ox.Quad]:
     return quads
 
 
+def dispute_graph(claim: str) -> ox.NamedNode:
+    """Where the cross-article disputes of a claim that no thread holds are kept."""
+    return ID[f"graph/dispute/{hashlib.sha256(claim.encode('utf-8')).hexdigest()[:16]}"]
+
+
+def dispute_quads(claim: str, disputers: tuple[str, ...]) -> list[ox.Quad]:
+    graph, target = dispute_graph(claim), ox.NamedNode(claim)
+    return [ox.Quad(ox.NamedNode(disputer), CKG.disputes, target, graph) for disputer in disputers]
+
+
 def change_quads(change: Change) -> list[ox.Quad]:
-    return [quad for thread in change.threads for quad in thread_quads(thread)]
+    quads = [quad for thread in change.threads for quad in thread_quads(thread)]
+    for claim in sorted(change.disputes):
+        quads.extend(dispute_quads(claim, change.disputes[claim]))
+    return quads
 
 
 def apply_change(store: ox.Store, change: Change) -> None:
     """Drop the stale thread graphs and write the new ones, as one transaction."""
-    if not change.dropped and not change.threads:
+    if not change.dropped and not change.threads and not change.undisputed and not change.disputes:
         return
-    graphs = sorted({thread_graph(t).value for t in change.dropped} | {thread_graph(t.iri).value for t in change.threads})
+    graphs = sorted({thread_graph(t).value for t in change.dropped} | {thread_graph(t.iri).value for t in change.threads}
+                    | {dispute_graph(c).value for c in change.undisputed | set(change.disputes)})
     drops = "".join(f"DROP SILENT GRAPH <{graph}> ;\n" for graph in graphs)
     body = "\n".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in change_quads(change))
     store.update(f"{drops}INSERT DATA {{\n{body}\n}}" if body else drops.rstrip(" ;\n"))
