@@ -1,0 +1,174 @@
+"""Extraction in worker processes (each loads spaCy once), results handed back in input order."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from kg.article import Article
+from kg.errors import InternalError, debugging, set_debug, warn_internal
+from kg.model import Extraction
+
+# Articles per task: small enough that 2 workers share a 12-article corpus evenly, large enough that a
+# task's parts still fill spaCy batches and the per-task pickling stays a small share of the work.
+CHUNK = 4
+IN_FLIGHT_PER_WORKER = 3  # tasks queued or running per worker: keeps workers busy, memory flat
+
+_nlp = None  # the worker's pipeline, loaded once by _start_worker
+
+
+def default_workers() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def useful_workers(workers: int, total: int | None) -> int:
+    """No more workers than there are tasks: a worker costs a process start and a spaCy load (~3 s)."""
+    if total is None:
+        return workers
+    return max(1, min(workers, -(-total // CHUNK)))
+
+
+def _start_worker(debug: bool, parent: int, batch_size: int) -> None:
+    """Worker initializer: load spaCy once; ignore Ctrl-C (the parent decides when to stop); exit when
+    the parent is gone (after a kill -9 nobody else would end the worker)."""
+    global _nlp
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_debug(debug)
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="kg-parent-watch", daemon=True).start()
+    from kg import nlp
+
+    _nlp = nlp.load()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _extract_chunk(articles: list[Article], batch_size: int) -> list[tuple]:
+    """In a worker: ("ok", index, Extraction) or ("failed", index, step, document, error) per article."""
+    from kg.pipeline import extract_robustly
+
+    index = {id(article): number for number, article in enumerate(articles)}
+    results: list[tuple] = []
+
+    def failed(article: Article, error: InternalError) -> None:
+        warn_internal(error)  # the traceback with --debug, from the process that has it
+        results.append(("failed", index[id(article)], error.step, error.document, _picklable(error.error)))
+
+    for article, extraction in extract_robustly(articles, failed, batch_size=batch_size, nlp=_nlp):
+        results.append(("ok", index[id(article)], extraction))
+    return sorted(results, key=lambda result: result[1])
+
+
+def _picklable(error: BaseException) -> BaseException:
+    """The error itself if it survives pickling, else a RuntimeError with its description."""
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:  # noqa: BLE001 -- any pickling problem: send the words instead
+        return RuntimeError(f"{type(error).__name__}: {error}")
+
+
+class _Pool:
+    """A spawn-context process pool that can be replaced when a worker dies."""
+
+    def __init__(self, workers: int, batch_size: int):
+        self.workers, self.batch_size = workers, batch_size
+        self.executor = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        # spawn, not fork: the parent holds the store and threads; a forked copy of those is unsafe
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker,
+                                   initargs=(debugging(), os.getpid(), self.batch_size))
+
+    def submit(self, chunk: list[Article]):
+        return self.executor.submit(_extract_chunk, chunk, self.batch_size)
+
+    def renew(self) -> None:
+        self.close()
+        self.executor = self._new()
+
+    def close(self) -> None:
+        """Stop at once: queued tasks are cancelled and running ones ended (their results are not wanted)."""
+        processes = list((self.executor._processes or {}).values())  # noqa: SLF001 -- no public handle
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join()
+
+
+def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Article, InternalError], None], *,
+                       workers: int, batch_size: int) -> Iterator[tuple[Article, Extraction]]:
+    """Like kg.pipeline.extract_robustly, with the work spread over ``workers`` processes: (article,
+    Extraction) pairs in input order, failures passed to ``on_failure`` in input order too.
+
+    A worker process that dies (a crash in native code, the OOM killer) loses no other article: the
+    pool is replaced, the articles of its task are tried again one per task, and the one that kills a
+    worker alone is reported. Closing the generator (Ctrl-C, a failed store) ends the workers at once.
+    """
+    source = iter(articles)
+    source_error: list[BaseException] = []
+    pool = _Pool(workers, batch_size)
+    pending: deque[tuple[list[Article], object]] = deque()  # (articles, future), in input order
+
+    def next_chunk() -> list[Article]:
+        chunk: list[Article] = []
+        while not source_error and len(chunk) < CHUNK:
+            try:
+                chunk.append(next(source))
+            except StopIteration:
+                break
+            except Exception as error:  # noqa: BLE001 -- re-raised once the articles before it are done
+                source_error.append(error)
+        return chunk
+
+    def fill() -> None:
+        while len(pending) < workers * IN_FLIGHT_PER_WORKER and (chunk := next_chunk()):
+            pending.append((chunk, pool.submit(chunk)))
+
+    try:
+        fill()
+        while pending:
+            chunk, future = pending.popleft()
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                if len(chunk) == 1:
+                    on_failure(chunk[0], InternalError("extracting", chunk[0].identifier,
+                                                       RuntimeError("the worker process extracting it died")))
+                retry = [[article] for article in chunk] if len(chunk) > 1 else []
+                retry += [articles for articles, _ in pending]
+                pool.renew()
+                pending.clear()
+                pending.extend((articles, pool.submit(articles)) for articles in retry)
+                continue
+            fill()  # before handing results out: the workers stay busy while the store writes
+            for result in results:
+                article = chunk[result[1]]
+                if result[0] == "ok":
+                    yield article, result[2]
+                else:
+                    _, _, step, document, error = result
+                    internal = InternalError(step, document, error)
+                    internal.__cause__ = error
+                    on_failure(article, internal)
+    finally:
+        pool.close()
+    if source_error:
+        raise source_error[0]
