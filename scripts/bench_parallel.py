@@ -6,13 +6,15 @@
 Bare spaCy is `nlp.pipe` over the articles' parts in this process (model load not counted). Each ingest
 is the real CLI into a fresh store; its time is the run's own (from the summary line: reading, worker
 start and spaCy loads, extraction, RDF, store writes and claim threads), without the Python start. Peak
-memory is VmHWM from /proc of the ingest process and of each worker process, polled while it runs. The
+memory is VmHWM from /proc of the ingest process and of each worker process, polled while it runs (a
+worker forks from a server that loaded spaCy, so much of its RSS is shared with its siblings). The
 stores of all ingests are compared (sorted N-Quads): they must be identical.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -22,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+EXTRA_ENV = dict(item.split("=", 1) for item in os.environ.get("BENCH_ENV", "").split())
 SUMMARY = re.compile(r"(\d+) article\(s\) ingested into .* in ([\d.]+) s")
 
 
@@ -34,8 +37,16 @@ def peak_kb(pid: int) -> int:
     return int(match.group(1)) if match else 0
 
 
-def workers_of(pid: int) -> list[int]:
-    """The spawned worker processes of ``pid`` (not multiprocessing's resource tracker)."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_of(pid: int) -> list[tuple[int, bytes]]:
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -45,28 +56,36 @@ def workers_of(pid: int) -> list[int]:
             command = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == pid and b"spawn_main" in command:
-            found.append(int(entry.name))
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append((int(entry.name), command))
     return found
+
+
+def workers_of(pid: int) -> list[int]:
+    """The worker processes of the ingest ``pid``: the children of its fork server."""
+    servers = [child for child, command in children_of(pid) if b"forkserver" in command]
+    return [worker for server in servers for worker, _ in children_of(server)]
 
 
 def run_ingest(corpus: Path, store: Path, workers: int) -> dict:
     command = [sys.executable, "-m", "kg", "ingest", str(corpus), "--store", str(store), "--workers", str(workers),
                "--report-every", "3600"]
-    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    main_peak, worker_peaks = 0, {}
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, env={**os.environ, **EXTRA_ENV})
+    main_peak, worker_peaks, main_cpu, worker_cpu = 0, {}, 0.0, {}
     while process.poll() is None:
         main_peak = max(main_peak, peak_kb(process.pid))
+        main_cpu = max(main_cpu, cpu_seconds(process.pid))
         for worker in workers_of(process.pid):
             worker_peaks[worker] = max(worker_peaks.get(worker, 0), peak_kb(worker))
+            worker_cpu[worker] = max(worker_cpu.get(worker, 0.0), cpu_seconds(worker))
         time.sleep(0.1)
     stderr = process.stderr.read()
     match = SUMMARY.search(stderr)
     if process.returncode != 0 or not match:
         raise SystemExit(f"bench_parallel: kg ingest --workers {workers} failed ({process.returncode}):\n{stderr}")
     return {"articles": int(match.group(1)), "seconds": float(match.group(2)), "main_mb": main_peak / 1024,
-            "worker_mb": sorted(peak / 1024 for peak in worker_peaks.values())}
+            "worker_mb": sorted(peak / 1024 for peak in worker_peaks.values()),
+            "main_cpu": main_cpu, "worker_cpu": sorted(worker_cpu.values())}
 
 
 def sorted_nquads(store: Path) -> list[bytes]:
@@ -120,6 +139,8 @@ def main() -> int:
             memory = ", ".join(f"{mb:.0f}" for mb in run["worker_mb"]) or "none (in process)"
             print(f"kg ingest --workers {workers:<2}    : {rate:6.2f} articles/s ({rate / base_rate:.0%} of bare "
                   f"spaCy); peak RSS main {run['main_mb']:.0f} MB, workers {memory} MB")
+            worker_cpu = ", ".join(f"{seconds:.1f}" for seconds in run["worker_cpu"]) or "-"
+            print(f"    run {run['seconds']:.1f} s; CPU s (polled): main {run['main_cpu']:.1f}, workers {worker_cpu}")
         first = args.workers[0]
         for workers in args.workers[1:]:
             ratio = runs[first]["seconds"] / runs[workers]["seconds"]

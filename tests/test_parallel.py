@@ -3,12 +3,15 @@ dying worker loses only its article."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from conftest import run_kg
+from conftest import ROOT, run_kg
 from test_robustness import no_traceback, run_patched, skipped_lines, stored_texts
 
 SPEAKERS = ["Mira Solberg", "Tomas Ekdahl", "the Harbour Authority", "Priya Raman"]
@@ -110,3 +113,41 @@ def test_an_article_a_worker_fails_on_is_named_and_the_others_are_stored(corpus,
     texts = [text for text in stored_texts(store) if "ferry" in text]
     assert len(texts) == 11
     assert not any(f"every {number + 3} hours" in text for text in texts)
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_kill_9_of_the_ingest_ends_its_workers(tmp_path):
+    """Workers fork from a server, not from the ingest: nothing would end them after a kill -9 of the
+    ingest but their own watch on it. The documents stored before the kill are whole (tested in
+    test_ingest for the default worker count); here: no worker process is left running."""
+    from test_ingest import wait_until_stored, write_corpus
+
+    corpus = write_corpus(tmp_path / "corpus.jsonl", range(400))
+    process = subprocess.Popen([sys.executable, "-m", "kg", "ingest", str(corpus), "--store", str(tmp_path / "store"),
+                                "--workers", "2", "--report-every", "0.2"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until_stored(process, at_least=8)
+        workers = [worker for server in children(process.pid) for worker in children(server)]
+        assert len(workers) == 2, workers
+        process.kill()
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    deadline = time.monotonic() + 60  # a bound against hanging, not a speed requirement
+    while any(Path(f"/proc/{worker}").exists() for worker in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [worker for worker in workers if Path(f"/proc/{worker}").exists()
+            and "Z" not in Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0]]
+    assert not left, left
