@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from kg.article import Article
-from kg.errors import InternalError, debugging, set_debug, warn_internal
+from kg.errors import InternalError, UserError, debugging, set_debug, warn_internal
 from kg.model import Extraction
 
 # Articles per task: small enough that 2 workers share a 12-article corpus evenly, large enough that a
@@ -50,7 +50,10 @@ def _start_worker(debug: bool, ingest: int, batch_size: int) -> None:
     threading.Thread(target=_exit_with, args=(ingest,), name="kg-ingest-watch", daemon=True).start()
     from kg import nlp
 
-    _nlp = nlp.load()
+    try:
+        _nlp = nlp.load()
+    except UserError as error:  # e.g. no spaCy model: each task reports it, the ingest stops in one line
+        _nlp = error
 
 
 def _exit_with(ingest: int) -> None:
@@ -74,6 +77,8 @@ def _extract_chunk(articles: list[Article], batch_size: int) -> list[tuple]:
     """In a worker: ("ok", index, Extraction) or ("failed", index, step, document, error) per article."""
     from kg.pipeline import extract_robustly
 
+    if isinstance(_nlp, UserError):
+        raise _nlp
     index = {id(article): number for number, article in enumerate(articles)}
     results: list[tuple] = []
 
@@ -96,7 +101,7 @@ def _picklable(error: BaseException) -> BaseException:
 
 
 class _Pool:
-    """A spawn-context process pool that can be replaced when a worker dies."""
+    """A process pool that can be replaced when a worker dies."""
 
     def __init__(self, workers: int, batch_size: int):
         self.workers, self.batch_size = workers, batch_size
@@ -104,10 +109,11 @@ class _Pool:
 
     def _new(self) -> ProcessPoolExecutor:
         # Not a fork of this process: it holds the store and threads, unsafe to copy. Workers fork from a
-        # server that loaded spaCy once (and ran __main__, so test patches reach them): a worker then starts
-        # in milliseconds instead of ~3 s of CPU each, and shares the model's memory with its siblings.
+        # server that loaded spaCy once: a worker then starts in milliseconds instead of ~3 s of CPU each,
+        # and shares the model's memory with its siblings. (Each worker still imports the main script, as
+        # with spawn, so code patched in there by a test reaches it.)
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["__main__", "kg._preload_spacy"])
+        context.set_forkserver_preload(["kg._preload_spacy"])
         _start_fork_server()
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
                                    initargs=(debugging(), os.getpid(), self.batch_size))
@@ -159,8 +165,8 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
     Extraction) pairs in input order, failures passed to ``on_failure`` in input order too.
 
     A worker process that dies (a crash in native code, the OOM killer) loses no other article: the
-    pool is replaced, the articles of its task are tried again one per task, and the one that kills a
-    worker alone is reported. Closing the generator (Ctrl-C, a failed store) ends the workers at once.
+    pool is replaced, the articles of the oldest lost task run again one at a time with nothing else in
+    the pool (the one that then kills a worker is reported), and the later tasks are sent again. Closing the generator (Ctrl-C, a failed store) ends the workers at once.
     """
     source = iter(articles)
     source_error: list[BaseException] = []
@@ -182,32 +188,54 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
         while len(pending) < workers * IN_FLIGHT_PER_WORKER and (chunk := next_chunk()):
             pending.append((chunk, pool.submit(chunk)))
 
+    def handed_out(chunk: list[Article], results: list[tuple]) -> Iterator[tuple[Article, Extraction]]:
+        for result in results:
+            article = chunk[result[1]]
+            if result[0] == "ok":
+                yield article, result[2]
+            else:
+                _, _, step, document, error = result
+                internal = InternalError(step, document, error)
+                internal.__cause__ = error
+                on_failure(article, internal)
+
+    def alone(chunk: list[Article]) -> Iterator[tuple[Article, Extraction]]:
+        """The articles of a task lost with its worker, each run with nothing else in the pool: when a
+        worker dies one task then takes every other task down with it, and only now is the culprit known."""
+        for article in chunk:
+            try:
+                results = pool.submit([article]).result()
+            except UserError:
+                raise
+            except Exception as error:  # noqa: BLE001 -- this article killed its worker, or its result is lost
+                broken = isinstance(error, BrokenProcessPool)
+                cause = RuntimeError("the worker process extracting it died") if broken else error
+                on_failure(article, InternalError("extracting", article.identifier, cause))
+                if broken:
+                    pool.renew()
+                continue
+            yield from handed_out([article], results)
+
     try:
         fill()
         while pending:
             chunk, future = pending.popleft()
             try:
                 results = future.result()
-            except BrokenProcessPool:
-                if len(chunk) == 1:
-                    on_failure(chunk[0], InternalError("extracting", chunk[0].identifier,
-                                                       RuntimeError("the worker process extracting it died")))
-                retry = [[article] for article in chunk] if len(chunk) > 1 else []
-                retry += [articles for articles, _ in pending]
+            except UserError:
+                raise  # the worker could not start (no spaCy model): the same for every article
+            except Exception as error:  # noqa: BLE001 -- a dead worker, or a result that did not come back
+                if not isinstance(error, BrokenProcessPool):  # a result that did not come back: this task only
+                    yield from alone(chunk)
+                    continue
+                later = [articles for articles, _ in pending]
+                pending.clear()  # with a dead worker every task in the pool is lost: all run again
                 pool.renew()
-                pending.clear()
-                pending.extend((articles, pool.submit(articles)) for articles in retry)
+                yield from alone(chunk)
+                pending.extend((articles, pool.submit(articles)) for articles in later)
                 continue
             fill()  # before handing results out: the workers stay busy while the store writes
-            for result in results:
-                article = chunk[result[1]]
-                if result[0] == "ok":
-                    yield article, result[2]
-                else:
-                    _, _, step, document, error = result
-                    internal = InternalError(step, document, error)
-                    internal.__cause__ = error
-                    on_failure(article, internal)
+            yield from handed_out(chunk, results)
     finally:
         pool.close()
     if source_error:

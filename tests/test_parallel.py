@@ -151,3 +151,16 @@ def test_kill_9_of_the_ingest_ends_its_workers(tmp_path):
     left = [worker for worker in workers if Path(f"/proc/{worker}").exists()
             and "Z" not in Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0]]
     assert not left, left
+
+
+def test_workers_without_the_spacy_model_stop_the_run_in_one_line(corpus, tmp_path):
+    """The model is missing (patched: its name changed): as in one process, one line and exit 1, not an
+    error for every article."""
+    patch = "import kg.nlp\nkg.nlp.MODEL = 'en_core_web_not_installed'\nkg.nlp.load.cache_clear()\n"
+    result = run_patched(patch, "ingest", corpus,
+                         "--store", tmp_path / "store", "--workers", "2")
+    no_traceback(result)
+    assert result.returncode == 1, result.stderr_text
+    assert result.stderr_text.strip().splitlines()[-1].startswith(
+        "kg: error: spaCy model en_core_web_not_installed is not installed"), result.stderr_text
+    assert "skipped" not in result.stderr_text
