@@ -8,7 +8,8 @@ is the real CLI into a fresh store; its time is the run's own (from the summary 
 start and spaCy loads, extraction, RDF, store writes and claim threads), without the Python start. Peak
 memory is VmHWM from /proc of the ingest process and of each worker process, polled while it runs (a
 worker forks from a server that loaded spaCy, so much of its RSS is shared with its siblings). The
-stores of all ingests are compared (sorted N-Quads): they must be identical.
+stores of all ingests are compared (sorted N-Quads): they must be identical. Before and after, a pure-Python
+control measures how many cores the machine lends right now (the ceiling for any speed-up).
 """
 from __future__ import annotations
 
@@ -113,6 +114,27 @@ def bare_spacy(corpus: Path) -> tuple[int, float]:
     return len(articles), time.perf_counter() - started
 
 
+def _spin(count: int) -> float:
+    started = time.perf_counter()
+    total = 0
+    for number in range(count):
+        total += number
+    return time.perf_counter() - started
+
+
+def core_capacity(processes: int, count: int = 20_000_000) -> float:
+    """How many cores this machine lends right now: ``processes`` equal pure-Python tasks at once against
+    one alone (2.0 on two idle cores; less when other jobs share them). The ceiling for any speed-up."""
+    import multiprocessing
+
+    alone = _spin(count)
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        started = time.perf_counter()
+        pool.map(_spin, [count] * processes)
+        together = time.perf_counter() - started
+    return processes * alone / together
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", type=Path, help="JSON Lines with a 'text' field")
@@ -129,6 +151,8 @@ def main() -> int:
             sample.writelines(lines)
         words = sum(len(json.loads(line).get("text", "").split()) for line in lines)
         print(f"{len(lines)} articles, {words:,} words; load average {Path('/proc/loadavg').read_text().split()[0]}")
+        most = max(args.workers)
+        print(f"cores lent to {most} processes now : {core_capacity(most):.2f} (of {most}; the speed-up ceiling)")
         count, seconds = bare_spacy(corpus)
         base_rate = count / seconds
         print(f"bare spaCy, 1 process      : {base_rate:6.2f} articles/s")
@@ -149,6 +173,7 @@ def main() -> int:
         same = all(sorted_nquads(Path(folder) / f"store{workers}") == reference for workers in args.workers[1:])
         print(f"stores identical           : {'yes' if same else 'NO'} ({len(reference):,} quads)")
         print(f"load average after         : {Path('/proc/loadavg').read_text().split()[0]} (2 = both cores busy)")
+        print(f"cores lent after           : {core_capacity(most):.2f}")
         return 0 if same else 1
 
 
