@@ -244,6 +244,9 @@ def ingest(
                                        help="Seconds between progress lines when stderr is not a terminal."),
     threads: bool = typer.Option(True, "--threads/--no-threads",
                                  help="Link the same claim across documents into threads (index kept in the store)."),
+    workers: int = typer.Option(None, "--workers", min=1,
+                                help="Extraction processes (default: the number of cores; 1 = in this process). "
+                                     "The store is the same for any number."),
 ) -> None:
     """Extract a corpus into an on-disk store: one named graph per document, replaced on re-ingest."""
     from kg.ingest import Progress, count_inputs, ingest as run_ingest, summary
@@ -266,9 +269,14 @@ def ingest(
 
         linker = StoreThreads(graph_store, store)
         linker.reconcile()  # documents a killed run stored but did not link
-    progress = Progress(count_inputs(paths), every=report_every)
+    from kg.parallel import default_workers, useful_workers
+
+    total = count_inputs(paths)
+    workers = useful_workers(workers or default_workers(), total)
+    progress = Progress(total, every=report_every)
     try:
-        result = run_ingest(graph_store, paths, batch_size=batch_size, progress=progress, threads=linker)
+        result = run_ingest(graph_store, paths, batch_size=batch_size, progress=progress, threads=linker,
+                            workers=workers)
     finally:
         if linker is not None:
             linker.close()

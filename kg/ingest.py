@@ -621,9 +621,11 @@ def ctrl_c_stops():
 
 
 def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress: Progress | None = None,
-           stdin: BinaryIO | None = None, threads=None) -> IngestResult:
+           stdin: BinaryIO | None = None, threads=None, workers: int = 1) -> IngestResult:
     """Extract every input article and store each as its own named graph (replacing earlier versions);
     with ``threads`` (kg.threads.StoreThreads), each stored document's claims are linked into threads.
+    With ``workers`` > 1 the extraction runs in that many processes (kg.parallel); the RDF, the names
+    across documents and the store writes stay here, in input order, so the store is the same.
 
     A bad input, or an article the extractor fails on, is reported and skipped; a store that cannot be
     written stops the run, which returns with ``failure`` set (every stored document is whole).
@@ -655,9 +657,16 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
 
     identities = Identities(store)
     writer = StoreWriter(store, after_write=threads.document_written if threads is not None else None)
+    extracted_pairs = None
     try:
         with ctrl_c_stops() as stop:
-            for article, extraction in extract_robustly(articles(), failed, batch_size=batch_size):
+            if workers > 1:
+                from kg.parallel import extract_in_workers
+
+                extracted_pairs = extract_in_workers(articles(), failed, workers=workers, batch_size=batch_size)
+            else:
+                extracted_pairs = extract_robustly(articles(), failed, batch_size=batch_size)
+            for article, extraction in extracted_pairs:
                 if stop.is_set():
                     result.interrupted = True
                     break
@@ -680,6 +689,8 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
         pass  # reported below from writer.failure, after the summary of what was stored
     finally:
         try:
+            if extracted_pairs is not None:
+                extracted_pairs.close()  # worker processes end now, not when garbage collected
             writer.close()  # documents already extracted are written whole; each is one transaction
         finally:
             progress.stop()

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -64,9 +65,14 @@ def no_traceback(result) -> None:
 def run_patched(patch: str, *args, env: dict | None = None, timeout: float = 600):
     """`kg ARGS` in a real process, after ``patch`` (Python) has run in it: only for internal errors that
     no input can cause."""
-    code = textwrap.dedent(patch) + "\nimport sys\nfrom kg.cli import main\nsys.argv = ['kg', *sys.argv[1:]]\nmain()\n"
-    result = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, cwd=ROOT,
-                            timeout=timeout, env={**os.environ, **(env or {})})
+    # a script file, not -c: worker processes (kg ingest --workers) import it too, so the patch runs there
+    code = textwrap.dedent(patch) + ("\nif __name__ == '__main__':\n    import sys\n    from kg.cli import main\n"
+                                     "    sys.argv = ['kg', *sys.argv[1:]]\n    main()\n")
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "patched_kg.py"
+        script.write_text(code, encoding="utf-8")
+        result = subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, cwd=ROOT,
+                                timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
     result.stdout_text = result.stdout.decode("utf-8", "replace")
     result.stderr_text = result.stderr.decode("utf-8", "replace")
     return result

@@ -1,0 +1,242 @@
+"""Extraction in worker processes (forked from one that loaded spaCy once), results handed back in input order."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import select
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from kg.article import Article
+from kg.errors import InternalError, UserError, debugging, set_debug, warn_internal
+from kg.model import Extraction
+
+# Articles per task: small enough that 2 workers share a 12-article corpus evenly, large enough that a
+# task's parts still fill spaCy batches and the per-task pickling stays a small share of the work.
+CHUNK = 4
+IN_FLIGHT_PER_WORKER = 3  # tasks queued or running per worker: keeps workers busy, memory flat
+
+_nlp = None  # the worker's pipeline, loaded once by _start_worker
+
+
+def default_workers() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def useful_workers(workers: int, total: int | None) -> int:
+    """No more workers than there are tasks: a worker costs a process start and a spaCy load (~3 s)."""
+    if total is None:
+        return workers
+    return max(1, min(workers, -(-total // CHUNK)))
+
+
+def _start_worker(debug: bool, ingest: int, batch_size: int) -> None:
+    """Worker initializer: take spaCy (loaded in the fork server, or now); ignore Ctrl-C (the ingest
+    decides when to stop); exit when the ingest process is gone (after a kill -9 nobody else would end
+    the worker, and the fork server waits for its workers)."""
+    global _nlp
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_debug(debug)
+    threading.Thread(target=_exit_with, args=(ingest,), name="kg-ingest-watch", daemon=True).start()
+    from kg import nlp
+
+    try:
+        _nlp = nlp.load()
+    except UserError as error:  # e.g. no spaCy model: each task reports it, the ingest stops in one line
+        _nlp = error
+
+
+def _exit_with(ingest: int) -> None:
+    """End this process when process ``ingest`` ends (it is not our parent: the fork server is)."""
+    try:
+        handle = os.pidfd_open(ingest)  # readable once the process has ended; immune to pid reuse
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfd (old kernel, not Linux): poll
+        while True:
+            try:
+                os.kill(ingest, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            time.sleep(0.5)
+    select.select([handle], [], [])
+    os._exit(1)
+
+
+def _extract_chunk(articles: list[Article], batch_size: int) -> list[tuple]:
+    """In a worker: ("ok", index, Extraction) or ("failed", index, step, document, error) per article."""
+    from kg.pipeline import extract_robustly
+
+    if isinstance(_nlp, UserError):
+        raise _nlp
+    index = {id(article): number for number, article in enumerate(articles)}
+    results: list[tuple] = []
+
+    def failed(article: Article, error: InternalError) -> None:
+        warn_internal(error)  # the traceback with --debug, from the process that has it
+        results.append(("failed", index[id(article)], error.step, error.document, _picklable(error.error)))
+
+    for article, extraction in extract_robustly(articles, failed, batch_size=batch_size, nlp=_nlp):
+        results.append(("ok", index[id(article)], extraction))
+    return sorted(results, key=lambda result: result[1])
+
+
+def _picklable(error: BaseException) -> BaseException:
+    """The error itself if it survives pickling, else a RuntimeError with its description."""
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:  # noqa: BLE001 -- any pickling problem: send the words instead
+        return RuntimeError(f"{type(error).__name__}: {error}")
+
+
+class _Pool:
+    """A process pool that can be replaced when a worker dies."""
+
+    def __init__(self, workers: int, batch_size: int):
+        self.workers, self.batch_size = workers, batch_size
+        self.executor = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        # Not a fork of this process: it holds the store and threads, unsafe to copy. Workers fork from a
+        # server that loaded spaCy once: a worker then starts in milliseconds instead of ~3 s of CPU each,
+        # and shares the model's memory with its siblings. (Each worker still imports the main script, as
+        # with spawn, so code patched in there by a test reaches it.)
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["kg._preload_spacy"])
+        _start_fork_server()
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
+                                   initargs=(debugging(), os.getpid(), self.batch_size))
+
+    def submit(self, chunk: list[Article]):
+        return self.executor.submit(_extract_chunk, chunk, self.batch_size)
+
+    def renew(self) -> None:
+        self.close()
+        self.executor = self._new()
+
+    def close(self) -> None:
+        """Stop at once: queued tasks are cancelled and running ones ended (their results are not wanted)."""
+        processes = list((self.executor._processes or {}).values())  # noqa: SLF001 -- no public handle
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join()
+
+
+# The workers are the parallelism: a BLAS thread pool in each of them only oversubscribes the cores
+# (24 PolNeAR articles, 2 workers: 6.8 CPU s in the workers with OpenBLAS threads, 5.3 s without).
+ONE_THREAD_EACH = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _start_fork_server() -> None:
+    """Start the fork server (once per process) with one BLAS thread per worker, without changing the
+    environment of this process for good."""
+    from multiprocessing import forkserver
+
+    saved = {name: os.environ.get(name) for name in ONE_THREAD_EACH}
+    for name in ONE_THREAD_EACH:
+        os.environ.setdefault(name, "1")
+    try:
+        forkserver.ensure_running()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Article, InternalError], None], *,
+                       workers: int, batch_size: int) -> Iterator[tuple[Article, Extraction]]:
+    """Like kg.pipeline.extract_robustly, with the work spread over ``workers`` processes: (article,
+    Extraction) pairs in input order, failures passed to ``on_failure`` in input order too.
+
+    A worker process that dies (a crash in native code, the OOM killer) loses no other article: the
+    pool is replaced, the articles of the oldest lost task run again one at a time with nothing else in
+    the pool (the one that then kills a worker is reported), and the later tasks are sent again. Closing the generator (Ctrl-C, a failed store) ends the workers at once.
+    """
+    source = iter(articles)
+    source_error: list[BaseException] = []
+    pool = _Pool(workers, batch_size)
+    pending: deque[tuple[list[Article], object]] = deque()  # (articles, future), in input order
+
+    def next_chunk() -> list[Article]:
+        chunk: list[Article] = []
+        while not source_error and len(chunk) < CHUNK:
+            try:
+                chunk.append(next(source))
+            except StopIteration:
+                break
+            except Exception as error:  # noqa: BLE001 -- re-raised once the articles before it are done
+                source_error.append(error)
+        return chunk
+
+    def fill() -> None:
+        while len(pending) < workers * IN_FLIGHT_PER_WORKER and (chunk := next_chunk()):
+            pending.append((chunk, pool.submit(chunk)))
+
+    def handed_out(chunk: list[Article], results: list[tuple]) -> Iterator[tuple[Article, Extraction]]:
+        for result in results:
+            article = chunk[result[1]]
+            if result[0] == "ok":
+                yield article, result[2]
+            else:
+                _, _, step, document, error = result
+                internal = InternalError(step, document, error)
+                internal.__cause__ = error
+                on_failure(article, internal)
+
+    def alone(chunk: list[Article]) -> Iterator[tuple[Article, Extraction]]:
+        """The articles of a task lost with its worker, each run with nothing else in the pool: when a
+        worker dies one task then takes every other task down with it, and only now is the culprit known."""
+        for article in chunk:
+            try:
+                results = pool.submit([article]).result()
+            except UserError:
+                raise
+            except Exception as error:  # noqa: BLE001 -- this article killed its worker, or its result is lost
+                broken = isinstance(error, BrokenProcessPool)
+                cause = RuntimeError("the worker process extracting it died") if broken else error
+                on_failure(article, InternalError("extracting", article.identifier, cause))
+                if broken:
+                    pool.renew()
+                continue
+            yield from handed_out([article], results)
+
+    try:
+        fill()
+        while pending:
+            chunk, future = pending.popleft()
+            try:
+                results = future.result()
+            except UserError:
+                raise  # the worker could not start (no spaCy model): the same for every article
+            except Exception as error:  # noqa: BLE001 -- a dead worker, or a result that did not come back
+                if not isinstance(error, BrokenProcessPool):  # a result that did not come back: this task only
+                    yield from alone(chunk)
+                    continue
+                later = [articles for articles, _ in pending]
+                pending.clear()  # with a dead worker every task in the pool is lost: all run again
+                pool.renew()
+                yield from alone(chunk)
+                pending.extend((articles, pool.submit(articles)) for articles in later)
+                continue
+            fill()  # before handing results out: the workers stay busy while the store writes
+            yield from handed_out(chunk, results)
+    finally:
+        pool.close()
+    if source_error:
+        raise source_error[0]

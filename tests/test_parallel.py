@@ -1,0 +1,166 @@
+"""`kg ingest --workers N`: extraction in worker processes gives the same store as one process, and a failing or
+dying worker loses only its article."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import ROOT, run_kg
+from test_robustness import no_traceback, run_patched, skipped_lines, stored_texts
+
+SPEAKERS = ["Mira Solberg", "Tomas Ekdahl", "the Harbour Authority", "Priya Raman"]
+PLACES = ["Kestrel Bay", "Oakmoor", "Vinterhavn"]
+
+
+def invented(number: int) -> dict:
+    """Short articles that share speakers, places and one repeated claim, so that names are merged across
+    documents and claims join threads: both depend on the order the documents are stored in."""
+    speaker, place = SPEAKERS[number % len(SPEAKERS)], PLACES[number % len(PLACES)]
+    text = (f"Ferry timetable for {place} changes\n\n"
+            f"{speaker} said that the ferry to {place} will run every {number + 3} hours from May. "
+            f"\"We have no other choice,\" {speaker.split()[-1]} told the council on Tuesday. "
+            f"Residents said the new timetable would cut them off from the mainland.\n")
+    record = {"id": f"f{number}", "text": text, "publisher": "Coastal Courier"}
+    if number % 3 == 0:
+        record["comments"] = [{"author": "Lena B.", "text": f"{speaker} said the same thing last year."}]
+    return record
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("parallel") / "corpus.jsonl"
+    path.write_text("".join(json.dumps(invented(number)) + "\n" for number in range(12)), encoding="utf-8")
+    return path
+
+
+def sorted_nquads(store: Path) -> list[bytes]:
+    reader = ox.Store.read_only(str(store))
+    try:
+        return sorted(reader.dump(format=ox.RdfFormat.N_QUADS).splitlines())
+    finally:
+        del reader
+
+
+@pytest.fixture(scope="module")
+def one_worker_store(corpus, tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("one") / "store"
+    result = run_kg("ingest", corpus, "--store", store, "--workers", "1")
+    assert result.returncode == 0, result.stderr_text
+    return store
+
+
+def test_two_workers_store_exactly_what_one_process_stores(corpus, one_worker_store, tmp_path):
+    store = tmp_path / "store"
+    result = run_kg("ingest", corpus, "--store", store, "--workers", "2")
+    assert result.returncode == 0, result.stderr_text
+    assert "12 article(s) ingested" in result.stderr_text
+    one = sorted_nquads(one_worker_store)
+    assert len(one) > 500
+    assert sorted_nquads(store) == one
+
+
+def test_the_default_runs_workers_and_gives_the_same_store(corpus, one_worker_store, tmp_path):
+    """No --workers: one per core (at most one per 4-article task); the store is the same."""
+    store = tmp_path / "store"
+    result = run_kg("ingest", corpus, "--store", store)
+    assert result.returncode == 0, result.stderr_text
+    assert sorted_nquads(store) == sorted_nquads(one_worker_store)
+
+
+FAIL_IN_WORKER_ON_F5 = """
+    import multiprocessing
+    import kg.extract
+    original = kg.extract._documents
+    def failing(article, *args):
+        if article.identifier == "f5" and multiprocessing.parent_process() is not None:
+            raise ValueError("boom in f5")
+        return original(article, *args)
+    kg.extract._documents = failing
+"""
+
+DIE_IN_WORKER_ON_F7 = """
+    import multiprocessing, os
+    import kg.extract
+    original = kg.extract._documents
+    def dying(article, *args):
+        if article.identifier == "f7" and multiprocessing.parent_process() is not None:
+            os._exit(9)  # as a crash in native code or the OOM killer would end it
+        return original(article, *args)
+    kg.extract._documents = dying
+"""
+
+
+@pytest.mark.parametrize("patch, number, reason", [
+    (FAIL_IN_WORKER_ON_F5, 5, "internal error while extracting: ValueError: boom in f5"),
+    (DIE_IN_WORKER_ON_F7, 7, "internal error while extracting: RuntimeError: the worker process extracting it died"),
+])
+def test_an_article_a_worker_fails_on_is_named_and_the_others_are_stored(corpus, one_worker_store, tmp_path,
+                                                                          patch, number, reason):
+    """The failure happens only inside a worker process (the patch checks): the run reports that article,
+    stores the other 11 and exits 1, as a one-process run does."""
+    store = tmp_path / "store"
+    result = run_patched(patch, "ingest", corpus, "--store", store, "--workers", "2")
+    no_traceback(result)
+    assert result.returncode == 1, result.stderr_text
+    assert skipped_lines(result.stderr_text) == [f"kg: skipped f{number}: {reason}"], result.stderr_text
+    assert "11 article(s) ingested" in result.stderr_text
+    texts = [text for text in stored_texts(store) if "ferry" in text]
+    assert len(texts) == 11
+    assert not any(f"every {number + 3} hours" in text for text in texts)
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_kill_9_of_the_ingest_ends_its_workers(tmp_path):
+    """Workers fork from a server, not from the ingest: nothing would end them after a kill -9 of the
+    ingest but their own watch on it. The documents stored before the kill are whole (tested in
+    test_ingest for the default worker count); here: no worker process is left running."""
+    from test_ingest import wait_until_stored, write_corpus
+
+    corpus = write_corpus(tmp_path / "corpus.jsonl", range(400))
+    process = subprocess.Popen([sys.executable, "-m", "kg", "ingest", str(corpus), "--store", str(tmp_path / "store"),
+                                "--workers", "2", "--report-every", "0.2"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until_stored(process, at_least=8)
+        workers = [worker for server in children(process.pid) for worker in children(server)]
+        assert len(workers) == 2, workers
+        process.kill()
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    deadline = time.monotonic() + 60  # a bound against hanging, not a speed requirement
+    while any(Path(f"/proc/{worker}").exists() for worker in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [worker for worker in workers if Path(f"/proc/{worker}").exists()
+            and "Z" not in Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[0]]
+    assert not left, left
+
+
+def test_workers_without_the_spacy_model_stop_the_run_in_one_line(corpus, tmp_path):
+    """The model is missing (patched: its name changed): as in one process, one line and exit 1, not an
+    error for every article."""
+    patch = "import kg.nlp\nkg.nlp.MODEL = 'en_core_web_not_installed'\nkg.nlp.load.cache_clear()\n"
+    result = run_patched(patch, "ingest", corpus,
+                         "--store", tmp_path / "store", "--workers", "2")
+    no_traceback(result)
+    assert result.returncode == 1, result.stderr_text
+    assert result.stderr_text.strip().splitlines()[-1].startswith(
+        "kg: error: spaCy model en_core_web_not_installed is not installed"), result.stderr_text
+    assert "skipped" not in result.stderr_text
