@@ -324,3 +324,23 @@ def test_a_denial_in_another_article_reaches_a_claim_no_thread_holds(tmp_path):
     before = sorted_export(store, tmp_path, "before")
     run_kg("ingest", tmp_path / "b1.txt", tmp_path / "b2.txt", "--store", store, check=True)
     assert sorted_export(store, tmp_path, "after") == before
+
+
+def test_forgetting_articles_shrinks_and_then_drops_their_threads():
+    from kg.threads import Linker, ThreadIndex
+
+    text = "the harbour will reopen within two weeks once the cranes are inspected"
+    claims = [claim(f"c{i}", text, article=f"doc/{i}", published=f"2025-01-0{i + 1}") for i in range(3)]
+    denial = claim("d", text, source="org/port", kind="Organization", name="Port", article="doc/d", denies=True,
+                   published="2025-01-09")
+    linker = Linker(ThreadIndex())
+    first = linker.update({c.article: (c.article, [c]) for c in [*claims, denial]})
+    (thread,) = first.threads
+    assert [m.iri for m in thread.members] == ["c0", "c1", "c2"] and thread.disputers == ("d",)
+    smaller = linker.update({}, removed=("doc/2",))
+    assert [m.iri for m in smaller.threads[0].members] == ["c0", "c1"] and thread.iri in smaller.dropped
+    alone = linker.update({}, removed=("doc/1",))
+    assert alone.threads == [] and alone.disputes == {"c0": ("d",)}  # one article left: the denial reaches the claim
+    gone = linker.update({}, removed=("doc/0",))
+    assert gone.threads == [] and gone.disputes == {} and "c0" in gone.undisputed  # its dispute graph is dropped
+    assert list(linker.index.threads()) == []

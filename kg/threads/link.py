@@ -84,11 +84,14 @@ class Linker:
         """Replace the claims of ``articles`` (article IRI -> (graph, claims)) and forget ``removed`` articles."""
         touched: set[str] = set()
         dropped: set[str] = set()
+        disputed: set[str] = set()  # claims going away that had a dispute graph of their own, maybe
         for article in sorted({*articles, *removed}):
             for iri in self.index.claims_of(article):
                 thread = self.index.thread_of(iri)
                 if thread:
                     dropped.add(thread)
+                if self.index.disputers_of(iri):
+                    disputed.add(iri)
                 touched.update(self.index.neighbours(iri, Relation.SAME.value))
                 touched.update(self.index.disputed_by(iri))
             self.index.remove_article(article)
@@ -112,7 +115,9 @@ class Linker:
                 self.index.add_edge(Relation.DISPUTES.value, claim.iri, target)
                 touched.add(target)
             touched.add(claim.iri)
-        return self._recompute(touched, dropped)
+        change = self._recompute(touched, dropped)
+        change.undisputed |= disputed
+        return change
 
     def _recompute(self, touched: set[str], dropped: set[str]) -> Change:
         change = Change(dropped=set(dropped))
