@@ -216,3 +216,13 @@ def document_graphs(store: ox.Store) -> list[ox.NamedNode]:
 def statement_count(store: ox.Store) -> int:
     """Quads in the store (a shared node described by two documents counts twice)."""
     return len(store)
+
+
+def sorted_nquads(path: str | Path) -> list[bytes]:
+    """Every quad of the on-disk store at ``path`` as N-Quads lines, sorted: two stores hold the same data
+    exactly when these are equal (read-only, so a running ingest is not disturbed)."""
+    reader = ox.Store.read_only(str(path))
+    try:
+        return sorted(reader.dump(format=ox.RdfFormat.N_QUADS).splitlines())
+    finally:
+        del reader

@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from kg.store import sorted_nquads  # noqa: E402
+
 EXTRA_ENV = dict(item.split("=", 1) for item in os.environ.get("BENCH_ENV", "").split())
 SUMMARY = re.compile(r"(\d+) article\(s\) ingested into .* in ([\d.]+) s")
 
@@ -87,16 +90,6 @@ def run_ingest(corpus: Path, store: Path, workers: int) -> dict:
     return {"articles": int(match.group(1)), "seconds": float(match.group(2)), "main_mb": main_peak / 1024,
             "worker_mb": sorted(peak / 1024 for peak in worker_peaks.values()),
             "main_cpu": main_cpu, "worker_cpu": sorted(worker_cpu.values())}
-
-
-def sorted_nquads(store: Path) -> list[bytes]:
-    import pyoxigraph as ox
-
-    reader = ox.Store.read_only(str(store))
-    try:
-        return sorted(reader.dump(format=ox.RdfFormat.N_QUADS).splitlines())
-    finally:
-        del reader
 
 
 def bare_spacy(corpus: Path) -> tuple[int, float]:

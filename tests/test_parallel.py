@@ -8,10 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT, run_kg
+from kg.store import sorted_nquads
 from test_robustness import no_traceback, run_patched, skipped_lines, stored_texts
 
 SPEAKERS = ["Mira Solberg", "Tomas Ekdahl", "the Harbour Authority", "Priya Raman"]
@@ -37,14 +37,6 @@ def corpus(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("parallel") / "corpus.jsonl"
     path.write_text("".join(json.dumps(invented(number)) + "\n" for number in range(12)), encoding="utf-8")
     return path
-
-
-def sorted_nquads(store: Path) -> list[bytes]:
-    reader = ox.Store.read_only(str(store))
-    try:
-        return sorted(reader.dump(format=ox.RdfFormat.N_QUADS).splitlines())
-    finally:
-        del reader
 
 
 @pytest.fixture(scope="module")
