@@ -298,8 +298,9 @@ def test_readers_see_the_last_committed_state_during_a_real_ingest(tmp_path):
 
     corpus, path = tmp_path / "news.jsonl", tmp_path / "store"
     invented_corpus(corpus, 160)  # about 350 quads each: more than one flush (every 50k quads)
-    ingest = subprocess.Popen([sys.executable, "-m", "kg", "ingest", str(corpus), "--store", str(path)],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # one worker: the reads, not the ingest, are under test, and a slower ingest gives them more to catch
+    ingest = subprocess.Popen([sys.executable, "-m", "kg", "ingest", str(corpus), "--store", str(path),
+                               "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seen: list[dict[str, int]] = []
     cli_queries, cli_reads = [], []
     try:
