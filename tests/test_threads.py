@@ -341,6 +341,11 @@ def test_forgetting_articles_shrinks_and_then_drops_their_threads():
     assert [m.iri for m in smaller.threads[0].members] == ["c0", "c1"] and thread.iri in smaller.dropped
     alone = linker.update({}, removed=("doc/1",))
     assert alone.threads == [] and alone.disputes == {"c0": ("d",)}  # one article left: the denial reaches the claim
+    linker.update({}, removed=("doc/d",))
+    undisputed = linker.update({denial.article: (denial.article, [denial])})  # the denial back, then gone again
+    assert undisputed.disputes == {"c0": ("d",)}
+    retracted = linker.update({}, removed=("doc/d",))
+    assert retracted.disputes == {} and "c0" in retracted.undisputed  # the claim's dispute graph is dropped
     gone = linker.update({}, removed=("doc/0",))
-    assert gone.threads == [] and gone.disputes == {} and "c0" in gone.undisputed  # its dispute graph is dropped
+    assert gone.threads == [] and gone.disputes == {}
     assert list(linker.index.threads()) == []

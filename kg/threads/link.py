@@ -92,8 +92,10 @@ class Linker:
                     dropped.add(thread)
                 if self.index.disputers_of(iri):
                     disputed.add(iri)
+                targets = self.index.disputed_by(iri)
+                disputed.update(targets)  # a claim this one disputed may be left with no dispute at all
                 touched.update(self.index.neighbours(iri, Relation.SAME.value))
-                touched.update(self.index.disputed_by(iri))
+                touched.update(targets)
             self.index.remove_article(article)
         new: list[ThreadClaim] = []
         for article in sorted(articles):
