@@ -105,9 +105,19 @@ def _refuse_other_formats(data: bytes, name: str) -> None:
                         "not a text article; kg extract and kg ingest read it as such")
 
 
+def regular_file(path: str | Path) -> Path:
+    """``path`` as a Path, if it names an existing regular file; else a UserError saying what it is instead."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path}: {'a link to nothing' if path.is_symlink() else 'no such file'}")
+    if not path.is_file():
+        raise UserError(f"{path}: not a regular file")
+    return path
+
+
 # ---------------------------------------------------------------- layout
 
-def _trimmed(text: str, start: int, end: int) -> Span | None:
+def trimmed(text: str, start: int, end: int) -> Span | None:
     """The span [start, end) without surrounding whitespace (incl. NBSP), or None if blank."""
     while start < end and text[start].isspace():
         start += 1
@@ -121,11 +131,11 @@ def blocks(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     end = len(text) if end is None else end
     found, cursor = [], start
     for match in BLANK_LINES.finditer(text, start, end):
-        span = _trimmed(text, cursor, match.start())
+        span = trimmed(text, cursor, match.start())
         if span:
             found.append(span)
         cursor = match.end()
-    span = _trimmed(text, cursor, end)
+    span = trimmed(text, cursor, end)
     if span:
         found.append(span)
     return found
@@ -249,11 +259,7 @@ def read_sidecar(path: Path) -> dict:
 def read_article(path: str | Path, *, publisher: str | None = None, url: str | None = None,
                  date: str | None = None, structured: bool = True, max_bytes: int = MAX_BYTES) -> Article:
     """Read and lay out one article file; options override the sidecar's metadata."""
-    path = Path(path)
-    if not path.exists():
-        raise UserError(f"{path}: {'a link to nothing' if path.is_symlink() else 'no such file'}")
-    if not path.is_file():
-        raise UserError(f"{path}: not a regular file")
+    path = regular_file(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:

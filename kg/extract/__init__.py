@@ -8,7 +8,7 @@ from functools import lru_cache
 from urllib.parse import urlparse
 
 from kg import EXTRACTOR_VERSION
-from kg.article import Article
+from kg.article import Article, trimmed
 from kg.extract import attitudes, headline, organizations, polls, signoffs, speech
 from kg.extract.candidates import Candidate
 from kg.extract.faults import Faults
@@ -69,7 +69,7 @@ def split_long(text: str, span: Span, limit: int | None = None) -> list[Span]:
     pieces, start = [], span.start
     while start < span.end:
         end = span.end if span.end - start <= limit else _cut(text, start, start + limit)
-        piece = _stripped(text, start, end)
+        piece = trimmed(text, start, end)
         if piece is not None:
             pieces.append(piece)
         start = end
@@ -87,13 +87,6 @@ def _cut(text: str, start: int, limit: int) -> int:
     space = max(text.rfind(" ", low, limit), text.rfind("\t", low, limit))
     return space + 1 if space >= 0 else limit
 
-
-def _stripped(text: str, start: int, end: int) -> Span | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end, text[start:end]) if start < end else None
 
 
 @dataclass

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
-from kg.article import MAX_BYTES, Article, article_from_text, decode, read_article, read_sidecar
+from kg.article import MAX_BYTES, Article, article_from_text, decode, read_article, read_sidecar, regular_file
 from kg.errors import UserError
 from kg.readers.detect import HTML, SNIFF_BYTES, TEXT, WARC, detect
 from kg.readers.url import is_url
@@ -31,11 +31,7 @@ def items_from_path(path: str | Path, *, publisher: str | None = None, url: str 
     """The Articles in one file, by its content: a text article, an HTML page, every page of a WARC file or every
     line of a JSON Lines corpus (unreadable records and lines come out as kg.ingest.Skipped). A file that cannot
     be read raises UserError."""
-    path = Path(path)
-    if not path.exists():
-        raise UserError(f"{path}: no such file")
-    if not path.is_file():
-        raise UserError(f"{path}: not a regular file")
+    path = regular_file(path)
     try:
         with path.open("rb") as stream:
             head = stream.read(SNIFF_BYTES)
