@@ -126,6 +126,19 @@ def test_threads_do_not_depend_on_the_order_in_which_articles_arrive():
         assert threads(order) == expected
 
 
+def test_a_named_source_quoting_another_word_for_word_joins_its_thread():
+    from kg.threads import Linker, ThreadIndex
+
+    words = "“We will not let the harbour close while a single crane in it still works,”"
+    original = claim("c1", words, source="person/lena-ortiz", name="Lena Ortiz", article="doc/1")
+    read_out = claim("c2", words, source="person/tom-hale", name="Tom Hale", article="doc/2")
+    # the same point in other words from a third named source is a parallel claim, not a quotation
+    parallel = claim("c3", "the harbour will not close while a single crane in it still works",
+                     source="org/dockers", kind="Organization", name="Dockers Union", article="doc/3")
+    change = Linker(ThreadIndex()).update({c.article: (c.article, [c]) for c in (original, read_out, parallel)})
+    assert [sorted(m.iri for m in t.members) for t in change.threads] == [["c1", "c2"]]
+
+
 def test_claims_of_one_document_are_not_linked_to_each_other():
     one = claim("c1", "the harbour will reopen within two weeks", article="doc/x")
     again = claim("c2", "the harbour will reopen within two weeks", article="doc/x")

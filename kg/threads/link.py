@@ -164,6 +164,12 @@ class Linker:
         order depends only on the links, not on the order in which articles arrived.
         """
         edges = self.index.edges_among(set(claims), Relation.SAME.value)
+        # a direct link between two named sources was accepted by relation() (one quoting the other word for
+        # word): those two sources are one statement's speakers in this component, whoever else joins
+        quoted = {frozenset((claims[first].source, claims[second].source)) for first, second, _ in edges}
+
+        def compatible(x: ThreadClaim, y: ThreadClaim) -> bool:
+            return same_speaker(x, y) or frozenset((x.source, y.source)) in quoted
 
         def tier(edge):
             first, second, score = edge
@@ -181,7 +187,7 @@ class Linker:
 
         for first, second, _ in sorted(edges, key=tier):
             a, b = root(first), root(second)
-            if a == b or not all(same_speaker(x, y) for x in named[a] for y in named[b]):
+            if a == b or not all(compatible(x, y) for x in named[a] for y in named[b]):
                 continue
             a, b = min(a, b), max(a, b)
             parent[b] = a
