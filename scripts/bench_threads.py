@@ -8,7 +8,10 @@ One run, same machine, same articles, so the ratios mean something on a noisy bo
    (the mean of the two runs without is the baseline): the cost of linking as a ratio;
 2. the threaded store is grown to >= --triples quads by copying every graph (documents and threads)
    under new ids (as scripts/bench_store.py does), then
-3. `first-said` for one thread and for all, and `threads` for one thread and for all, are timed.
+3. `first-said` for one thread and for all, and `threads` for one thread and for all, are timed;
+4. one statement carried by --carried articles (a sentence written here) is linked one article at a time,
+   as an ingest does, with each claim keeping its strongest links (the default) and, as the baseline, every
+   link: milliseconds per article as the thread grows, and the ratio.
 The corpus (e.g. PolNeAR's train split, where seven outlets cover the same events) is read from the path
 given; nothing of it is written into the repository.
 """
@@ -30,7 +33,7 @@ from kg.ingest import ingest  # noqa: E402
 from kg.query import named_queries, parse_bindings, run  # noqa: E402
 from kg.sparql import bind_values  # noqa: E402
 from kg.store import open_store  # noqa: E402
-from kg.threads import StoreThreads  # noqa: E402
+from kg.threads import StoreThreads, ThreadIndex  # noqa: E402
 
 
 class Quiet:
@@ -59,6 +62,30 @@ def ingest_once(corpus: Path, folder: Path, threads: bool) -> tuple[float, objec
     return seconds, store, result.articles, cpu, linking
 
 
+def carried_statement(articles: int, links_per_claim: int) -> list[tuple[int, float]]:
+    """Link one statement carried by ``articles`` articles, one at a time: (members so far, ms per article)."""
+    from kg.threads import Linker, ThreadIndex
+    from kg.threads.claims import ThreadClaim
+
+    words = "the harbour will reopen within two weeks once the cranes are inspected"
+    linker = Linker(ThreadIndex(links_per_claim=links_per_claim))
+    timings, started, step = [], time.process_time(), max(1, articles // 4)
+    for number in range(articles):
+        article = f"doc/{number:06d}"
+        claim = ThreadClaim(iri=f"{article}/claim", text=words, document=article, article=article,
+                            source="person/ana-ruiz", source_kind="Person", source_name="Ana Ruiz",
+                            chain=("person/ana-ruiz",), denies=False, published=None, outlet=f"outlet/{number % 50}",
+                            start=0, end=len(words))
+        linker.update({article: (article, [claim])})
+        linker.index.commit()
+        if (number + 1) % step == 0:
+            timings.append((number + 1, 1000 * (time.process_time() - started) / step))
+            started = time.process_time()
+    threads = list(linker.index.threads())
+    assert len(threads) == 1 and len(threads[0][1]) == articles, "the carried statement is not one thread"
+    return timings
+
+
 def rows(store, sparql: str) -> int:
     return len(run(store, sparql)[1])
 
@@ -68,6 +95,7 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--articles", type=int, default=150)
     parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--carried", type=int, default=400, help="articles carrying one statement (0: skip)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-threads-"))
     subset = work / "corpus.jsonl"
@@ -108,6 +136,13 @@ def main() -> None:
     print(f"threads, all members: {1000 * seconds:.0f} ms, {count} rows")
     seconds, count = timed(lambda: rows(store, bind_values(members, parse_bindings([f"thread={some}"]))))
     print(f"threads, one thread: {1000 * seconds:.1f} ms, {count} rows")
+
+    if args.carried:
+        strongest = carried_statement(args.carried, ThreadIndex().links_per_claim)
+        every = carried_statement(args.carried, 10**9)
+        for (members, kept), (_, baseline_ms) in zip(strongest, every):
+            print(f"one statement in {members} articles: {kept:.1f} ms CPU per article with the strongest links, "
+                  f"{baseline_ms:.1f} ms with every link: {kept / baseline_ms:.2f}x")
 
 
 if __name__ == "__main__":

@@ -139,6 +139,48 @@ def test_a_named_source_quoting_another_word_for_word_joins_its_thread():
     assert [sorted(m.iri for m in t.members) for t in change.threads] == [["c1", "c2"]]
 
 
+def test_a_claim_carried_by_many_articles_is_one_thread_over_its_strongest_links_in_any_order():
+    """Each claim keeps only its few strongest links (3 here, 10 by default): a statement carried by
+    hundreds of outlets costs its members' links, not every pair of them. The thread is whole, the same in
+    any arrival order, and stays whole when the members everyone linked to most strongly go away."""
+    from kg.threads import Linker, ThreadIndex
+
+    words = "the harbour will reopen within two weeks once the cranes are inspected"
+    carried = [claim(f"c{i:02d}", words, article=f"doc/{i:02d}", published=f"2025-01-{i + 1:02d}") for i in range(12)]
+    rival = claim("r", words, source="org/dockers", kind="Organization", name="Dockers Union", article="doc/r")
+    everything = [*carried, rival]
+
+    def threads(linker):
+        return sorted(sorted(members) for _, members in linker.index.threads())
+
+    expected = [[c.iri for c in carried]]
+    for order in (range(13), reversed(range(13)), [5, 12, 0, 7, 3, 11, 1, 9, 2, 10, 4, 8, 6]):
+        linker = Linker(ThreadIndex(links_per_claim=3))
+        for i in order:
+            linker.update({everything[i].article: (everything[i].article, [everything[i]])})
+        assert threads(linker) == expected
+    assert all(len(linker.index.strongest_links(c.iri, "same")) == 3 for c in carried)
+    # the four claims every other one linked to most strongly (lowest IRIs) go: the rest stay one thread
+    linker.update({}, removed=tuple(c.article for c in carried[:4]))
+    assert threads(linker) == [[c.iri for c in carried[4:]]]
+
+
+def test_a_thread_index_written_by_another_version_is_rebuilt(tmp_path):
+    import sqlite3
+
+    from kg.threads import Linker, ThreadIndex
+
+    path = tmp_path / "threads.sqlite"
+    index = ThreadIndex(path)
+    Linker(index).update({"doc/1": ("doc/1", [claim("c1", "the harbour will reopen within two weeks")])})
+    index.commit()
+    index.close()
+    assert ThreadIndex(path).articles() == {"doc/1": "doc/1"}
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 1")
+    assert ThreadIndex(path).articles() == {}  # empty: kg ingest links every stored article again
+
+
 def test_claims_of_one_document_are_not_linked_to_each_other():
     one = claim("c1", "the harbour will reopen within two weeks", article="doc/x")
     again = claim("c2", "the harbour will reopen within two weeks", article="doc/x")

@@ -11,6 +11,8 @@ from kg.threads.features import Features
 
 FILE_NAME = "claimgraph-threads.sqlite"
 
+VERSION = 2  # PRAGMA user_version: an index written by another version is rebuilt, not misread
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS article (iri TEXT PRIMARY KEY, graph TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS claim (iri TEXT PRIMARY KEY, article TEXT NOT NULL, payload TEXT NOT NULL);
@@ -18,8 +20,11 @@ CREATE INDEX IF NOT EXISTS claim_article ON claim (article);
 CREATE TABLE IF NOT EXISTS posting (key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS posting_iri ON posting (iri);
 CREATE TABLE IF NOT EXISTS edge (kind TEXT NOT NULL, first TEXT NOT NULL, second TEXT NOT NULL, score REAL NOT NULL,
-                                 PRIMARY KEY (first, second, kind)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS edge_second ON edge (second);
+                                 tier INTEGER NOT NULL, PRIMARY KEY (first, second, kind)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edge_first_strongest ON edge (first, kind, tier, score DESC, second);
+CREATE INDEX IF NOT EXISTS edge_second_strongest ON edge (second, kind, tier, score DESC, first);
+CREATE TABLE IF NOT EXISTS strongest (iri TEXT NOT NULL, other TEXT NOT NULL, PRIMARY KEY (iri, other)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS strongest_other ON strongest (other);
 CREATE TABLE IF NOT EXISTS member (iri TEXT PRIMARY KEY, thread TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS member_thread ON member (thread);
 """
@@ -33,16 +38,27 @@ class ThreadIndex:
     held by more than ``max_postings`` claims says too little to be worth reading and is skipped, which
     bounds candidate generation as the corpus grows. That skip is the one thing that depends on the order
     of ingest (a key crosses the limit at some point): below the limit, the links do not.
+
+    Every link is stored, but threads are clustered over kept links only: each claim's ``links_per_claim``
+    strongest (a function of the links, so of the claims, never of their order). A statement carried by
+    hundreds of outlets has tens of thousands of links; re-clustering its thread on each new article reads
+    a few per member instead.
     """
 
-    def __init__(self, path: str | Path | None = None, max_postings: int = 2000):
+    def __init__(self, path: str | Path | None = None, max_postings: int = 2000, links_per_claim: int = 10):
         self.path = str(path) if path else ":memory:"
         self.max_postings = max_postings
+        self.links_per_claim = links_per_claim
         self._claims: dict[str, ThreadClaim] = {}  # decoded claims, kept while linking (bounded)
         try:
             self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL" if path else "PRAGMA journal_mode=MEMORY")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            (version,) = self.db.execute("PRAGMA user_version").fetchone()
+            if version != VERSION:  # empty, or written by another version: start again (the threads are rebuilt)
+                tables = [name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+                self.db.executescript("".join(f'DROP TABLE "{name}";' for name in tables))
+                self.db.execute(f"PRAGMA user_version = {VERSION}")
             self.db.executescript(SCHEMA)
             self.db.execute("BEGIN")
         except sqlite3.Error as error:
@@ -103,6 +119,7 @@ class ThreadIndex:
             self._claims.pop(iri, None)
             self.db.execute("DELETE FROM posting WHERE iri = ?", (iri,))
             self.db.execute("DELETE FROM edge WHERE first = ? OR second = ?", (iri, iri))
+            self.db.execute("DELETE FROM strongest WHERE iri = ? OR other = ?", (iri, iri))
             self.db.execute("DELETE FROM member WHERE iri = ?", (iri,))
             self.db.execute("DELETE FROM claim WHERE iri = ?", (iri,))
         self.db.execute("DELETE FROM article WHERE iri = ?", (article,))
@@ -122,16 +139,47 @@ class ThreadIndex:
 
     # ------------------------------------------------------------ links and threads
 
-    def add_edge(self, kind: str, first: str, second: str, score: float = 1.0) -> None:
-        self.db.execute("INSERT OR IGNORE INTO edge VALUES (?, ?, ?, ?)", (kind, first, second, score))
+    def add_edge(self, kind: str, first: str, second: str, score: float = 1.0, tier: int = 0) -> None:
+        self.db.execute("INSERT OR IGNORE INTO edge VALUES (?, ?, ?, ?, ?)", (kind, first, second, score, tier))
 
-    def edges_among(self, iris: set[str], kind: str) -> list[tuple[str, str, float]]:
-        """``kind`` edges with both ends in ``iris``: (first, second, score), in IRI order."""
-        found = []
-        for iri in sorted(iris):
-            found.extend((iri, second, score) for second, score in self.db.execute(
-                "SELECT second, score FROM edge WHERE first = ? AND kind = ?", (iri, kind)) if second in iris)
-        return sorted(found)
+    def strongest_links(self, iri: str, kind: str) -> list[str]:
+        """The ``links_per_claim`` claims linked to ``iri`` most strongly: lowest tier, highest score, then IRI."""
+        limit = self.links_per_claim
+        found = self.db.execute(
+            "SELECT tier, -score, second FROM (SELECT tier, score, second FROM edge WHERE first = ? AND kind = ? "
+            "ORDER BY tier, score DESC, second LIMIT ?) UNION ALL "
+            "SELECT tier, -score, first FROM (SELECT tier, score, first FROM edge WHERE second = ? AND kind = ? "
+            "ORDER BY tier, score DESC, first LIMIT ?)", (iri, kind, limit, iri, kind, limit)).fetchall()
+        return [other for _, _, other in sorted(found)[:limit]]
+
+    def keep_strongest(self, iri: str, kind: str) -> set[str]:
+        """Keep the strongest links of ``iri`` (threads are clustered over kept links only); returns the
+        claims whose link with ``iri`` came into or went out of its strongest."""
+        new = set(self.strongest_links(iri, kind))
+        old = {other for (other,) in self.db.execute("SELECT other FROM strongest WHERE iri = ?", (iri,))}
+        self.db.executemany("DELETE FROM strongest WHERE iri = ? AND other = ?", ((iri, o) for o in sorted(old - new)))
+        self.db.executemany("INSERT INTO strongest VALUES (?, ?)", ((iri, o) for o in sorted(new - old)))
+        return old ^ new
+
+    def kept_edges_among(self, iris: set[str], kind: str) -> list[tuple[str, str, float, int]]:
+        """Kept ``kind`` links with both ends in ``iris``: (first, second, score, tier), strongest first, then
+        in IRI order (a link is kept when it is among the strongest of either end)."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS among (iri TEXT PRIMARY KEY) WITHOUT ROWID")
+        self.db.execute("DELETE FROM among")
+        self.db.executemany("INSERT INTO among VALUES (?)", ((iri,) for iri in iris))
+        return self.db.execute(
+            "SELECT e.first, e.second, e.score, e.tier FROM among a JOIN strongest s ON s.iri = a.iri "
+            "JOIN edge e ON e.kind = ? AND e.first = min(s.iri, s.other) AND e.second = max(s.iri, s.other) "
+            "WHERE s.other IN (SELECT iri FROM among) "
+            "GROUP BY e.first, e.second ORDER BY e.tier, e.score DESC, e.first, e.second", (kind,)).fetchall()
+
+    def kept_component(self, start: str) -> set[str]:
+        """The stored claims reachable from ``start`` over kept links (either way round), ``start`` included."""
+        return {iri for (iri,) in self.db.execute(
+            "WITH RECURSIVE reach(iri) AS (SELECT ? "
+            "UNION SELECT s.other FROM reach r JOIN strongest s ON s.iri = r.iri "
+            "UNION SELECT s.iri FROM reach r JOIN strongest s ON s.other = r.iri) "
+            "SELECT r.iri FROM reach r JOIN claim c ON c.iri = r.iri", (start,))}
 
     def neighbours(self, iri: str, kind: str) -> list[str]:
         """Claims linked to ``iri`` by a ``kind`` edge, either way round."""

@@ -111,12 +111,18 @@ class Linker:
                 other = self.index.claim(other_iri)
                 edge = relation(claim, mine, other, self.features(other), self.limits)
                 if edge is not None:
-                    self.index.add_edge(edge.kind.value, edge.first, edge.second, edge.score)
+                    # the tier orders links for clustering: two named sources first, then one, then none
+                    tier = claim.speaks_for_anyone + other.speaks_for_anyone
+                    self.index.add_edge(edge.kind.value, edge.first, edge.second, edge.score, tier)
                     touched.update((edge.first, edge.second))
             for target in claim.disputes:  # within the article: a reader calling it a lie
                 self.index.add_edge(Relation.DISPUTES.value, claim.iri, target)
                 touched.add(target)
             touched.add(claim.iri)
+        # every claim whose links changed keeps its strongest few; a link that went out of them may split a thread
+        for iri in sorted(touched):
+            if self._exists(iri):
+                touched |= self.index.keep_strongest(iri, Relation.SAME.value)
         change = self._recompute(touched, dropped)
         change.undisputed |= disputed
         return change
@@ -163,18 +169,14 @@ class Linker:
         and a merge that would put incompatible named sources together is refused. Deterministic: the
         order depends only on the links, not on the order in which articles arrived.
         """
-        edges = self.index.edges_among(set(claims), Relation.SAME.value)
+        edges = self.index.kept_edges_among(set(claims), Relation.SAME.value)
         # a direct link between two named sources was accepted by relation() (one quoting the other word for
         # word): those two sources are one statement's speakers in this component, whoever else joins
-        quoted = {frozenset((claims[first].source, claims[second].source)) for first, second, _ in edges}
+        quoted = {frozenset((claims[first].source, claims[second].source)) for first, second, _, tier in edges
+                  if tier == 0}
 
         def compatible(x: ThreadClaim, y: ThreadClaim) -> bool:
             return same_speaker(x, y) or frozenset((x.source, y.source)) in quoted
-
-        def tier(edge):
-            first, second, score = edge
-            free = claims[first].speaks_for_anyone + claims[second].speaks_for_anyone
-            return (free, -score, first, second)
 
         parent = {iri: iri for iri in claims}
         named = {iri: ([claims[iri]] if not claims[iri].speaks_for_anyone else []) for iri in claims}
@@ -185,12 +187,17 @@ class Linker:
                 iri = parent[iri]
             return iri
 
-        for first, second, _ in sorted(edges, key=tier):
+        # edges come strongest first; once everything is one cluster the remaining links change nothing
+        clusters_left = len(claims)
+        for first, second, _, _ in edges:
+            if clusters_left == 1:
+                break
             a, b = root(first), root(second)
             if a == b or not all(compatible(x, y) for x in named[a] for y in named[b]):
                 continue
             a, b = min(a, b), max(a, b)
             parent[b] = a
+            clusters_left -= 1
             named[a] = named[a] + [y for y in named[b] if all(y.source != x.source for x in named[a])]
         clusters: dict[str, list[str]] = {}
         for iri in sorted(claims):
@@ -201,10 +208,4 @@ class Linker:
         return self.index.db.execute("SELECT 1 FROM claim WHERE iri = ?", (iri,)).fetchone() is not None
 
     def _component(self, start: str) -> set[str]:
-        component, frontier = {start}, [start]
-        while frontier:
-            for other in self.index.neighbours(frontier.pop(), Relation.SAME.value):
-                if other not in component and self._exists(other):
-                    component.add(other)
-                    frontier.append(other)
-        return component
+        return self.index.kept_component(start)
