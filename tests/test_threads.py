@@ -181,6 +181,31 @@ def test_a_thread_index_written_by_another_version_is_rebuilt(tmp_path):
     assert ThreadIndex(path).articles() == {}  # empty: kg ingest links every stored article again
 
 
+def link_threads(claims) -> list[list[str]]:
+    from kg.threads import Linker, ThreadIndex
+
+    change = Linker(ThreadIndex()).update({c.article: (c.article, [c]) for c in claims})
+    return sorted(sorted(m.iri for m in t.members) for t in change.threads)
+
+
+def test_a_phrase_two_claims_share_is_no_statement_unless_both_quote_it():
+    phrase = claim("c1", "the general election", article="doc/1")
+    longer = claim("c2", "Democrats must unite for the general election", article="doc/2")
+    assert related(phrase, longer) is None
+    quoted = claim("c3", "“That makes me smart,”", article="doc/3")
+    within = claim("c4", "the remark -- “That makes me smart” -- and then denied it", article="doc/4")
+    assert related(quoted, within) == (Relation.SAME, "c3")
+
+
+def test_a_claim_without_a_figure_does_not_join_two_tolls_into_one_thread():
+    day_one = [claim(f"a{i}", "at least 12 people died in the flooding in Marrow", article=f"doc/a{i}") for i in range(2)]
+    day_three = [claim(f"b{i}", "31 people died in the flooding in Marrow", article=f"doc/b{i}") for i in range(2)]
+    bridge = claim("c", "people died in the flooding in Marrow", article="doc/c")
+    threads = link_threads([*day_one, *day_three, bridge])
+    assert ["a0", "a1"] in [t[:2] for t in threads] and ["b0", "b1"] in [t[:2] for t in threads]
+    assert not any({"a0", "b0"} <= set(t) for t in threads)
+
+
 def test_claims_of_one_document_are_not_linked_to_each_other():
     one = claim("c1", "the harbour will reopen within two weeks", article="doc/x")
     again = claim("c2", "the harbour will reopen within two weeks", article="doc/x")

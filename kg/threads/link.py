@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from kg.threads.claims import ThreadClaim
 from kg.threads.features import Features, features
 from kg.threads.index import ThreadIndex
-from kg.threads.match import DEFAULT, Relation, Thresholds, relation, same_speaker
+from kg.threads.match import DEFAULT, Relation, Thresholds, disagree, relation, same_speaker
 
 THREAD_BASE = "https://w3id.org/claimkg/id/thread/"
 NAMED_KINDS = ("Person", "Organization", "MediaOutlet")
@@ -166,7 +166,9 @@ class Linker:
         "Same claim" links are not transitive through a claim that speaks for anyone: a reader repeating
         the mayor's words and a union saying the same words would otherwise join the mayor and the union.
         Links are merged strongest first (two named sources, then one, then none; higher overlap first),
-        and a merge that would put incompatible named sources together is refused. Deterministic: the
+        and a merge that would put incompatible named sources, or claims that disagree on a figure, date or
+        name, into one thread is refused (links are not transitive through a claim that leaves them out).
+        Deterministic: the
         order depends only on the links, not on the order in which articles arrived.
         """
         edges = self.index.kept_edges_among(set(claims), Relation.SAME.value)
@@ -180,6 +182,13 @@ class Linker:
 
         parent = {iri: iri for iri in claims}
         named = {iri: ([claims[iri]] if not claims[iri].speaks_for_anyone else []) for iri in claims}
+        # what each cluster states about figures, dates and names: one signature per different statement of them
+        stated = {iri: {self._signature(claims[iri]): self.features(claims[iri])} for iri in claims}
+
+        def agree(a: str, b: str) -> bool:
+            """No claim of one cluster gives a figure, date or place that a claim of the other contradicts:
+            "12 dead" and "31 dead" do not meet through a claim that gives no toll at all."""
+            return not any(disagree(x, y) for x in stated[a].values() for y in stated[b].values())
 
         def root(iri: str) -> str:
             while parent[iri] != iri:
@@ -193,16 +202,22 @@ class Linker:
             if clusters_left == 1:
                 break
             a, b = root(first), root(second)
-            if a == b or not all(compatible(x, y) for x in named[a] for y in named[b]):
+            if (a == b or not all(compatible(x, y) for x in named[a] for y in named[b])
+                    or not agree(a, b)):
                 continue
             a, b = min(a, b), max(a, b)
             parent[b] = a
+            stated[a].update(stated.pop(b))
             clusters_left -= 1
             named[a] = named[a] + [y for y in named[b] if all(y.source != x.source for x in named[a])]
         clusters: dict[str, list[str]] = {}
         for iri in sorted(claims):
             clusters.setdefault(root(iri), []).append(iri)
         return sorted(clusters.values())
+
+    def _signature(self, claim: ThreadClaim) -> tuple:
+        found = self.features(claim)
+        return found.numbers, found.dates, found.names
 
     def _exists(self, iri: str) -> bool:
         return self.index.db.execute("SELECT 1 FROM claim WHERE iri = ?", (iri,)).fetchone() is not None

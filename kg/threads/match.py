@@ -52,6 +52,13 @@ def overlap(a: Features, b: Features, limits: Thresholds = DEFAULT) -> float:
     return shared / smaller
 
 
+def _said_briefly(a: Features, b: Features) -> bool:
+    """What the two share beyond names is two words or fewer ("the general election", "presumptive
+    Republican nominee Donald Trump"): a phrase in common, not a statement."""
+    named = {stem(name) for name in a.names | b.names}
+    return len((a.words & b.words) - named) + len(a.numbers & b.numbers) < 3
+
+
 def _one_sided(mine: frozenset[str], theirs: frozenset[str], their_words: frozenset[str]) -> frozenset[str]:
     return frozenset(item for item in mine - theirs if stem(item) not in their_words)
 
@@ -107,6 +114,8 @@ def relation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features,
     score = overlap(fa, fb, limits)
     if a.document == b.document or score < limits.containment or disagree(fa, fb):
         return None
+    if _said_briefly(fa, fb) and not (a.quotes and b.quotes):
+        return None  # "the general election", "the next president": a phrase, not a statement, unless quoted
     # polarity over what both say: "I'm not a politician" elsewhere in a long quote does not negate its excerpt
     shared = fa.words & fb.words
     a_negative = bool(fa.negated & shared) != a.denies
