@@ -216,7 +216,8 @@ def _in_order(client, articles: Iterable[Article], size: int, submit: Callable) 
 
 
 def _partition_failed(number: int, error: BaseException) -> RuntimeError:
-    return RuntimeError(f"partition {number} failed on the cluster after {RETRIES} retries "
+    # Dask has run it again already: RETRIES times after an error, elsewhere after each lost worker
+    return RuntimeError(f"partition {number} failed on the cluster, retries included "
                         f"({type(error).__name__}: {_reason(error)})")
 
 

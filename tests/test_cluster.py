@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 from conftest import ROOT, run_kg
 from kg.store import sorted_nquads
 from test_parallel import invented
-from test_robustness import no_traceback
+from test_robustness import no_traceback, stored_texts
 
 pytest.importorskip("distributed")
 
@@ -32,17 +33,18 @@ def free_port() -> int:
 class Cluster:
     """A scheduler and two workers, each a `dask` command in its own process group (nanny and worker)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, worker_options: tuple[str, ...] = (), env: dict | None = None):
         self.address = f"tcp://127.0.0.1:{free_port()}"
         # the workers import kg from this checkout; their logs go to files (a full pipe would block them)
-        self.env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        self.env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+                    **(env or {})}
         self.folder = folder
         self.processes: list[subprocess.Popen] = []
         port = self.address.rsplit(":", 1)[1]
         self._start("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard"])
         for number in (1, 2):
             self._start(f"worker{number}", ["worker", self.address, "--nthreads", "1", "--nworkers", "1",
-                                            "--host", "127.0.0.1", "--no-dashboard"])
+                                            "--host", "127.0.0.1", "--no-dashboard", *worker_options])
         self.wait_for_workers(2)
 
     def _start(self, name: str, arguments: list[str]) -> None:
@@ -215,3 +217,52 @@ def test_a_worker_killed_mid_run_loses_no_document(cluster, tmp_path):
     assert sorted_nquads(store) == sorted_nquads(local)
     cluster.wait_for_workers(2)  # the nanny's new worker: the cluster is whole again
     assert victim not in cluster.worker_pids()
+
+
+# Preloaded into each worker of the next test: a partition holding article f7 ends its worker process at once,
+# as a crash in native code or the OOM killer would, wherever and however often it runs.
+DIE_ON_F7 = """
+import os
+import kg.parallel
+
+original = kg.parallel.extract_chunk
+
+
+def dying(articles, *args):
+    if any(article.identifier == "f7" for article in articles):
+        os._exit(9)
+    return original(articles, *args)
+
+
+kg.parallel.extract_chunk = dying
+"""
+
+
+def test_a_partition_that_kills_every_worker_is_reported_and_the_rest_stored(corpus, tmp_path):
+    """The scheduler gives up on the partition after it has killed its workers (allowed-failures, here 1:
+    two deaths); the ingest names each of its articles as skipped, stores every other article exactly once
+    (a partition that shared a dying worker may fail with it, and is named the same way) and exits 1."""
+    preload = tmp_path / "die_on_f7.py"
+    preload.write_text(DIE_ON_F7, encoding="utf-8")
+    crashing = Cluster(tmp_path, worker_options=("--preload", str(preload)),
+                       env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"})
+    try:
+        store = tmp_path / "store"
+        result = run_kg("ingest", corpus, "--store", store, "--scheduler", crashing.address, "--partition", "3")
+    finally:
+        crashing.stop()
+    no_traceback(result)
+    assert result.returncode == 1, result.stderr_text
+    skipped = re.findall(r"^kg: skipped (f\d+): internal error while extracting: RuntimeError: partition (\d+) "
+                         r"failed on the cluster", result.stderr_text, re.MULTILINE)
+    names = [name for name, _ in skipped]
+    assert "f7" in names, result.stderr_text
+    for name, partition in skipped:  # whole partitions of 3, in input order
+        assert int(name[1:]) // 3 == int(partition)
+    assert len(names) % 3 == 0 and len(set(names)) == len(names)
+    texts = [text for text in stored_texts(store) if "ferry" in text]
+    kept = [n for n in range(12) if f"f{n}" not in names]
+    assert len(texts) == len(kept)  # each stored once
+    for number in range(12):
+        assert any(f"every {number + 3} hours" in text for text in texts) == (number in kept), number
+    assert f"{12 - len(names)} article(s) ingested" in result.stderr_text
