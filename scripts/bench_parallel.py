@@ -233,7 +233,10 @@ def main() -> int:
                                                      workers_of=cluster.workers_of, summary=SHARDS_SUMMARY)
             finally:
                 cluster.stop()
-            stores.append(Path(folder) / "store-dask")
+            # the shards loaded as a user would: names across documents, store writes, threads; no extraction
+            load = runs["load"] = run_ingest(Path(folder) / "shards", None, 0,
+                                             ["--store", str(Path(folder) / "store-shards")])
+            stores += [Path(folder) / "store-dask", Path(folder) / "store-shards"]
             for label, run in ((f"dask, {args.dask_workers} workers -> store ", dask),
                                (f"dask, {args.dask_workers} workers -> shards", shards)):
                 rate = run["articles"] / run["seconds"]
@@ -243,6 +246,10 @@ def main() -> int:
                 worker_cpu = ", ".join(f"{seconds:.1f}" for seconds in run["worker_cpu"])
                 print(f"    run {run['seconds']:.1f} s (wall {run['wall']:.1f} s with Python start and connecting); "
                       f"CPU s (polled): main {run['main_cpu']:.1f}, workers {worker_cpu}")
+        if args.dask_workers:
+            print(f"kg ingest SHARDS --store   : {load['articles'] / load['seconds']:6.2f} articles/s (loading only, one "
+                  f"process: the ceiling of the single writer); peak RSS {load['main_mb']:.0f} MB, CPU s {load['main_cpu']:.1f}")
+            print(f"    shards: {sum(p.stat().st_size for p in (Path(folder) / 'shards').iterdir()) / 1e6:.1f} MB of N-Quads")
         first = args.workers[0]
         for workers in [*args.workers[1:], *(["dask", "shards"] if args.dask_workers else [])]:
             ratio = runs[first]["seconds"] / runs[workers]["seconds"]

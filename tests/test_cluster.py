@@ -225,7 +225,7 @@ DIE_ON_F7 = """
 import os
 import kg.parallel
 
-original = kg.parallel.extract_chunk
+original = getattr(kg.parallel.extract_chunk, "original", kg.parallel.extract_chunk)  # Dask may load this twice
 
 
 def dying(articles, *args):
@@ -234,6 +234,7 @@ def dying(articles, *args):
     return original(articles, *args)
 
 
+dying.original = original
 kg.parallel.extract_chunk = dying
 """
 
