@@ -215,6 +215,39 @@ def _in_order(client, articles: Iterable[Article], size: int, submit: Callable) 
             client.cancel([future for _, _, future in pending], force=True)
 
 
+def _killed_workers(error: BaseException) -> bool:
+    """The scheduler gave up on a task because the workers running it died (distributed.KilledWorker)."""
+    return type(error).__name__ == "KilledWorker"
+
+
+def _alone(client, number: int, chunk: list[Article], batch_size: int) -> list[tuple]:
+    """The articles of a partition whose workers died, each extracted as a task of its own: when one article
+    kills every worker it runs on, the others of its partition are not lost with it. Results as
+    extract_partition's, indexed in ``chunk``; an article that fails alone comes back as a failure."""
+    run = uuid.uuid4().hex[:8]
+    futures = [client.submit(extract_partition, [article], batch_size, key=f"kg-{run}-{number:06d}-alone-{index}",
+                             retries=RETRIES) for index, article in enumerate(chunk)]
+    results = []
+    try:
+        for index, (article, future) in enumerate(zip(chunk, futures)):
+            try:
+                (result,) = future.result()
+            except UserError:
+                raise
+            except Exception as error:  # noqa: BLE001 -- this article failed on its own: reported by the caller
+                results.append(("failed", index, "extracting", article.identifier, _alone_failed(number, error)))
+                continue
+            results.append((result[0], index, *result[2:]))
+    finally:
+        client.cancel(futures, force=True)
+    return results
+
+
+def _alone_failed(number: int, error: BaseException) -> RuntimeError:
+    return RuntimeError(f"it failed on the cluster on its own (partition {number}), retries included "
+                        f"({type(error).__name__}: {_reason(error)})")
+
+
 def _partition_failed(number: int, error: BaseException) -> RuntimeError:
     # Dask has run it again already: RETRIES times after an error, elsewhere after each lost worker
     return RuntimeError(f"partition {number} failed on the cluster, retries included "
@@ -232,6 +265,8 @@ def extractor(client, partition: int = PARTITION) -> Callable:
             return client.submit(extract_partition, chunk, batch_size, key=key, retries=RETRIES)
 
         for number, chunk, outcome in _in_order(client, articles, partition, submit):
+            if isinstance(outcome, BaseException) and _killed_workers(outcome) and len(chunk) > 1:
+                outcome = _alone(client, number, chunk, batch_size)
             if isinstance(outcome, BaseException):
                 for article in chunk:
                     on_failure(article, _failure(article, number, outcome))
@@ -320,6 +355,9 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
     try:
         with ctrl_c_stops() as stop:
             for number, chunk, outcome in outcomes:
+                if isinstance(outcome, BaseException) and _killed_workers(outcome) and len(chunk) > 1:
+                    outcome = _shard_without_culprits(client, number, chunk, batch_size,
+                                                      str(folder / shard_name(number)))
                 if isinstance(outcome, BaseException):
                     for article in chunk:
                         failed(article, _failure(article, number, outcome))
@@ -350,6 +388,24 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
         progress.stop()
     result.seconds = time.monotonic() - started
     return result
+
+
+def _shard_without_culprits(client, number: int, chunk: list[Article], batch_size: int, path: str) -> list[tuple] | BaseException:
+    """A partition whose workers died, written again without the articles that fail on their own (found by
+    extracting each alone): shard_partition's report, indexed in ``chunk``, or the error that ended it."""
+    alone = _alone(client, number, chunk, batch_size)
+    kept = [index for index, result in enumerate(alone) if result[0] == "ok"]
+    report = [result for result in alone if result[0] != "ok"]
+    if kept:
+        try:
+            written = client.submit(shard_partition, [chunk[index] for index in kept], batch_size, path,
+                                    key=f"kg-{uuid.uuid4().hex[:8]}-{number:06d}-kept", retries=RETRIES).result()
+        except UserError:
+            raise
+        except Exception as error:  # noqa: BLE001 -- reported by the caller, as any failed partition
+            return error
+        report += [(result[0], kept[result[1]], *result[2:]) for result in written]
+    return sorted(report, key=lambda result: result[1])
 
 
 def shard_summary(result: ShardResult, directory: str) -> str:

@@ -125,9 +125,11 @@ class DaskCluster:
                 (f"worker{n}", ["worker", self.address, "--nthreads", "1", "--nworkers", "1", "--host", "127.0.0.1"])
                 for n in range(count)]:
             log = (folder / f"{name}.log").open("wb")
+            # not a session of their own: with the kernel's autogroup scheduling (on here) a new session is a new
+            # group with its own fair share of the CPU, which on a shared machine would favour this run over the
+            # --workers runs, whose processes share the session of this script
             self.processes.append(subprocess.Popen([sys.executable, "-m", "dask", *arguments, "--no-dashboard"],
-                                                   cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                                   start_new_session=True))
+                                                   cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT))
         from distributed import Client
 
         with Client(self.address, timeout=120, set_as_default=False) as client:
@@ -143,14 +145,14 @@ class DaskCluster:
     def stop(self) -> None:
         import signal
 
-        for process in reversed(self.processes):
+        for process in reversed(self.processes):  # a nanny ends its worker process when it ends
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                process.send_signal(signal.SIGTERM)
         for process in self.processes:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                process.kill()
                 process.wait()
 
 

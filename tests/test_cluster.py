@@ -239,10 +239,11 @@ kg.parallel.extract_chunk = dying
 """
 
 
-def test_a_partition_that_kills_every_worker_is_reported_and_the_rest_stored(corpus, tmp_path):
-    """The scheduler gives up on the partition after it has killed its workers (allowed-failures, here 1:
-    two deaths); the ingest names each of its articles as skipped, stores every other article exactly once
-    (a partition that shared a dying worker may fail with it, and is named the same way) and exits 1."""
+def test_an_article_that_kills_every_worker_is_named_and_the_rest_stored(corpus, tmp_path):
+    """The scheduler gives up on f7's partition once it has killed its workers (allowed-failures, here 1: two
+    deaths); its articles are then extracted one task each, f7 kills its workers again and is named as
+    skipped, the others are stored, each exactly once, and the run exits 1. (A partition that shared a dying
+    worker may be given up on too; its articles go the same way and are stored or named.)"""
     preload = tmp_path / "die_on_f7.py"
     preload.write_text(DIE_ON_F7, encoding="utf-8")
     crashing = Cluster(tmp_path, worker_options=("--preload", str(preload)),
@@ -250,20 +251,30 @@ def test_a_partition_that_kills_every_worker_is_reported_and_the_rest_stored(cor
     try:
         store = tmp_path / "store"
         result = run_kg("ingest", corpus, "--store", store, "--scheduler", crashing.address, "--partition", "3")
+        shards = tmp_path / "shards"
+        sharded = run_kg("ingest", corpus, "--shards", shards, "--scheduler", crashing.address, "--partition", "3")
     finally:
         crashing.stop()
+    assert_only_failures_lost(result, store)
+    # the same with --shards: f7's shard is written again without it
+    assert_only_failures_lost(sharded, tmp_path / "from-shards", shards)
+
+
+def assert_only_failures_lost(result, store: Path, shards: Path | None = None) -> None:
     no_traceback(result)
     assert result.returncode == 1, result.stderr_text
-    skipped = re.findall(r"^kg: skipped (f\d+): internal error while extracting: RuntimeError: partition (\d+) "
-                         r"failed on the cluster", result.stderr_text, re.MULTILINE)
-    names = [name for name, _ in skipped]
-    assert "f7" in names, result.stderr_text
-    for name, partition in skipped:  # whole partitions of 3, in input order
-        assert int(name[1:]) // 3 == int(partition)
-    assert len(names) % 3 == 0 and len(set(names)) == len(names)
+    if shards is not None:
+        assert (shards / "part-000002.nq").exists()
+        assert run_kg("ingest", shards, "--store", store).returncode == 0
+    skipped = dict(re.findall(r"^kg: skipped (f\d+): internal error while extracting: RuntimeError: (.*)$",
+                              result.stderr_text, re.MULTILINE))
+    assert skipped["f7"].startswith("it failed on the cluster on its own (partition 2), retries included "
+                                    "(KilledWorker: "), result.stderr_text
+    assert len(skipped) == len(re.findall("^kg: skipped ", result.stderr_text, re.MULTILINE)), result.stderr_text
+    names = sorted(skipped)
     texts = [text for text in stored_texts(store) if "ferry" in text]
     kept = [n for n in range(12) if f"f{n}" not in names]
     assert len(texts) == len(kept)  # each stored once
     for number in range(12):
         assert any(f"every {number + 3} hours" in text for text in texts) == (number in kept), number
-    assert f"{12 - len(names)} article(s) ingested" in result.stderr_text
+    assert f"{12 - len(names)} article(s) {'extracted' if shards else 'ingested'}" in result.stderr_text
