@@ -249,7 +249,7 @@ def ingest(
                                 help="Extraction processes (default: the number of cores; 1 = in this process). "
                                      "The store is the same for any number."),
     scheduler: str = typer.Option(None, "--scheduler", help="Extract on a Dask cluster: its scheduler, "
-                                                            "tcp://HOST:PORT (pip install 'claimgraph[dask]')."),
+                                                            "tcp://HOST:PORT (needs claimgraph's dask extra)."),
     shards: str = typer.Option(None, "--shards", help="With --scheduler, instead of --store: one N-Quads file "
                                                       "per partition in this folder (shared by the workers), "
                                                       "for kg ingest DIR --store or a triple store's bulk loader."),
