@@ -235,7 +235,7 @@ def validate(files: list[str] = typer.Argument(..., help="RDF files to check aga
 @app.command()
 def ingest(
     paths: list[str] = typer.Argument(None, help="Article files, folders (recursive: .txt .md .jsonl .html .htm "
-                                                 ".warc .warc.gz), JSON Lines corpora (.jsonl: text, title, comments, "
+                                                 ".warc .warc.gz .nq), JSON Lines corpora (.jsonl: text, title, comments, "
                                                  "publisher, url, date), WARC archives, N-Quads (.nq: document graphs, "
                                                  "e.g. --shards), URLs, or '-' for stdin."),
     store: str = typer.Option(None, "--store", help="Store directory (created if missing)."),
