@@ -235,9 +235,10 @@ def validate(files: list[str] = typer.Argument(..., help="RDF files to check aga
 @app.command()
 def ingest(
     paths: list[str] = typer.Argument(None, help="Article files, folders (recursive: .txt .md .jsonl .html .htm "
-                                                 ".warc .warc.gz), JSON Lines corpora (.jsonl: text, title, comments, "
-                                                 "publisher, url, date), WARC archives, URLs, or '-' for stdin."),
-    store: str = typer.Option(..., "--store", help="Store directory (created if missing)."),
+                                                 ".warc .warc.gz .nq), JSON Lines corpora (.jsonl: text, title, comments, "
+                                                 "publisher, url, date), WARC archives, N-Quads (.nq: document graphs, "
+                                                 "e.g. --shards), URLs, or '-' for stdin."),
+    store: str = typer.Option(None, "--store", help="Store directory (created if missing)."),
     urls: str = typer.Option(None, "--urls", help="A file of page URLs to fetch, one a line ('#' comments)."),
     batch_size: int = typer.Option(16, "--batch-size", min=1, help="spaCy nlp.pipe batch size."),
     report_every: float = typer.Option(10.0, "--report-every", min=0.0,
@@ -247,11 +248,23 @@ def ingest(
     workers: int = typer.Option(None, "--workers", min=1,
                                 help="Extraction processes (default: the number of cores; 1 = in this process). "
                                      "The store is the same for any number."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Extract on a Dask cluster: its scheduler, "
+                                                            "tcp://HOST:PORT (needs claimgraph's dask extra)."),
+    shards: str = typer.Option(None, "--shards", help="With --scheduler, instead of --store: one N-Quads file "
+                                                      "per partition in this folder (shared by the workers), "
+                                                      "for kg ingest DIR --store or a triple store's bulk loader."),
+    partition: int = typer.Option(None, "--partition", min=1, help="With --scheduler: articles per task and "
+                                                                   "per shard (default 8)."),
 ) -> None:
     """Extract a corpus into an on-disk store: one named graph per document, replaced on re-ingest."""
-    from kg.ingest import Progress, count_inputs, ingest as run_ingest, summary
-    from kg.store import open_store
-
+    if scheduler and workers:
+        raise typer.BadParameter("give --workers (this machine) or --scheduler (a Dask cluster), not both")
+    if (shards or partition) and not scheduler:
+        raise typer.BadParameter("--shards and --partition go with --scheduler tcp://HOST:PORT")
+    if shards and store:
+        raise typer.BadParameter("give --store or --shards, not both (load the shards into a store later)")
+    if not shards and not store:
+        raise typer.BadParameter("say where to: --store DIR (or --shards DIR with --scheduler)")
     paths = list(paths or [])
     if urls:
         from kg.readers.url import read_url_list
@@ -262,6 +275,34 @@ def ingest(
             print(f"kg: skipped {line}: {reason}", file=sys.stderr)
     if not paths:
         raise typer.BadParameter("give the inputs to ingest: files, folders, URLs, '-' or --urls FILE")
+    client = None
+    if scheduler:
+        from kg import cluster
+
+        client = cluster.connect(scheduler)
+    try:
+        _ingest_with(paths, store, shards, client, partition, batch_size, report_every, threads, workers)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _ingest_with(paths, store, shards, client, partition, batch_size, report_every, threads, workers) -> None:
+    from kg.ingest import Progress, count_inputs, ingest as run_ingest, summary
+    from kg.store import open_store
+
+    if shards:
+        from kg import cluster
+
+        result = cluster.shard(paths, shards, client=client, batch_size=batch_size,
+                               partition=partition or cluster.PARTITION,
+                               progress=Progress(count_inputs(paths), every=report_every))
+        print(cluster.shard_summary(result, shards), file=sys.stderr)
+        if result.interrupted:
+            raise typer.Abort()
+        if not result.complete:
+            raise typer.Exit(1)
+        return
     graph_store = open_store(store)
     linker = None
     if threads:
@@ -273,10 +314,15 @@ def ingest(
 
     total = count_inputs(paths)
     workers = useful_workers(workers or default_workers(), total)
+    extract = None
+    if client is not None:
+        from kg import cluster
+
+        extract = cluster.extractor(client, partition or cluster.PARTITION)
     progress = Progress(total, every=report_every)
     try:
         result = run_ingest(graph_store, paths, batch_size=batch_size, progress=progress, threads=linker,
-                            workers=workers)
+                            workers=workers, extract=extract)
     finally:
         if linker is not None:
             linker.close()

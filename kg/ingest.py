@@ -1,4 +1,4 @@
-"""Batch ingest: article files, folders, JSON Lines corpora and stdin -> one named graph per document in a store."""
+"""Batch ingest: article files, folders, JSON Lines corpora, N-Quads shards and stdin -> one named graph per document in a store."""
 from __future__ import annotations
 
 import itertools
@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -26,6 +26,7 @@ from kg.store import replace_document, statement_count
 
 ARTICLE_SUFFIXES = {".txt", ".text", ".md"}
 CORPUS_SUFFIXES = {".jsonl", ".ndjson"}
+GRAPH_SUFFIXES = {".nq"}  # document graphs already extracted: kg ingest --shards, kg export -f nquads
 STDIN = "-"
 
 
@@ -35,6 +36,17 @@ class Skipped:
 
     name: str
     reason: str
+
+
+@dataclass(frozen=True)
+class StoredGraph:
+    """A document's graph read from an N-Quads file: stored as it is, without extracting it again."""
+
+    name: str  # for reports: the file and the graph
+    document: ox.NamedNode
+    graph: ox.NamedNode
+    quads: list[ox.Quad]
+    claims: int
 
 
 @dataclass
@@ -109,7 +121,7 @@ def _is_dir(path: Path) -> bool:
 def _is_input_name(path: Path) -> bool:
     if path.name.endswith(".meta.json"):  # an article's metadata sidecar, read with the article
         return False
-    return path.suffix.lower() in ARTICLE_SUFFIXES | CORPUS_SUFFIXES or is_web_input(path)
+    return path.suffix.lower() in ARTICLE_SUFFIXES | CORPUS_SUFFIXES | GRAPH_SUFFIXES or is_web_input(path)
 
 
 def os_reason(error: OSError) -> str:
@@ -117,8 +129,9 @@ def os_reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def read_items(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[Article | Skipped]:
-    """Articles from every input, in order; bad inputs come out as Skipped instead of stopping the run."""
+def read_items(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[Article | StoredGraph | Skipped]:
+    """Articles (and the document graphs of N-Quads files) from every input, in order; bad inputs come out as
+    Skipped instead of stopping the run."""
     for path in expand_paths(paths):
         if isinstance(path, Skipped):
             yield path
@@ -128,6 +141,8 @@ def read_items(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[
             yield from _read_url(path)
         elif path.suffix.lower() in CORPUS_SUFFIXES and not _is_dir(path):
             yield from _read_corpus_file(path)
+        elif path.suffix.lower() in GRAPH_SUFFIXES and not _is_dir(path):
+            yield from _read_graph_file(path)
         else:
             yield from _read_article_file(path)
 
@@ -183,6 +198,46 @@ def _read_corpus_file(path: Path) -> Iterator[Article | Skipped]:
             yield from corpus_items(lines, str(path))
         except OSError as error:
             yield Skipped(f"{path}:{lines.number + 1}", f"cannot read the rest of the file ({os_reason(error)})")
+
+
+CLAIM_CLASS = ox.NamedNode("https://w3id.org/claimkg#Claim")
+
+
+def _read_graph_file(path: Path) -> Iterator[StoredGraph | Skipped]:
+    """The document graphs of an N-Quads file, in the order they first appear. The whole file is parsed
+    before any graph is handed out, so a broken file stores nothing. Graphs that are not a document's
+    (claim threads of an export: linked again as the documents are stored) and triples outside any
+    graph are left out."""
+    from kg.store import DCTERMS_SOURCE
+
+    if not path.exists():
+        yield Skipped(str(path), "a link to nothing" if path.is_symlink() else "no such file")
+        return
+    if not path.is_file():
+        yield Skipped(str(path), "not a regular file")
+        return
+    graphs: dict[ox.NamedNode, list[ox.Quad]] = {}  # insertion order: the file's order
+    try:
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                graphs.setdefault(quad.graph_name, []).append(quad)
+    except SyntaxError as error:
+        yield Skipped(str(path), f"not valid N-Quads ({str(error).splitlines()[0] if str(error) else 'syntax'})")
+        return
+    except OSError as error:
+        yield Skipped(str(path), f"cannot read ({os_reason(error)})")
+        return
+    documents = 0
+    for graph, quads in graphs.items():
+        document = next((quad.object for quad in quads if quad.subject == graph
+                         and quad.predicate == DCTERMS_SOURCE and isinstance(quad.object, ox.NamedNode)), None)
+        if document is None:
+            continue
+        claims = sum(1 for quad in quads if quad.predicate == RDF_TYPE and quad.object == CLAIM_CLASS)
+        yield StoredGraph(f"{path} [{graph.value}]", document, graph, quads, claims)
+        documents += 1
+    if not documents:
+        yield Skipped(str(path), "holds no document graph (N-Quads of kg ingest --shards or kg export)")
 
 
 class _CountedLines:
@@ -583,8 +638,8 @@ def count_inputs(paths: list[str]) -> int | None:
     for path in expand_paths(paths):
         if isinstance(path, Skipped):
             continue
-        if path == STDIN or (isinstance(path, Path) and is_archive(path)):
-            return None  # unknowable up front: stdin, or how many pages an archive holds
+        if path == STDIN or (isinstance(path, Path) and (is_archive(path) or path.suffix.lower() in GRAPH_SUFFIXES)):
+            return None  # unknowable up front: stdin, how many pages an archive or graphs an N-Quads file holds
         if isinstance(path, str):  # a URL
             total += 1
         elif path.suffix.lower() in CORPUS_SUFFIXES:
@@ -621,11 +676,13 @@ def ctrl_c_stops():
 
 
 def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress: Progress | None = None,
-           stdin: BinaryIO | None = None, threads=None, workers: int = 1) -> IngestResult:
+           stdin: BinaryIO | None = None, threads=None, workers: int = 1, extract: Callable | None = None) -> IngestResult:
     """Extract every input article and store each as its own named graph (replacing earlier versions);
     with ``threads`` (kg.threads.StoreThreads), each stored document's claims are linked into threads.
-    With ``workers`` > 1 the extraction runs in that many processes (kg.parallel); the RDF, the names
-    across documents and the store writes stay here, in input order, so the store is the same.
+    With ``workers`` > 1 the extraction runs in that many processes (kg.parallel); ``extract`` replaces
+    it (called like kg.pipeline.extract_robustly, e.g. kg.cluster's, on a Dask cluster). The RDF, the
+    names across documents and the store writes stay here, in input order, so the store is the same.
+    The document graphs of N-Quads files are stored as they are, through the same names and writer.
 
     A bad input, or an article the extractor fails on, is reported and skipped; a store that cannot be
     written stops the run, which returns with ``failure`` set (every stored document is whole).
@@ -642,12 +699,12 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
         result.skipped.append(Skipped(name, reason))
         progress.note(f"kg: skipped {name}: {reason}")
 
-    def articles() -> Iterator[Article]:
+    def items() -> Iterator[Article | StoredGraph]:
         for item in read_items(paths, stdin=stdin):
             if isinstance(item, Skipped):
                 skip(item.name, item.reason)
                 continue
-            for warning in item.warnings:
+            for warning in getattr(item, "warnings", ()):
                 progress.note(f"kg: warning: {warning}")
             yield item
 
@@ -655,21 +712,49 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
         warn_internal(error)
         skip(article.identifier, f"internal error while {error.step}: {describe(error)}")
 
+    if extract is None and workers > 1:
+        from kg.parallel import extract_in_workers
+
+        def extract(articles, on_failure, batch_size):
+            return extract_in_workers(articles, on_failure, workers=workers, batch_size=batch_size)
+    extract = extract or extract_robustly
+
+    def produced() -> Iterator[tuple[Article, object] | StoredGraph]:
+        """(article, Extraction) pairs and stored graphs, in input order: each run of articles goes through
+        the extractor (no worker starts for a run of graphs only)."""
+        for is_graph, run in itertools.groupby(items(), key=lambda item: isinstance(item, StoredGraph)):
+            if is_graph:
+                yield from run
+                continue
+            pairs = extract(run, failed, batch_size=batch_size)
+            try:
+                yield from pairs
+            finally:
+                pairs.close()  # worker processes end now, not when garbage collected
+
     identities = Identities(store)
     writer = StoreWriter(store, after_write=threads.document_written if threads is not None else None)
     extracted_pairs = None
     try:
         with ctrl_c_stops() as stop:
-            if workers > 1:
-                from kg.parallel import extract_in_workers
-
-                extracted_pairs = extract_in_workers(articles(), failed, workers=workers, batch_size=batch_size)
-            else:
-                extracted_pairs = extract_robustly(articles(), failed, batch_size=batch_size)
-            for article, extraction in extracted_pairs:
+            extracted_pairs = produced()
+            for item in extracted_pairs:
                 if stop.is_set():
                     result.interrupted = True
                     break
+                if isinstance(item, StoredGraph):
+                    try:
+                        with during("storing", item.name):
+                            quads = identities.canonical(item.quads)
+                    except InternalError as error:
+                        warn_internal(error)
+                        skip(item.name, f"internal error while {error.step}: {describe(error)}")
+                        continue
+                    writer.put(item.name, item.document, item.graph, quads, claims=item.claims)
+                    extracted += 1
+                    progress.advance(extracted, writer.written)
+                    continue
+                article, extraction = item
                 for fault in extraction.faults:
                     progress.note(f"kg: warning: {fault}")
                 try:
@@ -743,7 +828,7 @@ def summary(result: IngestResult, store_path: str) -> str:
         lines.append(f"kg: stopped early, the store writer failed (below): {result.unstored} extracted article(s) "
                      f"were not stored and the inputs after them were not read")
     if not result.articles and not result.skipped and not result.failure and not result.interrupted:
-        lines.append("kg: no input found (articles: " + " ".join(sorted(ARTICLE_SUFFIXES | CORPUS_SUFFIXES))
+        lines.append("kg: no input found (articles: " + " ".join(sorted(ARTICLE_SUFFIXES | CORPUS_SUFFIXES | GRAPH_SUFFIXES))
                      + ", or '-' for stdin)")
     if result.interrupted:
         lines.append("kg: every stored document is complete; run the same command again to finish")

@@ -75,23 +75,29 @@ def _exit_with(ingest: int) -> None:
 
 def _extract_chunk(articles: list[Article], batch_size: int) -> list[tuple]:
     """In a worker: ("ok", index, Extraction) or ("failed", index, step, document, error) per article."""
+    return extract_chunk(articles, batch_size, _nlp)
+
+
+def extract_chunk(articles: list[Article], batch_size: int, nlp) -> list[tuple]:
+    """``_extract_chunk`` with the pipeline given (kg.cluster's workers keep their own); ``nlp`` may be the
+    UserError that loading it raised, raised again here."""
     from kg.pipeline import extract_robustly
 
-    if isinstance(_nlp, UserError):
-        raise _nlp
+    if isinstance(nlp, UserError):
+        raise nlp
     index = {id(article): number for number, article in enumerate(articles)}
     results: list[tuple] = []
 
     def failed(article: Article, error: InternalError) -> None:
         warn_internal(error)  # the traceback with --debug, from the process that has it
-        results.append(("failed", index[id(article)], error.step, error.document, _picklable(error.error)))
+        results.append(("failed", index[id(article)], error.step, error.document, picklable(error.error)))
 
-    for article, extraction in extract_robustly(articles, failed, batch_size=batch_size, nlp=_nlp):
+    for article, extraction in extract_robustly(articles, failed, batch_size=batch_size, nlp=nlp):
         results.append(("ok", index[id(article)], extraction))
     return sorted(results, key=lambda result: result[1])
 
 
-def _picklable(error: BaseException) -> BaseException:
+def picklable(error: BaseException) -> BaseException:
     """The error itself if it survives pickling, else a RuntimeError with its description."""
     try:
         pickle.loads(pickle.dumps(error))

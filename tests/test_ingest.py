@@ -259,3 +259,36 @@ def test_label_keys_ignore_case_accents_and_apostrophes():
     assert label_key("Hay’at Tahrir al-Sham") == label_key("HAYAT TAHRIR AL SHAM") == "hayat tahrir al sham"
     assert label_key("José Pérez") == label_key("Jose Perez")
     assert label_key("SOHR") != label_key("SOHO")
+
+
+def test_an_exported_store_ingested_again_is_the_same_store(tmp_path):
+    """N-Quads of document graphs (an export, or kg ingest --shards) go into a store through the same names and
+    writer as extracted articles: the thread graphs of the export are left out and linked again, and the new
+    store is the old one, byte for byte."""
+    from kg.store import sorted_nquads
+
+    first = tmp_path / "first"
+    run_kg("ingest", write_corpus(tmp_path / "corpus.jsonl", range(6)), "--store", first, "--workers", "1", check=True)
+    exported = tmp_path / "export.nq"
+    run_kg("export", "--store", first, "-o", exported, check=True)
+    again = tmp_path / "again"
+    result = run_kg("ingest", exported, "--store", again)
+    assert result.returncode == 0, result.stderr_text
+    assert "6 article(s) ingested" in result.stderr_text
+    assert sorted_nquads(again) == sorted_nquads(first)
+
+
+def test_a_broken_nquads_file_stores_nothing_of_it(tmp_path):
+    """The whole file is parsed before any graph is stored: a bad line at its end leaves the store without
+    the graphs before it, and the run names the file."""
+    first = tmp_path / "first"
+    run_kg("ingest", write_corpus(tmp_path / "corpus.jsonl", range(2)), "--store", first, "--workers", "1", check=True)
+    exported = tmp_path / "export.nq"
+    run_kg("export", "--store", first, "-o", exported, check=True)
+    exported.write_bytes(exported.read_bytes() + b"<http://example.org/a> not a quad .\n")
+    store = tmp_path / "store"
+    result = run_kg("ingest", exported, "--store", store)
+    assert result.returncode == 1
+    assert re.search(rf"kg: skipped {re.escape(str(exported))}: not valid N-Quads \(", result.stderr_text), result.stderr_text
+    assert "0 article(s) ingested" in result.stderr_text
+    assert graph_count(store) == 0

@@ -1,0 +1,423 @@
+"""Extraction on a Dask distributed cluster (kg ingest --scheduler): partitions of articles out, extractions or N-Quads shards back."""
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from kg.article import Article
+from kg.errors import InternalError, UserError, describe, warn_internal
+from kg.model import Extraction
+
+# Articles per task (and per shard): enough to fill spaCy batches and make the per-task overhead of the
+# scheduler (a few ms) and of pickling small, few enough that the tasks spread over the workers and a
+# lost worker costs little work again.
+PARTITION = 8
+RETRIES = 2  # a task that raises (a full disk under a shard, say) runs this many times more
+IN_FLIGHT_PER_THREAD = 3  # partitions queued or running per worker thread: busy workers, bounded memory
+CONNECT_SECONDS = 20
+WORKERS_SECONDS = 60  # how long to wait for a scheduler that has no worker yet
+SHARD_PREFIX = "part-"
+
+ADDRESS = re.compile(r"^(?:(tcp|tls)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$")
+
+# ---------------------------------------------------------------- on the workers
+
+_nlp = None  # this worker process's spaCy pipeline (or the UserError that loading it raised)
+_nlp_lock = threading.Lock()
+
+
+def _pipeline():
+    """spaCy, loaded once per worker process (by the plugin as the worker joins, or by its first task);
+    never pickled: each worker loads its own from its installed model."""
+    global _nlp
+    with _nlp_lock:
+        if _nlp is None:
+            from kg import nlp
+
+            try:
+                _nlp = nlp.load()
+            except UserError as error:  # no model on this worker: each task reports it, the run stops
+                _nlp = error
+    return _nlp
+
+
+try:
+    from distributed import WorkerPlugin
+except ImportError:  # the extra is not installed: connect() says so in one line
+    WorkerPlugin = object
+
+
+class LoadSpacy(WorkerPlugin):
+    """Loads spaCy in every worker when it joins the run (and in workers that join later), before any task."""
+
+    name = "claimgraph-load-spacy"
+
+    def setup(self, worker) -> None:
+        _pipeline()
+
+
+def extract_partition(articles: list[Article], batch_size: int) -> list[tuple]:
+    """A task: ("ok", index, Extraction) or ("failed", index, step, document, error) per article."""
+    from kg.parallel import extract_chunk
+
+    return extract_chunk(articles, batch_size, _pipeline())
+
+
+def shard_partition(articles: list[Article], batch_size: int, path: str) -> list[tuple]:
+    """A task: the partition's document graphs as one N-Quads file at ``path``, written whole or not at all
+    (a temporary file, synced, then renamed over ``path``; a retried task writes the same bytes again).
+    Returns ("ok", index, claims, statements, faults) or ("failed", ...) per article."""
+    from kg.errors import during
+    from kg.parallel import extract_chunk, picklable
+    from kg.rdf import extraction_quads
+
+    report, quads = [], []
+    for result in extract_chunk(articles, batch_size, _pipeline()):
+        if result[0] != "ok":
+            report.append(result)
+            continue
+        _, index, extraction = result
+        try:
+            with during("making RDF of", articles[index].identifier):
+                _, document_quads = extraction_quads(extraction)
+        except InternalError as error:
+            warn_internal(error)
+            report.append(("failed", index, error.step, error.document, picklable(error.error)))
+            continue
+        quads.extend(document_quads)
+        report.append(("ok", index, len(extraction.claims), len(document_quads), extraction.faults))
+    if quads:
+        _write_shard(Path(path), quads)
+    return report
+
+
+def _write_shard(path: Path, quads) -> None:
+    import os
+
+    import pyoxigraph as ox
+
+    from kg.output import atomic_output
+
+    with atomic_output(path) as stream:
+        ox.serialize(quads, stream, ox.RdfFormat.N_QUADS)
+        stream.flush()
+        os.fsync(stream.fileno())  # the file a rename makes visible is on disk, not only in the page cache
+
+
+def shard_name(number: int) -> str:
+    return f"{SHARD_PREFIX}{number:06d}.nq"
+
+
+# ---------------------------------------------------------------- on the client
+
+def connect(address: str):
+    """A Dask client of the scheduler at ``address`` (tcp://HOST:PORT), with spaCy loading on its workers."""
+    match = ADDRESS.match(address)
+    if not match:
+        raise UserError(f"--scheduler {address!r}: not a scheduler address (tcp://HOST:PORT)")
+    _probe(address, match.group(2).strip("[]"), int(match.group(3)))
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UserError("--scheduler needs Dask: pip install 'claimgraph[dask]'") from None
+    import logging
+
+    # the client logs each failed connection attempt: one line of our own says it instead
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    try:
+        client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError) as error:
+        raise UserError(f"cannot reach the Dask scheduler at {address} ({_reason(error)})") from None
+    try:
+        client.wait_for_workers(1, timeout=WORKERS_SECONDS)
+    except (OSError, TimeoutError):
+        client.close()
+        raise UserError(f"the Dask scheduler at {address} has no workers (waited {WORKERS_SECONDS} s)") from None
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # a lost worker is worth a line
+    client.register_plugin(LoadSpacy())
+    return client
+
+
+def _probe(address: str, host: str, port: int) -> None:
+    """Fail at once, in one line, on an unknown host or a closed port (the Dask client would keep
+    retrying until its timeout, then say only that it timed out)."""
+    import socket
+
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_SECONDS).close()
+    except socket.gaierror:
+        raise UserError(f"cannot reach the Dask scheduler at {address} (unknown host {host})") from None
+    except OSError as error:
+        raise UserError(f"cannot reach the Dask scheduler at {address} "
+                        f"({error.strerror or _reason(error)})") from None
+
+
+def _reason(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return text[:200] if text else type(error).__name__
+
+
+def _threads(client) -> int:
+    return max(1, sum(client.nthreads().values()))
+
+
+def _partitions(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for article in articles:
+        chunk.append(article)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _in_order(client, articles: Iterable[Article], size: int, submit: Callable) -> Iterator[tuple[int, list[Article], object]]:
+    """(number, partition, outcome) in input order, ``outcome`` being the task's result or the exception that
+    ended it after Dask's retries (a worker that dies has its tasks run elsewhere by the scheduler, up to
+    its allowed-failures). At most IN_FLIGHT_PER_THREAD partitions per worker thread are out at a time;
+    the ones still out when the generator is closed are cancelled."""
+    run = uuid.uuid4().hex[:8]
+    source = enumerate(_partitions(articles, size))
+    pending: deque = deque()
+    window = _threads(client) * IN_FLIGHT_PER_THREAD
+
+    def fill() -> None:
+        while len(pending) < window:
+            item = next(source, None)
+            if item is None:
+                return
+            number, chunk = item
+            pending.append((number, chunk, submit(f"kg-{run}-{number:06d}", number, chunk)))
+
+    try:
+        fill()
+        while pending:
+            number, chunk, future = pending.popleft()
+            try:
+                outcome = future.result()
+            except UserError:
+                raise  # the same on every worker (no spaCy model, a shard folder it cannot write)
+            except Exception as error:  # noqa: BLE001 -- this partition failed for good: reported by the caller
+                outcome = error
+            future.release()
+            fill()  # before handing the result out: the workers stay busy while the store writes
+            yield number, chunk, outcome
+    finally:
+        if pending:
+            client.cancel([future for _, _, future in pending], force=True)
+
+
+def _killed_workers(error: BaseException) -> bool:
+    """The scheduler gave up on a task because the workers running it died (distributed.KilledWorker)."""
+    return type(error).__name__ == "KilledWorker"
+
+
+def _alone(client, number: int, chunk: list[Article], batch_size: int) -> list[tuple]:
+    """The articles of a partition whose workers died, each extracted as a task of its own: when one article
+    kills every worker it runs on, the others of its partition are not lost with it. Results as
+    extract_partition's, indexed in ``chunk``; an article that fails alone comes back as a failure."""
+    run = uuid.uuid4().hex[:8]
+    futures = [client.submit(extract_partition, [article], batch_size, key=f"kg-{run}-{number:06d}-alone-{index}",
+                             retries=RETRIES) for index, article in enumerate(chunk)]
+    results = []
+    try:
+        for index, (article, future) in enumerate(zip(chunk, futures)):
+            try:
+                (result,) = future.result()
+            except UserError:
+                raise
+            except Exception as error:  # noqa: BLE001 -- this article failed on its own: reported by the caller
+                results.append(("failed", index, "extracting", article.identifier, _alone_failed(number, error)))
+                continue
+            results.append((result[0], index, *result[2:]))
+    finally:
+        client.cancel(futures, force=True)
+    return results
+
+
+def _alone_failed(number: int, error: BaseException) -> RuntimeError:
+    return RuntimeError(f"it failed on the cluster on its own (partition {number}), retries included "
+                        f"({type(error).__name__}: {_reason(error)})")
+
+
+def _partition_failed(number: int, error: BaseException) -> RuntimeError:
+    # Dask has run it again already: RETRIES times after an error, elsewhere after each lost worker
+    return RuntimeError(f"partition {number} failed on the cluster, retries included "
+                        f"({type(error).__name__}: {_reason(error)})")
+
+
+def extractor(client, partition: int = PARTITION) -> Callable:
+    """An ``extract`` for kg.ingest.ingest: (article, Extraction) pairs in input order, extracted on the
+    cluster; failures go to ``on_failure`` in input order, a partition that failed for good as a failure
+    of each of its articles."""
+
+    def extract_on_cluster(articles: Iterable[Article], on_failure: Callable[[Article, InternalError], None], *,
+                           batch_size: int) -> Iterator[tuple[Article, Extraction]]:
+        def submit(key: str, number: int, chunk: list[Article]):
+            return client.submit(extract_partition, chunk, batch_size, key=key, retries=RETRIES)
+
+        for number, chunk, outcome in _in_order(client, articles, partition, submit):
+            if isinstance(outcome, BaseException) and _killed_workers(outcome) and len(chunk) > 1:
+                outcome = _alone(client, number, chunk, batch_size)
+            if isinstance(outcome, BaseException):
+                for article in chunk:
+                    on_failure(article, _failure(article, number, outcome))
+                continue
+            for result in outcome:
+                article = chunk[result[1]]
+                if result[0] == "ok":
+                    yield article, result[2]
+                else:
+                    on_failure(article, _failure_of(result))
+
+    return extract_on_cluster
+
+
+def _failure(article: Article, number: int, error: BaseException) -> InternalError:
+    cause = _partition_failed(number, error)
+    failure = InternalError("extracting", article.identifier, cause)
+    failure.__cause__ = error
+    return failure
+
+
+def _failure_of(result: tuple) -> InternalError:
+    _, _, step, document, error = result
+    failure = InternalError(step, document, error)
+    failure.__cause__ = error
+    return failure
+
+
+@dataclass
+class ShardResult:
+    articles: int = 0  # in shards
+    claims: int = 0
+    statements: int = 0
+    shards: int = 0
+    skipped: list = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.articles > 0 and not self.skipped and not self.interrupted
+
+
+def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 16, partition: int = PARTITION,
+          progress=None, stdin: BinaryIO | None = None) -> ShardResult:
+    """Extract every input on the cluster into ``directory``: one N-Quads file per partition, written by the
+    worker (the folder must be the same path on every worker: a shared file system), named by the
+    partition's place in the input so that a run again replaces the same files. `kg ingest DIR --store S`
+    loads them later, in name order, to the store a local ingest would have made."""
+    from kg.ingest import Progress, Skipped, StoredGraph, ctrl_c_stops, read_items
+
+    folder = Path(directory).resolve()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"cannot make the shard folder {directory}: {error.strerror or error}") from None
+    result = ShardResult()
+    progress = progress or Progress(None)
+    started = time.monotonic()
+
+    def skip(name: str, reason: str) -> None:
+        result.skipped.append(Skipped(name, reason))
+        progress.note(f"kg: skipped {name}: {reason}")
+
+    def failed(article: Article, error: InternalError) -> None:
+        warn_internal(error)
+        skip(article.identifier, f"internal error while {error.step}: {describe(error)}")
+
+    def articles() -> Iterator[Article]:
+        for item in read_items(paths, stdin=stdin):
+            if isinstance(item, Skipped):
+                skip(item.name, item.reason)
+            elif isinstance(item, StoredGraph):
+                skip(item.name, "already extracted (N-Quads): load it with kg ingest --store")
+            else:
+                for warning in item.warnings:
+                    progress.note(f"kg: warning: {warning}")
+                yield item
+
+    def submit(key: str, number: int, chunk: list[Article]):
+        return client.submit(shard_partition, chunk, batch_size, str(folder / shard_name(number)), key=key,
+                             retries=RETRIES)
+
+    done = 0
+    outcomes = _in_order(client, articles(), partition, submit)
+    try:
+        with ctrl_c_stops() as stop:
+            for number, chunk, outcome in outcomes:
+                if isinstance(outcome, BaseException) and _killed_workers(outcome) and len(chunk) > 1:
+                    outcome = _shard_without_culprits(client, number, chunk, batch_size,
+                                                      str(folder / shard_name(number)))
+                if isinstance(outcome, BaseException):
+                    for article in chunk:
+                        failed(article, _failure(article, number, outcome))
+                    continue
+                stored = False
+                for item in outcome:
+                    article = chunk[item[1]]
+                    if item[0] != "ok":
+                        failed(article, _failure_of(item))
+                        continue
+                    _, _, claims, statements, faults = item
+                    for fault in faults:
+                        progress.note(f"kg: warning: {fault}")
+                    result.articles += 1
+                    result.claims += claims
+                    result.statements += statements
+                    stored = True
+                result.shards += stored
+                done += len(chunk)
+                progress.advance(done, result.articles)
+                if stop.is_set():
+                    result.interrupted = True
+                    break
+    except KeyboardInterrupt:
+        result.interrupted = True
+    finally:
+        outcomes.close()  # cancels what is still out: a shard is written whole or not at all
+        progress.stop()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _shard_without_culprits(client, number: int, chunk: list[Article], batch_size: int, path: str) -> list[tuple] | BaseException:
+    """A partition whose workers died, written again without the articles that fail on their own (found by
+    extracting each alone): shard_partition's report, indexed in ``chunk``, or the error that ended it."""
+    alone = _alone(client, number, chunk, batch_size)
+    kept = [index for index, result in enumerate(alone) if result[0] == "ok"]
+    report = [result for result in alone if result[0] != "ok"]
+    if kept:
+        try:
+            written = client.submit(shard_partition, [chunk[index] for index in kept], batch_size, path,
+                                    key=f"kg-{uuid.uuid4().hex[:8]}-{number:06d}-kept", retries=RETRIES).result()
+        except UserError:
+            raise
+        except Exception as error:  # noqa: BLE001 -- reported by the caller, as any failed partition
+            return error
+        report += [(result[0], kept[result[1]], *result[2:]) for result in written]
+    return sorted(report, key=lambda result: result[1])
+
+
+def shard_summary(result: ShardResult, directory: str) -> str:
+    """The report at the end of a --shards run."""
+    rate = result.articles / result.seconds if result.seconds > 0 else 0.0
+    head = "interrupted: " if result.interrupted else ""
+    lines = [f"kg: {head}{result.articles} article(s) extracted into {result.shards} shard(s) in {directory} "
+             f"in {result.seconds:.1f} s ({rate:.1f} articles/s): {result.claims} claims, {result.statements} statements"]
+    if result.skipped:
+        lines.append(f"kg: {len(result.skipped)} input(s) skipped, each named above")
+    if result.interrupted:
+        lines.append("kg: every shard written is complete; run the same command again to finish")
+    if result.shards:
+        lines.append(f"kg: load them with: kg ingest {directory} --store STORE (or concatenate them: N-Quads)")
+    return "\n".join(lines)

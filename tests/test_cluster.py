@@ -1,0 +1,280 @@
+"""`kg ingest --scheduler`: extraction on a real Dask cluster (a scheduler and two workers, each its own process on
+127.0.0.1) gives the store a local ingest gives, writes whole N-Quads shards, and survives a worker killed mid-run."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_kg
+from kg.store import sorted_nquads
+from test_parallel import invented
+from test_robustness import no_traceback, stored_texts
+
+pytest.importorskip("distributed")
+
+START_SECONDS = 180  # a bound against a cluster that never comes up (hangs), not a speed requirement
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Cluster:
+    """A scheduler and two workers, each a `dask` command in its own process group (nanny and worker)."""
+
+    def __init__(self, folder: Path, worker_options: tuple[str, ...] = (), env: dict | None = None):
+        self.address = f"tcp://127.0.0.1:{free_port()}"
+        # the workers import kg from this checkout; their logs go to files (a full pipe would block them)
+        self.env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+                    **(env or {})}
+        self.folder = folder
+        self.processes: list[subprocess.Popen] = []
+        port = self.address.rsplit(":", 1)[1]
+        self._start("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard"])
+        for number in (1, 2):
+            self._start(f"worker{number}", ["worker", self.address, "--nthreads", "1", "--nworkers", "1",
+                                            "--host", "127.0.0.1", "--no-dashboard", *worker_options])
+        self.wait_for_workers(2)
+
+    def _start(self, name: str, arguments: list[str]) -> None:
+        log = (self.folder / f"{name}.log").open("wb")
+        self.processes.append(subprocess.Popen([sys.executable, "-m", "dask", *arguments], cwd=self.folder,
+                                               env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                               start_new_session=True))
+
+
+    def wait_for_workers(self, count: int) -> None:
+        from distributed import Client
+
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            try:
+                with Client(self.address, timeout=10, set_as_default=False) as client:
+                    client.wait_for_workers(count, timeout=START_SECONDS)
+                    return
+            except (OSError, TimeoutError):
+                if time.monotonic() > deadline or any(p.poll() is not None for p in self.processes):
+                    logs = "\n".join(log.read_text(errors="replace")[-2000:] for log in self.folder.glob("*.log"))
+                    raise RuntimeError(f"the Dask cluster did not start:\n{logs}") from None
+                time.sleep(0.5)
+
+    def worker_pids(self) -> list[int]:
+        from distributed import Client
+
+        with Client(self.address, timeout=60, set_as_default=False) as client:
+            return sorted(client.run(os.getpid).values())
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):  # workers first: they would otherwise look for the scheduler
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    running = Cluster(tmp_path_factory.mktemp("dask"))
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def write_corpus(path: Path, count: int) -> Path:
+    path.write_text("".join(json.dumps(invented(number)) + "\n" for number in range(count)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("corpus") / "corpus.jsonl", 12)
+
+
+@pytest.fixture(scope="module")
+def local_store(corpus, tmp_path_factory) -> Path:
+    store = tmp_path_factory.mktemp("local") / "store"
+    result = run_kg("ingest", corpus, "--store", store, "--workers", "1")
+    assert result.returncode == 0, result.stderr_text
+    return store
+
+
+def test_the_cluster_stores_exactly_what_a_local_ingest_stores(cluster, corpus, local_store, tmp_path):
+    """Partitions of 3 articles spread over two workers; names merged across documents and claim threads
+    (which depend on the order documents are stored in) come out the same."""
+    store = tmp_path / "store"
+    result = run_kg("ingest", corpus, "--store", store, "--scheduler", cluster.address, "--partition", "3")
+    assert result.returncode == 0, result.stderr_text
+    assert "12 article(s) ingested" in result.stderr_text
+    local = sorted_nquads(local_store)
+    assert any(b"/id/graph/thread/" in line for line in local)  # the corpus makes threads: they are compared too
+    assert sorted_nquads(store) == local
+
+
+def test_shards_are_whole_files_that_load_into_the_same_store(cluster, corpus, local_store, tmp_path):
+    shards = tmp_path / "shards"
+    result = run_kg("ingest", corpus, "--shards", shards, "--scheduler", cluster.address, "--partition", "5")
+    assert result.returncode == 0, result.stderr_text
+    assert "12 article(s) extracted into 3 shard(s)" in result.stderr_text
+    assert sorted(path.name for path in shards.iterdir()) == ["part-000000.nq", "part-000001.nq", "part-000002.nq"]
+    # concatenated, in name order, they load (through kg ingest, as a user would) to the local store
+    joined = tmp_path / "all.nq"
+    joined.write_bytes(b"".join(path.read_bytes() for path in sorted(shards.iterdir())))
+    store = tmp_path / "store"
+    loaded = run_kg("ingest", joined, "--store", store)
+    assert loaded.returncode == 0, loaded.stderr_text
+    assert "12 article(s) ingested" in loaded.stderr_text
+    assert sorted_nquads(store) == sorted_nquads(local_store)
+    # and the folder loads the same way
+    from_folder = tmp_path / "store2"
+    assert run_kg("ingest", shards, "--store", from_folder).returncode == 0
+    assert sorted_nquads(from_folder) == sorted_nquads(local_store)
+
+
+def test_a_shard_written_again_replaces_the_old_one_whole(cluster, corpus, tmp_path):
+    """A run again (after an interruption, or a retried partition) writes the same names; no temporary file
+    is left beside them."""
+    shards = tmp_path / "shards"
+    for _ in range(2):
+        result = run_kg("ingest", corpus, "--shards", shards, "--scheduler", cluster.address, "--partition", "6")
+        assert result.returncode == 0, result.stderr_text
+    names = sorted(path.name for path in shards.iterdir())
+    assert names == ["part-000000.nq", "part-000001.nq"], names
+
+
+@pytest.mark.parametrize("address, message", [
+    ("not-an-address", "kg: error: --scheduler 'not-an-address': not a scheduler address (tcp://HOST:PORT)"),
+    ("tcp://127.0.0.1:{port}", "kg: error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} (Connection refused)"),
+])
+def test_a_bad_or_unreachable_scheduler_is_one_line_and_no_store(corpus, tmp_path, address, message):
+    port = free_port()  # nothing listens there
+    store = tmp_path / "store"
+    result = run_kg("ingest", corpus, "--store", store, "--scheduler", address.format(port=port))
+    no_traceback(result)
+    assert result.returncode == 1
+    assert result.stderr_text.strip().splitlines() == [message.format(port=port)]
+    assert not store.exists()
+
+
+def test_shards_need_a_scheduler_and_no_store(corpus, tmp_path):
+    result = run_kg("ingest", corpus, "--shards", tmp_path / "shards")
+    assert result.returncode == 2
+    assert "--shards and --partition go with --scheduler" in result.stderr_text
+    result = run_kg("ingest", corpus, "--shards", tmp_path / "shards", "--store", tmp_path / "store",
+                    "--scheduler", "tcp://127.0.0.1:1")
+    assert result.returncode == 2
+    assert "give --store or --shards, not both" in result.stderr_text
+
+
+def test_a_worker_killed_mid_run_loses_no_document(cluster, tmp_path):
+    """SIGKILL of one worker process once the first result is in (the rest are still out: 40 articles in
+    partitions of 2, at most 6 partitions out): the scheduler runs its tasks again on the other worker (its
+    nanny starts a new one), and every document is stored exactly once, as a local ingest stores it."""
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 40)
+    local = tmp_path / "local"
+    assert run_kg("ingest", corpus, "--store", local, "--workers", "1").returncode == 0
+    victim = cluster.worker_pids()[0]
+    store = tmp_path / "store"
+    process = subprocess.Popen([sys.executable, "-m", "kg", "ingest", str(corpus), "--store", str(store),
+                                "--scheduler", cluster.address, "--partition", "2", "--report-every", "0"],
+                               cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        for line in process.stderr:
+            lines.append(line)
+            if line.startswith("kg: ingest: "):  # "kg: ingest: 1/40 articles extracted, ..."
+                done = int(line.split()[2].split("/")[0])
+                os.kill(victim, signal.SIGKILL)
+                break
+        else:
+            pytest.fail("no progress line before the end:\n" + "".join(lines))
+        lines.extend(process.stderr)
+        process.wait(timeout=600)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    stderr = "".join(lines)
+    assert done < 40, stderr  # the kill came before the end
+    assert process.returncode == 0, stderr
+    assert "40 article(s) ingested" in stderr
+    assert "skipped" not in stderr
+    assert sorted_nquads(store) == sorted_nquads(local)
+    cluster.wait_for_workers(2)  # the nanny's new worker: the cluster is whole again
+    assert victim not in cluster.worker_pids()
+
+
+# Preloaded into each worker of the next test: a partition holding article f7 ends its worker process at once,
+# as a crash in native code or the OOM killer would, wherever and however often it runs.
+DIE_ON_F7 = """
+import os
+import kg.parallel
+
+original = getattr(kg.parallel.extract_chunk, "original", kg.parallel.extract_chunk)  # Dask may load this twice
+
+
+def dying(articles, *args):
+    if any(article.identifier == "f7" for article in articles):
+        os._exit(9)
+    return original(articles, *args)
+
+
+dying.original = original
+kg.parallel.extract_chunk = dying
+"""
+
+
+def test_an_article_that_kills_every_worker_is_named_and_the_rest_stored(corpus, tmp_path):
+    """The scheduler gives up on f7's partition once it has killed its workers (allowed-failures, here 1: two
+    deaths); its articles are then extracted one task each, f7 kills its workers again and is named as
+    skipped, the others are stored, each exactly once, and the run exits 1. (A partition that shared a dying
+    worker may be given up on too; its articles go the same way and are stored or named.)"""
+    preload = tmp_path / "die_on_f7.py"
+    preload.write_text(DIE_ON_F7, encoding="utf-8")
+    crashing = Cluster(tmp_path, worker_options=("--preload", str(preload)),
+                       env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"})
+    try:
+        store = tmp_path / "store"
+        result = run_kg("ingest", corpus, "--store", store, "--scheduler", crashing.address, "--partition", "3")
+        shards = tmp_path / "shards"
+        sharded = run_kg("ingest", corpus, "--shards", shards, "--scheduler", crashing.address, "--partition", "3")
+    finally:
+        crashing.stop()
+    assert_only_failures_lost(result, store)
+    # the same with --shards: f7's shard is written again without it
+    assert_only_failures_lost(sharded, tmp_path / "from-shards", shards)
+
+
+def assert_only_failures_lost(result, store: Path, shards: Path | None = None) -> None:
+    no_traceback(result)
+    assert result.returncode == 1, result.stderr_text
+    if shards is not None:
+        assert (shards / "part-000002.nq").exists()
+        assert run_kg("ingest", shards, "--store", store).returncode == 0
+    skipped = dict(re.findall(r"^kg: skipped (f\d+): internal error while extracting: RuntimeError: (.*)$",
+                              result.stderr_text, re.MULTILINE))
+    assert skipped["f7"].startswith("it failed on the cluster on its own (partition 2), retries included "
+                                    "(KilledWorker: "), result.stderr_text
+    assert len(skipped) == len(re.findall("^kg: skipped ", result.stderr_text, re.MULTILINE)), result.stderr_text
+    names = sorted(skipped)
+    texts = [text for text in stored_texts(store) if "ferry" in text]
+    kept = [n for n in range(12) if f"f{n}" not in names]
+    assert len(texts) == len(kept)  # each stored once
+    for number in range(12):
+        assert any(f"every {number + 3} hours" in text for text in texts) == (number in kept), number
+    assert f"{12 - len(names)} article(s) {'extracted' if shards else 'ingested'}" in result.stderr_text
