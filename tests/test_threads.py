@@ -206,6 +206,18 @@ def test_a_claim_without_a_figure_does_not_join_two_tolls_into_one_thread():
     assert not any({"a0", "b0"} <= set(t) for t in threads)
 
 
+def test_the_first_statement_is_the_originating_speakers_earliest_under_any_form_of_the_name():
+    from kg.threads import Linker, ThreadIndex
+
+    words = "the harbour will reopen within two weeks once the cranes are inspected"
+    early = claim("c9", words, source="person/ortiz", name="Ortiz", article="doc/1", published="2025-01-01")
+    later = [claim(f"c{i}", words, source="person/lena-ortiz", name="Lena Ortiz", article=f"doc/{i}",
+                   published=f"2025-01-0{i}") for i in (5, 6)]
+    reader = claim("c1", words, source="commenter/x", kind="Commenter", name="x", article="doc/0", published="2024-12-30")
+    (thread,) = Linker(ThreadIndex()).update({c.article: (c.article, [c]) for c in (early, *later, reader)}).threads
+    assert thread.first.iri == "c9"  # "Ortiz" and "Lena Ortiz" are one speaker; the reader is not the source
+
+
 def test_claims_of_one_document_are_not_linked_to_each_other():
     one = claim("c1", "the harbour will reopen within two weeks", article="doc/x")
     again = claim("c2", "the harbour will reopen within two weeks", article="doc/x")

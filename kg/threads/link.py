@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from kg.threads.claims import ThreadClaim
 from kg.threads.features import Features, features
 from kg.threads.index import ThreadIndex
-from kg.threads.match import DEFAULT, Relation, Thresholds, disagree, relation, same_speaker
+from kg.threads.match import DEFAULT, Relation, Thresholds, disagree, relation, same_speaker, surname
 
 THREAD_BASE = "https://w3id.org/claimkg/id/thread/"
 NAMED_KINDS = ("Person", "Organization", "MediaOutlet")
@@ -53,11 +53,13 @@ def make_thread(members: list[ThreadClaim], disputers: list[str]) -> Thread:
     named = [m for m in ordered if m.source_kind in NAMED_KINDS and not m.speaks_for_anyone]
     first = ordered[0]
     if named:
-        # the originating source: the named source most members give; a tie goes to the one heard first
-        counts = Counter(m.source for m in named)
+        # the originating source: the named speaker most members give ("Donald Trump" and "Trump" are one
+        # speaker, as they are for linking); a tie goes to the one heard first
+        speaker = {m.iri: surname(m.source_name) or m.source for m in named}
+        counts = Counter(speaker.values())
         best = max(counts.values())
-        origin = next(m.source for m in named if counts[m.source] == best)
-        first = next(m for m in ordered if m.source == origin)
+        origin = next(speaker[m.iri] for m in named if counts[speaker[m.iri]] == best)
+        first = next(m for m in named if speaker[m.iri] == origin)
     outlets = {m.outlet or m.article for m in ordered}
     member_iris = {m.iri for m in ordered}
     return Thread(thread_iri([m.iri for m in ordered]), tuple(ordered), first, len({m.article for m in ordered}),

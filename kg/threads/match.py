@@ -72,7 +72,7 @@ def disagree(a: Features, b: Features) -> str | None:
     return None
 
 
-def _surname(name: str) -> str:
+def surname(name: str) -> str:
     """The last word of a name, without accents, case or possessive ("Calderón" and "calderon's" agree)."""
     plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
     words = plain.casefold().replace("’", "'").split()
@@ -89,7 +89,7 @@ def same_speaker(a: ThreadClaim, b: ThreadClaim) -> bool:
         return True  # "officials said" in two outlets: scoped to their documents, maybe the same people
     if a.source in b.chain or b.source in a.chain:
         return True
-    return bool(a.source_name) and _surname(a.source_name) == _surname(b.source_name)
+    return bool(a.source_name) and surname(a.source_name) == surname(b.source_name)
 
 
 def repeats_a_quotation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features, limits: Thresholds) -> bool:
