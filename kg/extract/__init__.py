@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from kg import EXTRACTOR_VERSION
 from kg.article import Article, trimmed
-from kg.extract import attitudes, headline, organizations, polls, signoffs, speech
+from kg.extract import according, attitudes, headline, nouncues, organizations, polls, signoffs, sources, verbcues
 from kg.extract.candidates import Candidate
 from kg.extract.faults import Faults
 from kg.extract.lexicon import Lexicon, data_lines, load as load_lexicon
@@ -27,7 +27,7 @@ DATELINE = re.compile(r"^(?:[A-Z][A-Z .'’-]{2,}(?:,[^()\n—–]{0,40})?\s*(?:
                       r"|[A-Z][A-Za-z .'’-]{2,30}(?:,[^()\n—–]{0,40})?\s*\((?:[A-Z]{2,6}|Reuters)\))\s*(?:—|–|--|-)\s+")
 # A claim inside another claim's content needs at least the probability a listed cue has with its object
 # ("said [critics described the plan as reckless]" stays a report of the critics; see _folds_into).
-NESTED_MIN_CONFIDENCE = speech.HAND_OBJECT_P
+NESTED_MIN_CONFIDENCE = verbcues.HAND_OBJECT_P
 MIN_CONTINUATION_CHARS = 15  # a shorter stray quotation is a scare quote, not a continued statement
 STANCE_ORDER = [Stance.CERTAIN, Stance.PROBABLE, Stance.POSSIBLE, Stance.UNDERSPECIFIED]
 # spaCy refuses a text over nlp.max_length (1,000,000 characters) and its parser needs about 1 GB per
@@ -220,9 +220,9 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon, faults: Faults) ->
                       or headline.source_colon_claim(doc, lexicon))]
         else:
             quotes = find_quotes(doc_text(doc))
-            rules = [("cue verbs", lambda: speech.cue_verbs(doc, lexicon, quotes)),
-                     ("cue nouns", lambda: speech.cue_nouns(doc, lexicon, quotes)),
-                     ("according to", lambda: speech.according_to(doc, quotes)),
+            rules = [("cue verbs", lambda: verbcues.cue_verbs(doc, lexicon, quotes)),
+                     ("cue nouns", lambda: nouncues.cue_nouns(doc, lexicon, quotes)),
+                     ("according to", lambda: according.according_to(doc, quotes)),
                      ("source colon", lambda: headline.source_colon_claim(doc, lexicon, quotes)),
                      ("sign-offs", lambda: signoffs.signed_quotations(doc, quotes)),
                      ("attitude adjectives", lambda: attitudes.attitude_adjectives(doc, lexicon, quotes)),
@@ -231,7 +231,7 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon, faults: Faults) ->
         for name, rule in rules:
             with faults.isolate(f"a part's candidates ({name} rule)", part.span.start, part.span.end):
                 raw += rule()
-        candidates = speech.without_other_statements(_deduplicate(raw))
+        candidates = sources.without_other_statements(_deduplicate(raw))
         dateline = DATELINE.match(doc_text(doc))
         for candidate in candidates:
             with faults.isolate("a candidate", *_candidate_extent(candidate, part)):
