@@ -9,7 +9,8 @@ from urllib.parse import urlparse
 
 from kg import EXTRACTOR_VERSION
 from kg.article import Article, trimmed
-from kg.extract import according, attitudes, headline, nouncues, organizations, polls, signoffs, sources, verbcues
+from kg.extract import (according, attitudes, headline, memberships, nouncues, organizations, polls, signoffs,
+                        sources, verbcues)
 from kg.extract.candidates import Candidate
 from kg.extract.faults import Faults
 from kg.extract.lexicon import Lexicon, data_lines, load as load_lexicon
@@ -167,12 +168,24 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
 def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Faults):
     """Register names from defining contexts first, so that later mentions resolve to them."""
     raw_aliases, raw_members, raw_affiliations = [], [], []
+    named: list = []  # the organisations named so far, for a role whose organisation was named before
+    subject = None  # the organisation the article's first sentence names ("Chief operating officer X" is its)
+    first_part = True
     for part, doc in zip(parts, docs):
         if part.kind == "headline":
             continue  # headline capitalisation misleads the parser; its names are matched later
         offset = part.span.start
+        earlier = tuple(named)
+        with faults.isolate("a part's organisation names", part.span.start, part.span.end):
+            names = memberships.organization_name_spans(doc, offset, lexicon)
+            if first_part and doc.has_annotation("SENT_START"):
+                first = next(doc.sents, None)
+                subject = next((n for n in names if first is not None and n.end <= first.end_char + offset), None)
+            named.extend(names)
+        first_part = False
         for found, finder, what in ((raw_aliases, lambda: organizations.acronyms(doc, offset), "its acronyms"),
-                                    (raw_members, lambda: organizations.memberships(doc, offset, lexicon),
+                                    (raw_members, lambda: memberships.memberships(doc, offset, lexicon, earlier,
+                                                                                  subject),
                                      "its memberships"),
                                     (raw_affiliations, lambda: organizations.affiliations(doc, offset, lexicon),
                                      "its affiliations")):
@@ -183,7 +196,7 @@ def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Fa
             entry = resolver.add_name(alias.name.text, AgentKind.ORGANIZATION, strong=True, weight=3,
                                       span=(alias.name.start, alias.name.end))
             resolver.add_alias(entry, alias.alias.text)
-    memberships = []
+    members = []
     for m in raw_members:
         with faults.isolate("a membership", m.start, m.end):
             org = resolver.add_name(m.organization.text, AgentKind.ORGANIZATION, strong=True, weight=2,
@@ -191,8 +204,8 @@ def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Fa
             member = resolver.add_name(m.member.text, AgentKind.PERSON, strong=True, weight=2,
                                        span=(m.member.start, m.member.end))
             resolver.add_membership(member, org, m.role)
-            memberships.append((resolver.entry_key(member), resolver.entry_key(org), m.role,
-                                Span(m.start, m.end, resolver.text[m.start:m.end])))
+            members.append((resolver.entry_key(member), resolver.entry_key(org), m.role or None,
+                            Span(m.start, m.end, resolver.text[m.start:m.end])))
     affiliations = []
     for a in raw_affiliations:
         with faults.isolate("an affiliation", a.start, a.end):
@@ -202,7 +215,7 @@ def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Fa
             agent = resolver.add_name(a.agent.text, kind, strong=True, weight=2, span=(a.agent.start, a.agent.end))
             affiliations.append((resolver.entry_key(agent), resolver.entry_key(org), a.how,
                                  Span(a.start, a.end, resolver.text[a.start:a.end])))
-    return memberships, affiliations
+    return members, affiliations
 
 
 # ---------------------------------------------------------------- candidates
