@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 
 from kg import EXTRACTOR_VERSION
 from kg.article import Article, trimmed
-from kg.extract import (according, attitudes, headline, memberships, nouncues, organizations, polls, signoffs,
-                        sources, verbcues)
+from kg.extract import (according, attitudes, headline, memberships, nouncues, organizations, polls, refusals,
+                        signoffs, sources, verbcues)
 from kg.extract.candidates import Candidate
 from kg.extract.faults import Faults
 from kg.extract.lexicon import Lexicon, data_lines, load as load_lexicon
@@ -20,7 +20,7 @@ from kg.extract.quotes import OPENING_MARKS, find_quotes, opens_sentence
 from kg.extract.resolve import Resolver
 from kg.extract.tokens import doc_text, known_text, positions
 from kg.model import (Affiliation, Agent, AgentKind, Claim, CueType, Document, Extraction, Link, Membership,
-                      QuoteType, Span, Stance)
+                      QuoteType, Refusal, Span, Stance)
 
 # A news dateline opening a paragraph: "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) -- ".
 # "CAMBRIDGE, Mass., Dec. 11 (UPI) — ", "MACAU (Reuters) – ", "Washington (AFP) – ": where and who, not what
@@ -139,8 +139,12 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     def final(key: str | None) -> str | None:
         return mapping.get(key, key) if key else key
 
+    refusal_objs = []
+    for item in (f for f in found if refusals.is_refusal(f.candidate)):
+        with faults.isolate("a refusal", *_extent(item)):
+            refusal_objs.append(_refusal(item, final, article, commenters))
     claims = []
-    for item in found:
+    for item in (f for f in found if not refusals.is_refusal(f.candidate)):
         with faults.isolate("a claim", *_extent(item)):
             claims.append(_claim(item, final, resolver, article, publisher, commenters))
     claims = _nest(claims)
@@ -151,14 +155,15 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     used = {link.source for c in claims for link in c.chain} | {link.recipient for c in claims for link in c.chain}
     used |= {m.member for m in membership_objs} | {m.organization for m in membership_objs}
     used |= {a.agent for a in affiliation_objs} | {a.organization for a in affiliation_objs}
-    used |= {publisher} | {d.author for d in documents if d.author}
+    used |= {publisher} | {d.author for d in documents if d.author} | {r.source for r in refusal_objs}
     agents = resolver.agents({final(k) for k in used if k} | used)
     return Extraction(
         doc_id=article.doc_id, identifier=article.identifier, text=text,
         title=article.title.text if article.title else None, url=article.url, date=article.date,
         publisher=final(publisher), documents=tuple(documents), agents=tuple(sorted(agents, key=lambda a: a.key)),
         claims=tuple(_unique(claims)), memberships=tuple(dict.fromkeys(membership_objs)),
-        affiliations=tuple(dict.fromkeys(affiliation_objs)), extractor_version=EXTRACTOR_VERSION,
+        affiliations=tuple(dict.fromkeys(affiliation_objs)), refusals=tuple(dict.fromkeys(refusal_objs)),
+        extractor_version=EXTRACTOR_VERSION,
         warnings=article.warnings, author=article.author, source=article.source, captured=article.captured,
         date_source=article.date_source, faults=tuple(faults.warnings))
 
@@ -239,12 +244,15 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon, faults: Faults) ->
                      ("source colon", lambda: headline.source_colon_claim(doc, lexicon, quotes)),
                      ("sign-offs", lambda: signoffs.signed_quotations(doc, quotes)),
                      ("attitude adjectives", lambda: attitudes.attitude_adjectives(doc, lexicon, quotes)),
-                     ("poll findings", lambda: polls.poll_findings(doc, lexicon, quotes))]
+                     ("poll findings", lambda: polls.poll_findings(doc, lexicon, quotes)),
+                     ("refusals", lambda: refusals.unreachable(doc, quotes))]
         raw = []
         for name, rule in rules:
             with faults.isolate(f"a part's candidates ({name} rule)", part.span.start, part.span.end):
                 raw += rule()
         candidates = sources.without_other_statements(_deduplicate(raw))
+        with faults.isolate("a part's refusals to comment", part.span.start, part.span.end):
+            refusals.mark(doc, candidates)
         dateline = DATELINE.match(doc_text(doc))
         for candidate in candidates:
             with faults.isolate("a candidate", *_candidate_extent(candidate, part)):
@@ -287,6 +295,9 @@ def _placed(candidate: Candidate, part: Part, doc, text: str, lexicon: Lexicon, 
         return None
     if dateline and candidate.source is not None and candidate.source.start_char < dateline.end():
         candidate.source = _after(candidate.source, dateline.end())  # the parser took the dateline in
+    author = sources.document_author(candidate.source, lexicon.document_nouns)
+    if author is not None and part.kind != "headline":
+        candidate.source = author  # "A statement e-mailed by X said": X speaks (the phrase stays the source's)
     source = _headline_mention(candidate.source, offset, lexicon) if part.kind == "headline" \
         else mention_of(candidate.source, offset, lexicon)
     hedges, stance = _hedges(doc, candidate.content, offset, text, lexicon)
@@ -470,6 +481,17 @@ def _claim(item: _Found, final, resolver: Resolver, article: Article, publisher:
                           stated_in=document, hedges=item.hedges if writer_hedged else (),
                           stance=item.hedge_stance if writer_hedged else Stance.CERTAIN, confidence=0.95))
     return Claim(content=item.content, chain=tuple(chain), document=document, confidence=candidate.confidence)
+
+
+def _refusal(item: _Found, final, article: Article, commenters) -> Refusal:
+    """"X declined to comment": who said nothing, where the text says so."""
+    start, end = (c + item.part.span.start for c in item.candidate.cue)
+    source = final(item.source_key)
+    if source is None:
+        raise ValueError("a refusal without a source")
+    document = commenters[item.part.comment][0] if item.part.comment is not None else article.doc_id
+    return Refusal(source=source, kind=refusals.kind_of(item.candidate), content=item.content, document=document,
+                   cue=Span(start, end, article.text[start:end]), source_span=item.source_span)
 
 
 def _nest(claims: list[Claim]) -> list[Claim]:

@@ -64,6 +64,7 @@ class Lexicon:
     roles: dict[str, tuple[str, bool]] = field(default_factory=dict)
     role_verbs: dict[str, str] = field(default_factory=dict)  # "X, who heads Y": verb lemma -> role
     org_nouns: dict[str, bool] = field(default_factory=dict)  # "the company's": noun -> any organisation may be meant
+    document_nouns: frozenset[str] = frozenset()  # "the memo", "a statement": documents a text makes a source
 
     def membership_role(self, words: str) -> tuple[str, bool] | None:
         """A role phrase's normal form and whether it takes its organisation from the article; None when the
@@ -114,6 +115,7 @@ def load() -> Lexicon:
         roles={phrase.lower(): (normal, context == "yes") for phrase, normal, context in _rows("roles.tsv")},
         role_verbs={lemma: role for lemma, role in _rows("role_verbs.tsv")},
         org_nouns={noun: which == "any" for noun, which in _rows("org_nouns.tsv")},
+        document_nouns=_words("document_nouns.txt"),
     )
 
 

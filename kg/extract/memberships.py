@@ -403,9 +403,9 @@ def _names_organization(span, opens_sentence: bool, lexicon: Lexicon) -> bool:
         return False
     if len(span) == 1 and opens_sentence and span[0].lower_ in lexicon.org_nouns:
         return False
-    if len(span) > 1 or (span.text.isupper() and len(span.text) > 1) or span[-1].ent_type_ == "ORG":
+    if len(span) > 1 or (span.text.isupper() and len(span.text) > 1) or span[0].lower_ in lexicon.org_words:
         return True
-    return not opens_sentence
+    return not opens_sentence  # (a capitalised word opening the sentence is just capitalised, whatever its label)
 
 
 def _whole_name(run, lexicon: Lexicon):

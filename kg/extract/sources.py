@@ -139,6 +139,31 @@ def _opening_subject(verb, start: int):
     return None
 
 
+def document_author(source, document_nouns: frozenset[str]):
+    """The author a document source names ("a statement e-mailed by Varo Airlines", "the ministry's report", "a
+    letter from the union"), or None: the author, not the document, is who says what it says."""
+    if source is None or len(source) == 0:
+        return None
+    head = source.root
+    if head.lemma_.lower() not in document_nouns or head.pos_ != "NOUN":
+        return None
+    for child in head.children:
+        if child.dep_ == "poss":
+            return noun_phrase(child)
+        if child.dep_ == "prep" and child.lower_ in ("by", "from") and child.i > head.i:
+            return _object_phrase(child)
+        if child.dep_ == "acl" and child.tag_ == "VBN":  # "e-mailed by", "issued by", "signed by"
+            agent = next((c for c in child.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                return _object_phrase(agent)
+    return None
+
+
+def _object_phrase(preposition):
+    objects = [c for c in preposition.children if c.dep_ == "pobj"]
+    return noun_phrase(objects[0]) if objects else None
+
+
 def noun_source(noun):
     """Who a cue noun belongs to: "his claim", "X's statement", "X made the claim that", "a statement by X"."""
     possessor = next((c for c in noun.children if c.dep_ == "poss"), None)

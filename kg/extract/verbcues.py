@@ -12,7 +12,7 @@ from kg.extract.sources import (addressee_of, clipped, name_between, noun_phrase
                                 phrase_extent, relative_pronoun, stranded_name_before, subject_of, to_infinitive,
                                 unless_judgement, without_speaker)
 from kg.extract.statements import is_speech_verb, reporting_verb, separate_statements
-from kg.extract.tokens import VERB, VERBAL, positions, shallow, subtree
+from kg.extract.tokens import SUBJECTS, VERB, VERBAL, positions, shallow, subtree
 from kg.extract.verbquotes import (describes_noun, distance, governing_speech_verb, quotations_around,
                                    sentence_quotations, speaker_between_quotations)
 from kg.model import CueType, QuoteType, Stance
@@ -62,6 +62,8 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
         hand, learned = lexicon.verbs.get(lemma), lexicon.learned.get((lemma, "verb"))
         if inside_quote(token, quotes):
             continue  # a cue word inside a quotation belongs to the quoted speaker's own words
+        if writers_reasoning(token):
+            continue
         choice = choose_frame(token, hand, learned, quotes, lexicon)
         if choice is None:
             continue
@@ -97,6 +99,19 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
             recipient=recipient, quote_type=quote_type,
             confidence=round(confidence, 2), rule=rule, sentence=token.sent.start)))
     return _merge_catenatives(doc, found, unplaced)
+
+
+def writers_reasoning(verb) -> bool:
+    """A cue verb in a clause that weighs a thought instead of reporting one: the rejected side of a comparison
+    ("... than to consider that an ally might have fired", "would rather blame X than admit that ...") or the
+    infinitive of "it is easier (for X) to ...". Nobody is said to consider, admit or blame anything."""
+    if any(c.dep_ == "mark" and c.lower_ == "than" for c in verb.children) \
+            and not any(c.dep_ in SUBJECTS for c in verb.children):
+        return True  # (with a subject of its own the clause reports: "higher than most analysts had forecast")
+    head = verb.head
+    return to_infinitive(verb) and verb.dep_ in ("advcl", "xcomp") and head.lemma_ == "be" \
+        and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in head.children) \
+        and any(c.dep_ == "acomp" and c.tag_ in ("JJR", "JJS") for c in head.children)
 
 
 def _merge_catenatives(doc, found: list[tuple[int, Candidate]], unplaced: set[int]) -> list[Candidate]:
