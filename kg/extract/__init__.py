@@ -150,6 +150,9 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     claims = _nest(claims)
     claims += _comment_claims(article, commenters, claims, faults)
     membership_objs = [Membership(final(m), final(o), role, span) for m, o, role, span in memberships]
+    with_role = {(m.member, m.organization) for m in membership_objs if m.role}
+    # "X of Y" says no role; another mention that says one ("X, the director of Y") makes it redundant
+    membership_objs = [m for m in membership_objs if m.role or (m.member, m.organization) not in with_role]
     affiliation_objs = [Affiliation(final(a), final(o), how, span) for a, o, how, span in affiliations]
 
     used = {link.source for c in claims for link in c.chain} | {link.recipient for c in claims for link in c.chain}
@@ -181,8 +184,10 @@ def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Fa
             continue  # headline capitalisation misleads the parser; its names are matched later
         offset = part.span.start
         earlier = tuple(named)
+        organizations_here = None
         with faults.isolate("a part's organisation names", part.span.start, part.span.end):
-            names = memberships.organization_name_spans(doc, offset, lexicon)
+            organizations_here = memberships.organization_names(doc, lexicon)
+            names = memberships.name_spans(organizations_here, offset)
             if first_part and doc.has_annotation("SENT_START"):
                 first = next(doc.sents, None)
                 subject = next((n for n in names if first is not None and n.end <= first.end_char + offset), None)
@@ -190,7 +195,7 @@ def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Fa
         first_part = False
         for found, finder, what in ((raw_aliases, lambda: organizations.acronyms(doc, offset), "its acronyms"),
                                     (raw_members, lambda: memberships.memberships(doc, offset, lexicon, earlier,
-                                                                                  subject),
+                                                                                  subject, organizations_here),
                                      "its memberships"),
                                     (raw_affiliations, lambda: organizations.affiliations(doc, offset, lexicon),
                                      "its affiliations")):

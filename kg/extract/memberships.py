@@ -20,7 +20,7 @@ ROLE_MODIFIERS = frozenset({"senior", "junior", "vice", "deputy", "chief", "exec
 # Entity labels of places: a place before a role says where, not for whom ("the Tel Aviv bureau chief").
 PLACE_LABELS = ("GPE", "LOC", "FAC", "NORP")
 ORG_KINDS = (AgentKind.ORGANIZATION, AgentKind.MEDIA_OUTLET)
-CONTEXT_SENTENCES = 1  # "named in the previous sentence": how far back a bare role looks for its organisation
+NAME_RUNS_KEY = "kg.memberships.name_runs"
 
 
 @dataclass(frozen=True)
@@ -38,13 +38,14 @@ class _Role:
 
 
 def memberships(doc, offset: int, lexicon: Lexicon, earlier: tuple[NameSpan, ...] = (),
-                subject: NameSpan | None = None) -> list[RawMembership]:
+                subject: NameSpan | None = None, organizations: list | None = None) -> list[RawMembership]:
     """Every (person, role, organisation) the part states: "X, a spokesman for Y", "Y spokeswoman X", "Y's
     director, X", "the head of Y, X", "X, who heads Y", "X of Y", and a role whose organisation the article
     named before ("Its treasurer, X", "Chief operating officer X" after a sentence about the company).
     ``earlier`` are the organisations named in the article's earlier parts, ``subject`` the one its first
-    sentence names."""
-    organizations = organization_names(doc, lexicon)
+    sentence names, ``organizations`` this part's (organization_names, when the caller has them)."""
+    if organizations is None:
+        organizations = organization_names(doc, lexicon)
     found: dict[tuple, RawMembership] = {}
     for person in _people(doc, lexicon):
         for role in _roles_of(person, lexicon):
@@ -73,24 +74,33 @@ def organization_names(doc, lexicon: Lexicon) -> list:
     """The names of organisations in a parse, in text order: names that look like an organisation's (entity
     label, organisation words, acronyms) and names a common noun for an organisation follows ("the FNV union")."""
     found = {}
-    for token in doc:
-        if token.pos_ != "PROPN":
-            continue
-        run = _whole_name(name_tokens(token), lexicon)
-        if run is None or run.start in found or any(run.start < start <= run.end for start in found):
+    for run in _name_runs(doc):
+        run = _whole_name(run, lexicon)
+        if run.start in found or any(run.start < start <= run.end for start in found):
             continue
         following = doc[run.end] if run.end < len(doc) else None
         typed = following is not None and following.lower_ in lexicon.org_nouns and following.pos_ == "NOUN"
         worded = bool({t.lower_ for t in run} & lexicon.org_words)
         if typed or worded or (guess_kind(run, lexicon) in ORG_KINDS and run[-1].ent_type_ not in PLACE_LABELS
-                               and run[-1].ent_type_ != "PERSON"):
+                               and run[-1].ent_type_ != "PERSON") or _called_it(run):
             found[run.start] = run
     return [found[start] for start in sorted(found)]
 
 
-def organization_name_spans(doc, offset: int, lexicon: Lexicon) -> list[NameSpan]:
-    """organization_names in article offsets, for the parts that follow."""
-    return [_name(run, offset) for run in organization_names(doc, lexicon)]
+def _called_it(run) -> bool:
+    """"Fenwick Mills closed its last factory", "Northwind said that it would ...": a name its own clause refers
+    to as "it" names an organisation, whatever label the parser gave it (people are not "it")."""
+    head = next((t for t in run if t.head.i not in range(run.start, run.end) or t.head.i == t.i), run[-1])
+    if head.dep_ not in ("nsubj", "nsubjpass") or head.head.pos_ not in ("VERB", "AUX"):
+        return False
+    verb = head.head
+    return any(t.lower_ in ("its", "itself") or t.lower_ == "it" and t.dep_ in ("nsubj", "nsubjpass")
+               for t in verb.subtree if not run.start <= t.i < run.end)
+
+
+def name_spans(runs, offset: int) -> list[NameSpan]:
+    """Name runs in article offsets, for the parts that follow."""
+    return [_name(run, offset) for run in runs]
 
 
 # ---------------------------------------------------------------- people and their role phrases
@@ -99,11 +109,8 @@ def _people(doc, lexicon: Lexicon) -> list:
     """Name runs that can be a person's: not an organisation's words, not an acronym, not a date. (Places are
     kept: the parser labels many invented names places, and a role beside a name says it is a person's.)"""
     runs = {}
-    for token in doc:
-        if token.pos_ != "PROPN":
-            continue
-        run = name_tokens(token)
-        if run is None or run.start in runs or run.text.isupper():
+    for run in _name_runs(doc):
+        if run.start in runs or run.text.isupper():
             continue
         words = {t.lower_ for t in run}
         if words & lexicon.org_words or run[-1].ent_type_ in ("DATE", "TIME", "MONEY") \
@@ -111,6 +118,23 @@ def _people(doc, lexicon: Lexicon) -> list:
             continue
         runs[run.start] = run
     return [runs[start] for start in sorted(runs)]
+
+
+def _name_runs(doc) -> list:
+    """Every name run in a parse, once (name_tokens from each run's first proper noun), kept on the Doc: the
+    organisations and the people of a part are read from the same runs."""
+    cached = doc.user_data.get(NAME_RUNS_KEY)
+    if cached is None:
+        cached, covered = [], -1
+        for token in doc:
+            if token.pos_ != "PROPN" or token.i < covered:
+                continue
+            run = name_tokens(token)
+            if run is not None:
+                cached.append((run.start, run.end))
+                covered = run.end
+        doc.user_data[NAME_RUNS_KEY] = cached
+    return [doc[start:end] for start, end in cached]
 
 
 def _roles_of(person, lexicon: Lexicon) -> list[_Role]:
