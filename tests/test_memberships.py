@@ -146,3 +146,20 @@ def test_a_document_without_an_author_is_a_document_source(extract_text):
 def test_a_writers_reasoning_is_no_one_s_claim(extract_text, text, thought):
     x = extract_text(text)
     assert not any(thought in c.text for c in x.claims)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The KVN union said its members would walk out on Friday.", "KVN"),
+    ("The Osprey party said the count was wrong.", "Osprey"),
+    ("The Red Ridge Militia said it had left the valley.", "Red Ridge Militia"),
+])
+def test_named_unions_parties_and_militias_are_organisations(extract_text, text, name):
+    x = extract_text(text)
+    (claim,) = x.claims
+    source = x.agent(claim.chain[0].source)
+    assert source.name == name and source.kind == AgentKind.ORGANIZATION
+
+
+def test_a_persons_name_before_an_organisation_noun_is_no_organisation(extract_text):
+    x = extract_text("The Trump campaign said the poll was fake.")
+    assert not any(a.name == "Trump" for a in x.agents)
