@@ -163,3 +163,13 @@ def test_named_unions_parties_and_militias_are_organisations(extract_text, text,
 def test_a_persons_name_before_an_organisation_noun_is_no_organisation(extract_text):
     x = extract_text("The Trump campaign said the poll was fake.")
     assert not any(a.name == "Trump" for a in x.agents)
+
+
+def test_a_document_named_again_points_to_its_author(extract_text):
+    x = extract_text("A study by the Coastal Fisheries Council found fewer cod. The study warned that quotas "
+                     "were too high. A letter from Harbor Lines said the ferry would sail. The study added that "
+                     "stocks might recover.")
+    for content in ("quotas were too high", "stocks might recover"):
+        claim = next(c for c in x.claims if content in c.text)
+        assert x.agent(claim.chain[0].source).name == "Coastal Fisheries Council"
+        assert claim.chain[0].source_span.text == "The study"

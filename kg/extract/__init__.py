@@ -130,6 +130,7 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
         found.extend(_candidates(part, doc, text, lexicon, faults))
     found = _attach_signoffs(found, parts)
     found.sort(key=lambda f: (f.position, f.candidate.cue or (0, 0)))
+    _documents_to_authors(found, lexicon)
     found = _resolve_sources(found, resolver, text, faults)
 
     publisher = _publisher(article, resolver)
@@ -314,6 +315,23 @@ def _placed(candidate: Candidate, part: Part, doc, text: str, lexicon: Lexicon, 
         extent = (start + offset, end + offset)
     return _Found(part, candidate, content, source, mention_of(candidate.recipient, offset, lexicon),
                   hedges, stance, source_extent=extent)
+
+
+def _documents_to_authors(found: list[_Found], lexicon: Lexicon) -> None:
+    """"A report by the budget office said ... The report warned ...": a document named again without its author
+    points to the author the text gave it before (the last document with that noun), in text order."""
+    authors: dict[str, Mention] = {}
+    for item in found:
+        phrase = item.candidate.source_extent
+        if phrase is None or item.source is None or len(phrase) == 0:
+            continue
+        noun = phrase.root.lemma_.lower()
+        if noun not in lexicon.document_nouns or phrase.root.pos_ != "NOUN":
+            continue
+        if item.source.form == "name" or item.source.head != noun:
+            authors[noun] = item.source  # the document's author is the source ("A statement by X")
+        elif noun in authors and any(t.dep_ == "det" and t.lower_ in ("the", "this", "that") for t in phrase):
+            item.source = authors[noun]
 
 
 def _after(span, start_char: int):
