@@ -81,8 +81,8 @@ def organization_names(doc, lexicon: Lexicon) -> list:
         following = doc[run.end] if run.end < len(doc) else None
         typed = following is not None and following.lower_ in lexicon.org_nouns and following.pos_ == "NOUN"
         worded = bool({t.lower_ for t in run} & lexicon.org_words)
-        if typed or worded or (guess_kind(run, lexicon) in ORG_KINDS and run[-1].ent_type_ not in PLACE_LABELS
-                               and run[-1].ent_type_ != "PERSON") or _called_it(run):
+        labelled = guess_kind(run, lexicon) in ORG_KINDS and run[-1].ent_type_ not in PLACE_LABELS + ("PERSON",)
+        if typed or worded or labelled or _called_it(run):
             found[run.start] = run
     return [found[start] for start in sorted(found)]
 
@@ -90,7 +90,7 @@ def organization_names(doc, lexicon: Lexicon) -> list:
 def _called_it(run) -> bool:
     """"Fenwick Mills closed its last factory", "Northwind said that it would ...": a name its own clause refers
     to as "it" names an organisation, whatever label the parser gave it (people are not "it")."""
-    head = next((t for t in run if t.head.i not in range(run.start, run.end) or t.head.i == t.i), run[-1])
+    head = _run_head(run)
     if head.dep_ not in ("nsubj", "nsubjpass") or head.head.pos_ not in ("VERB", "AUX"):
         return False
     verb = head.head

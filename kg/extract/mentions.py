@@ -9,8 +9,8 @@ from kg.extract.tokens import subtree
 from kg.model import AgentKind
 
 DEFINITE = {"the", "this", "that", "these", "those"}
-# Nouns that make the name before them an organisation's even when the parser labels it a person's ("the Osprey
-# party"); a team, a firm or a campaign may be a person's ("the Sanders team").
+# Nouns that make the name right before them an organisation's, whatever label the parser gives it ("the FNV
+# union", "the Osprey party"); a team, a firm or a campaign may be a person's ("the Sanders team").
 NAMING_ORG_NOUNS = {"party", "union", "militia", "movement"}
 
 
@@ -39,7 +39,7 @@ def mention_of(span, offset: int, lexicon: Lexicon) -> Mention | None:
         return Mention(start, end, span.text, "pronoun", name=lower, head=lower)
     run = name_tokens(head)
     described = run is None and head.pos_ == "NOUN"
-    run = run or _named_by(span, head) or _organization_before(head, lexicon)
+    run = run or _named_by(span, head) or _organization_before(head)
     if run is not None:
         kind = guess_kind(run, lexicon)
         if described and head.lemma_.lower() not in lexicon.role_nouns:
@@ -74,14 +74,15 @@ def _named_by(span, head):
     return None
 
 
-def _organization_before(head, lexicon: Lexicon):
-    """The name in "the FNV union", "the Likud party": a name before a noun for an organisation (not a
-    person's: "the Obama administration", "the Trump campaign" name no organisation called Obama or Trump)."""
-    if head.pos_ != "NOUN" or head.lower_ not in lexicon.org_nouns:
+def _organization_before(head):
+    """The name in "the FNV union", "the Likud party": a name right before a noun that makes it an
+    organisation's name. (Not "the Trump campaign", "the Obama administration", nor "the Halden company",
+    which stays the unnamed company of that name.)"""
+    if head.pos_ != "NOUN" or head.lower_ not in NAMING_ORG_NOUNS:
         return None
     names = [c for c in head.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == head.i - 1]
     run = name_tokens(names[0]) if names else None
-    if run is None or any(t.ent_type_ == "PERSON" for t in run) and head.lower_ not in NAMING_ORG_NOUNS:
+    if run is None:
         return None
     if run.start == head.sent.start and not (run.text.isupper() or run[-1].ent_type_ == "ORG"):
         return None  # "Harbour board: ...": a capital that only opens the sentence
