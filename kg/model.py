@@ -12,6 +12,7 @@ class AgentKind(str, Enum):
     MEDIA_OUTLET = "MediaOutlet"
     UNNAMED_SOURCE = "UnnamedSource"
     UNNAMED_GROUP = "UnnamedGroup"
+    DOCUMENT_SOURCE = "DocumentSource"  # "the memo said": an unnamed source that is a document
     COMMENTER = "Commenter"
 
 
@@ -120,6 +121,19 @@ class Membership:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A source that said nothing ("declined to comment", "did not respond to requests for comment", "could not
+    be reached"): a fact about the source, not a claim."""
+
+    source: str  # Agent.key
+    kind: str  # "declined" | "no-response" | "unreachable"
+    content: tuple[Span, ...]  # what the source did not do: "to comment on the fine", "requests for comment"
+    document: str  # id of the Document whose text says so
+    cue: Span | None = None
+    source_span: Span | None = None
+
+
+@dataclass(frozen=True)
 class Affiliation:
     agent: str  # Agent.key
     organization: str  # Agent.key
@@ -155,6 +169,7 @@ class Extraction:
     claims: tuple[Claim, ...]
     memberships: tuple[Membership, ...] = ()
     affiliations: tuple[Affiliation, ...] = ()
+    refusals: tuple[Refusal, ...] = ()
     extractor_version: str = ""
     warnings: tuple[str, ...] = field(default=())  # the article's, from reading it
     faults: tuple[str, ...] = field(default=())  # pieces the extractor left out after an internal error

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from kg.model import AgentKind, Claim, CueType, Extraction, Link, Span
+from kg.model import AgentKind, Claim, CueType, Extraction, Link, Refusal, Span
 
 
 class Namespace:
@@ -52,6 +52,7 @@ KIND_CLASS = {
     AgentKind.PERSON: CKG.Person, AgentKind.ORGANIZATION: CKG.Organization,
     AgentKind.MEDIA_OUTLET: CKG.MediaOutlet, AgentKind.UNNAMED_SOURCE: CKG.UnnamedSource,
     AgentKind.UNNAMED_GROUP: CKG.UnnamedGroup, AgentKind.COMMENTER: CKG.Commenter,
+    AgentKind.DOCUMENT_SOURCE: CKG.DocumentSource,
 }
 NEGATIVE_CUES = (CueType.DENY,)
 
@@ -161,6 +162,8 @@ def extraction_quads(extraction: Extraction) -> tuple[ox.NamedNode, list[ox.Quad
             b.add(iri, SCHEMA.alternateName, _text(alias))
         if agent.kind == AgentKind.COMMENTER:
             b.add(iri, FOAF.nick, _text(agent.name))
+        if agent.kind == AgentKind.DOCUMENT_SOURCE:
+            b.add(iri, RDF.type, CKG.UnnamedSource)  # (queries over sources list the classes they take)
     for claim in x.claims:
         _claim(b, claim, run)
     for membership in x.memberships:
@@ -180,6 +183,8 @@ def extraction_quads(extraction: Extraction) -> tuple[ox.NamedNode, list[ox.Quad
             b.add(role, SKOS.prefLabel, ox.Literal(membership.role, language="en"))
     for affiliation in x.affiliations:
         b.add(agent_iri(affiliation.agent), CKG.affiliatedWith, agent_iri(affiliation.organization))
+    for refusal in x.refusals:
+        _refusal(b, refusal, run)
     return b.graph, _unique(b.quads)
 
 
@@ -241,6 +246,24 @@ def _claim(b: _Builder, claim: Claim, run: ox.NamedNode) -> None:
         b.add(node, CKG.chainDepth, _integer(depth))
         if depth + 1 < len(links):
             b.add(node, CKG.relayedBy, links[depth + 1])
+
+
+def _refusal(b: _Builder, refusal: Refusal, run: ox.NamedNode) -> None:
+    """"X declined to comment": a ckg:Refusal by the source, anchored on what was refused."""
+    first, last = refusal.content[0], refusal.content[-1]
+    iri = ID[f"refusal/{_hash(refusal.document, first.start, last.end)}"]
+    b.add(iri, RDF.type, CKG.Refusal)
+    b.add(iri, CKG.refusedBy, agent_iri(refusal.source))
+    b.add(iri, CKG.refusalKind, CKGV[f"refusal-{refusal.kind}"])
+    b.add(iri, CKG.anchor, b.span(Span(first.start, last.end, "")))
+    b.add(iri, SCHEMA.text, _text(" … ".join(span.text for span in refusal.content)))
+    b.add(iri, CKG.reportedIn, document_iri(refusal.document))
+    b.add(iri, PROV.wasGeneratedBy, run)
+    if refusal.cue is not None:
+        b.add(iri, CKG.cueText, _text(refusal.cue.text))
+        b.add(iri, CKG.cueAnchor, b.span(refusal.cue))
+    if refusal.source_span is not None:
+        b.add(iri, CKG.sourceAnchor, b.span(refusal.source_span))
 
 
 def _link(b: _Builder, link: Link, node: ox.NamedNode, depth: int) -> None:

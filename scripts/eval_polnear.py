@@ -7,7 +7,8 @@ The gold file defaults to the dev split beside the checkout (../shared/benchmark
 texts are publishers' articles for research use only: they are read from that path and never copied
 into the repository.
 
-Each claim becomes one scorer attribution (its innermost link: source, cue, content), except that
+Each claim becomes one scorer attribution (its innermost link: source, cue, content), and so does each
+refusal to comment ("X declined to comment": a ckg:Refusal in the graph, an attribution in PolNeAR), except that
 - a quotation claimed without a cue of its own, right after a statement by the same source, is scored as
   another fragment of that statement, as PolNeAR annotates it (the RDF keeps it a claim of its own);
 - a claim relayed by another claim of the article ("the Times reported [the aide discussed how ...]") is
@@ -72,6 +73,13 @@ def scorer_attributions(extraction, nested: bool = False) -> list[dict]:
         }
         attributions.append(attribution)
         previous = (inner.source, attribution) if inner.cue is not None else None
+    # "X declined to comment" is no claim in the graph (a ckg:Refusal), but PolNeAR annotates most refusals as
+    # attributions (train: 43 of 58 "declined to comment", "did not respond to requests for comment", ...)
+    for refusal in extraction.refusals:
+        attributions.append({
+            "source": [[refusal.source_span.start, refusal.source_span.end]] if refusal.source_span else None,
+            "cue": [[refusal.cue.start, refusal.cue.end]] if refusal.cue else [],
+            "content": [[span.start, span.end] for span in refusal.content]})
     return attributions
 
 

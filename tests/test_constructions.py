@@ -71,7 +71,7 @@ def test_told_outlet_is_next_link_of_the_chain(extract_text):
     assert x.agent(outlet.source).kind == AgentKind.MEDIA_OUTLET
     assert speaker.recipient == outlet.source and publisher.source == x.publisher
     membership = x.memberships[0]
-    assert x.agent(membership.member).name == "Omar Haddad" and membership.role == "spokesman"
+    assert x.agent(membership.member).name == "Omar Haddad" and membership.role == "spokesperson"
     party = x.agent(membership.organization)
     assert party.name == "Northern Alliance Party" and "NAP" in party.aliases
     assert any(a.agent == outlet.source and a.organization == party.key for a in x.affiliations)

@@ -31,7 +31,7 @@ def test_a_verb_without_subject_gets_a_zero_subject_vector(nlp):
 
 
 def test_a_verb_complement_needs_more_than_the_general_threshold(nlp):
-    from kg.extract import speech
+    from kg.extract import verbcues
 
     doc = nlp("The council started to review the plan.")
     started = doc[2]
@@ -40,9 +40,9 @@ def test_a_verb_complement_needs_more_than_the_general_threshold(nlp):
     p = cuemodel.load().probability(cuemodel.features(started, "xcomp", complement, lexicon),
                                     cuemodel.context_vector(started, complement))
     # the premise: the shipped model puts this complement between the two thresholds
-    assert speech.MODEL_THRESHOLD <= p < speech.MODEL_FRAME_THRESHOLDS["xcomp"]
+    assert verbcues.MODEL_THRESHOLD <= p < verbcues.MODEL_FRAME_THRESHOLDS["xcomp"]
     lemma = started.lemma_
-    choice = speech.choose_frame(started, lexicon.verbs.get(lemma), lexicon.learned.get((lemma, "verb")), [],
+    choice = verbcues.choose_frame(started, lexicon.verbs.get(lemma), lexicon.learned.get((lemma, "verb")), [],
                                  lexicon)
     assert choice is None or choice.rule != "xcomp"
 

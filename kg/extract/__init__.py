@@ -9,7 +9,8 @@ from urllib.parse import urlparse
 
 from kg import EXTRACTOR_VERSION
 from kg.article import Article, trimmed
-from kg.extract import attitudes, headline, organizations, polls, signoffs, speech
+from kg.extract import (according, attitudes, headline, memberships, nouncues, organizations, polls, refusals,
+                        signoffs, sources, verbcues)
 from kg.extract.candidates import Candidate
 from kg.extract.faults import Faults
 from kg.extract.lexicon import Lexicon, data_lines, load as load_lexicon
@@ -19,7 +20,7 @@ from kg.extract.quotes import OPENING_MARKS, find_quotes, opens_sentence
 from kg.extract.resolve import Resolver
 from kg.extract.tokens import doc_text, known_text, positions
 from kg.model import (Affiliation, Agent, AgentKind, Claim, CueType, Document, Extraction, Link, Membership,
-                      QuoteType, Span, Stance)
+                      QuoteType, Refusal, Span, Stance)
 
 # A news dateline opening a paragraph: "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) -- ".
 # "CAMBRIDGE, Mass., Dec. 11 (UPI) — ", "MACAU (Reuters) – ", "Washington (AFP) – ": where and who, not what
@@ -27,7 +28,7 @@ DATELINE = re.compile(r"^(?:[A-Z][A-Z .'’-]{2,}(?:,[^()\n—–]{0,40})?\s*(?:
                       r"|[A-Z][A-Za-z .'’-]{2,30}(?:,[^()\n—–]{0,40})?\s*\((?:[A-Z]{2,6}|Reuters)\))\s*(?:—|–|--|-)\s+")
 # A claim inside another claim's content needs at least the probability a listed cue has with its object
 # ("said [critics described the plan as reckless]" stays a report of the critics; see _folds_into).
-NESTED_MIN_CONFIDENCE = speech.HAND_OBJECT_P
+NESTED_MIN_CONFIDENCE = verbcues.HAND_OBJECT_P
 MIN_CONTINUATION_CHARS = 15  # a shorter stray quotation is a scare quote, not a continued statement
 STANCE_ORDER = [Stance.CERTAIN, Stance.PROBABLE, Stance.POSSIBLE, Stance.UNDERSPECIFIED]
 # spaCy refuses a text over nlp.max_length (1,000,000 characters) and its parser needs about 1 GB per
@@ -129,6 +130,7 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
         found.extend(_candidates(part, doc, text, lexicon, faults))
     found = _attach_signoffs(found, parts)
     found.sort(key=lambda f: (f.position, f.candidate.cue or (0, 0)))
+    _documents_to_authors(found, lexicon)
     found = _resolve_sources(found, resolver, text, faults)
 
     publisher = _publisher(article, resolver)
@@ -138,26 +140,34 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     def final(key: str | None) -> str | None:
         return mapping.get(key, key) if key else key
 
+    refusal_objs = []
+    for item in (f for f in found if refusals.is_refusal(f.candidate)):
+        with faults.isolate("a refusal", *_extent(item)):
+            refusal_objs.append(_refusal(item, final, article, commenters))
     claims = []
-    for item in found:
+    for item in (f for f in found if not refusals.is_refusal(f.candidate)):
         with faults.isolate("a claim", *_extent(item)):
             claims.append(_claim(item, final, resolver, article, publisher, commenters))
     claims = _nest(claims)
     claims += _comment_claims(article, commenters, claims, faults)
     membership_objs = [Membership(final(m), final(o), role, span) for m, o, role, span in memberships]
+    with_role = {(m.member, m.organization) for m in membership_objs if m.role}
+    # "X of Y" says no role; another mention that says one ("X, the director of Y") makes it redundant
+    membership_objs = [m for m in membership_objs if m.role or (m.member, m.organization) not in with_role]
     affiliation_objs = [Affiliation(final(a), final(o), how, span) for a, o, how, span in affiliations]
 
     used = {link.source for c in claims for link in c.chain} | {link.recipient for c in claims for link in c.chain}
     used |= {m.member for m in membership_objs} | {m.organization for m in membership_objs}
     used |= {a.agent for a in affiliation_objs} | {a.organization for a in affiliation_objs}
-    used |= {publisher} | {d.author for d in documents if d.author}
+    used |= {publisher} | {d.author for d in documents if d.author} | {r.source for r in refusal_objs}
     agents = resolver.agents({final(k) for k in used if k} | used)
     return Extraction(
         doc_id=article.doc_id, identifier=article.identifier, text=text,
         title=article.title.text if article.title else None, url=article.url, date=article.date,
         publisher=final(publisher), documents=tuple(documents), agents=tuple(sorted(agents, key=lambda a: a.key)),
         claims=tuple(_unique(claims)), memberships=tuple(dict.fromkeys(membership_objs)),
-        affiliations=tuple(dict.fromkeys(affiliation_objs)), extractor_version=EXTRACTOR_VERSION,
+        affiliations=tuple(dict.fromkeys(affiliation_objs)), refusals=tuple(dict.fromkeys(refusal_objs)),
+        extractor_version=EXTRACTOR_VERSION,
         warnings=article.warnings, author=article.author, source=article.source, captured=article.captured,
         date_source=article.date_source, faults=tuple(faults.warnings))
 
@@ -167,12 +177,26 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
 def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Faults):
     """Register names from defining contexts first, so that later mentions resolve to them."""
     raw_aliases, raw_members, raw_affiliations = [], [], []
+    named: list = []  # the organisations named so far, for a role whose organisation was named before
+    subject = None  # the organisation the article's first sentence names ("Chief operating officer X" is its)
+    first_part = True
     for part, doc in zip(parts, docs):
         if part.kind == "headline":
             continue  # headline capitalisation misleads the parser; its names are matched later
         offset = part.span.start
+        earlier = tuple(named)
+        organizations_here = None
+        with faults.isolate("a part's organisation names", part.span.start, part.span.end):
+            organizations_here = memberships.organization_names(doc, lexicon)
+            names = memberships.name_spans(organizations_here, offset)
+            if first_part and doc.has_annotation("SENT_START"):
+                first = next(doc.sents, None)
+                subject = next((n for n in names if first is not None and n.end <= first.end_char + offset), None)
+            named.extend(names)
+        first_part = False
         for found, finder, what in ((raw_aliases, lambda: organizations.acronyms(doc, offset), "its acronyms"),
-                                    (raw_members, lambda: organizations.memberships(doc, offset, lexicon),
+                                    (raw_members, lambda: memberships.memberships(doc, offset, lexicon, earlier,
+                                                                                  subject, organizations_here),
                                      "its memberships"),
                                     (raw_affiliations, lambda: organizations.affiliations(doc, offset, lexicon),
                                      "its affiliations")):
@@ -183,7 +207,7 @@ def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Fa
             entry = resolver.add_name(alias.name.text, AgentKind.ORGANIZATION, strong=True, weight=3,
                                       span=(alias.name.start, alias.name.end))
             resolver.add_alias(entry, alias.alias.text)
-    memberships = []
+    members = []
     for m in raw_members:
         with faults.isolate("a membership", m.start, m.end):
             org = resolver.add_name(m.organization.text, AgentKind.ORGANIZATION, strong=True, weight=2,
@@ -191,8 +215,8 @@ def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Fa
             member = resolver.add_name(m.member.text, AgentKind.PERSON, strong=True, weight=2,
                                        span=(m.member.start, m.member.end))
             resolver.add_membership(member, org, m.role)
-            memberships.append((resolver.entry_key(member), resolver.entry_key(org), m.role,
-                                Span(m.start, m.end, resolver.text[m.start:m.end])))
+            members.append((resolver.entry_key(member), resolver.entry_key(org), m.role or None,
+                            Span(m.start, m.end, resolver.text[m.start:m.end])))
     affiliations = []
     for a in raw_affiliations:
         with faults.isolate("an affiliation", a.start, a.end):
@@ -202,7 +226,7 @@ def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Fa
             agent = resolver.add_name(a.agent.text, kind, strong=True, weight=2, span=(a.agent.start, a.agent.end))
             affiliations.append((resolver.entry_key(agent), resolver.entry_key(org), a.how,
                                  Span(a.start, a.end, resolver.text[a.start:a.end])))
-    return memberships, affiliations
+    return members, affiliations
 
 
 # ---------------------------------------------------------------- candidates
@@ -220,18 +244,21 @@ def _candidates(part: Part, doc, text: str, lexicon: Lexicon, faults: Faults) ->
                       or headline.source_colon_claim(doc, lexicon))]
         else:
             quotes = find_quotes(doc_text(doc))
-            rules = [("cue verbs", lambda: speech.cue_verbs(doc, lexicon, quotes)),
-                     ("cue nouns", lambda: speech.cue_nouns(doc, lexicon, quotes)),
-                     ("according to", lambda: speech.according_to(doc, quotes)),
+            rules = [("cue verbs", lambda: verbcues.cue_verbs(doc, lexicon, quotes)),
+                     ("cue nouns", lambda: nouncues.cue_nouns(doc, lexicon, quotes)),
+                     ("according to", lambda: according.according_to(doc, quotes)),
                      ("source colon", lambda: headline.source_colon_claim(doc, lexicon, quotes)),
                      ("sign-offs", lambda: signoffs.signed_quotations(doc, quotes)),
                      ("attitude adjectives", lambda: attitudes.attitude_adjectives(doc, lexicon, quotes)),
-                     ("poll findings", lambda: polls.poll_findings(doc, lexicon, quotes))]
+                     ("poll findings", lambda: polls.poll_findings(doc, lexicon, quotes)),
+                     ("refusals", lambda: refusals.unreachable(doc, quotes))]
         raw = []
         for name, rule in rules:
             with faults.isolate(f"a part's candidates ({name} rule)", part.span.start, part.span.end):
                 raw += rule()
-        candidates = speech.without_other_statements(_deduplicate(raw))
+        candidates = sources.without_other_statements(_deduplicate(raw))
+        with faults.isolate("a part's refusals to comment", part.span.start, part.span.end):
+            refusals.mark(doc, candidates)
         dateline = DATELINE.match(doc_text(doc))
         for candidate in candidates:
             with faults.isolate("a candidate", *_candidate_extent(candidate, part)):
@@ -274,6 +301,9 @@ def _placed(candidate: Candidate, part: Part, doc, text: str, lexicon: Lexicon, 
         return None
     if dateline and candidate.source is not None and candidate.source.start_char < dateline.end():
         candidate.source = _after(candidate.source, dateline.end())  # the parser took the dateline in
+    author = sources.document_author(candidate.source, lexicon.document_nouns)
+    if author is not None and part.kind != "headline":
+        candidate.source = author  # "A statement e-mailed by X said": X speaks (the phrase stays the source's)
     source = _headline_mention(candidate.source, offset, lexicon) if part.kind == "headline" \
         else mention_of(candidate.source, offset, lexicon)
     hedges, stance = _hedges(doc, candidate.content, offset, text, lexicon)
@@ -285,6 +315,23 @@ def _placed(candidate: Candidate, part: Part, doc, text: str, lexicon: Lexicon, 
         extent = (start + offset, end + offset)
     return _Found(part, candidate, content, source, mention_of(candidate.recipient, offset, lexicon),
                   hedges, stance, source_extent=extent)
+
+
+def _documents_to_authors(found: list[_Found], lexicon: Lexicon) -> None:
+    """"A report by the budget office said ... The report warned ...": a document named again without its author
+    points to the author the text gave it before (the last document with that noun), in text order."""
+    authors: dict[str, Mention] = {}
+    for item in found:
+        phrase = item.candidate.source_extent
+        if phrase is None or item.source is None or len(phrase) == 0:
+            continue
+        noun = phrase.root.lemma_.lower()
+        if noun not in lexicon.document_nouns or phrase.root.pos_ != "NOUN":
+            continue
+        if item.source.form == "name" or item.source.head != noun:
+            authors[noun] = item.source  # the document's author is the source ("A statement by X")
+        elif noun in authors and any(t.dep_ == "det" and t.lower_ in ("the", "this", "that") for t in phrase):
+            item.source = authors[noun]
 
 
 def _after(span, start_char: int):
@@ -457,6 +504,17 @@ def _claim(item: _Found, final, resolver: Resolver, article: Article, publisher:
                           stated_in=document, hedges=item.hedges if writer_hedged else (),
                           stance=item.hedge_stance if writer_hedged else Stance.CERTAIN, confidence=0.95))
     return Claim(content=item.content, chain=tuple(chain), document=document, confidence=candidate.confidence)
+
+
+def _refusal(item: _Found, final, article: Article, commenters) -> Refusal:
+    """"X declined to comment": who said nothing, where the text says so."""
+    start, end = (c + item.part.span.start for c in item.candidate.cue)
+    source = final(item.source_key)
+    if source is None:
+        raise ValueError("a refusal without a source")
+    document = commenters[item.part.comment][0] if item.part.comment is not None else article.doc_id
+    return Refusal(source=source, kind=refusals.kind_of(item.candidate), content=item.content, document=document,
+                   cue=Span(start, end, article.text[start:end]), source_span=item.source_span)
 
 
 def _nest(claims: list[Claim]) -> list[Claim]:

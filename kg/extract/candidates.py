@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.extract.quotes import quotation_inside
 from kg.model import CueType, QuoteType, Stance
 
 # Punctuation trimmed from the edges of content; quotation marks are kept (they belong to quotes).
@@ -72,3 +73,32 @@ def quote_type_of(spans, quotes) -> QuoteType:
         return QuoteType.INDIRECT
     return QuoteType.DIRECT if quoted >= 0.9 * total else QuoteType.MIXED
 
+
+def char_span(tokens) -> tuple[int, int]:
+    return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
+
+
+def inside_quote(token, quotes) -> bool:
+    return quotation_inside(quotes, token.idx) is not None
+
+
+def covers(quote, token) -> bool:
+    return quote[0] <= token.idx < quote[1]
+
+
+def with_quotes(spans, quotes) -> list[tuple[int, int]]:
+    """Content spans grown to whole quotations where they overlap one (the marks belong to the quote)."""
+    grown = []
+    for start, end in spans:
+        for q_start, q_end in quotes:
+            if q_start < end and start < q_end:
+                start, end = min(start, q_start), max(end, q_end)
+        if grown and start <= grown[-1][1]:
+            grown[-1] = (grown[-1][0], max(end, grown[-1][1]))
+        else:
+            grown.append((start, end))
+    return grown
+
+
+def overlaps(span, spans) -> bool:
+    return any(s < span.end_char and span.start_char < e for s, e in spans)

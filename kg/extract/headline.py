@@ -62,7 +62,7 @@ def headline_claims(doc, lexicon: Lexicon) -> list[Candidate]:
 def source_colon_claim(doc, lexicon: Lexicon, quotes=()) -> list[Candidate]:
     """A one-line headline or paragraph "SOURCE: claim" ("Poll: Sanders Leads", "Trump: ‘I Will Win’").
 
-    The source is a short capitalised phrase with no cue verb (speech.py reads "X said: ..."), no number
+    The source is a short capitalised phrase with no cue verb (verbcues.py reads "X said: ..."), no number
     (times such as "12:45 p.m.:") and no label word ("Update:", "Editor's note:").
     """
     colon = next((t for t in doc[:MAX_COLON_SOURCE_WORDS + 3] if t.text == ":"), None)

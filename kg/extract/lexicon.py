@@ -1,7 +1,7 @@
 """Cue-word lexicons (verbs, nouns, phrases, hedges, role and media nouns) loaded from kg/data."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 
@@ -60,6 +60,25 @@ class Lexicon:
     verb_lemmas: frozenset[str] = frozenset()  # every lemma that may be a cue verb (hand or learned)
     noun_lemmas: frozenset[str] = frozenset()
     hedge_words: frozenset[str] = frozenset()
+    # memberships: role phrase -> (normalised role or "-", takes its organisation from the article)
+    roles: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    role_verbs: dict[str, str] = field(default_factory=dict)  # "X, who heads Y": verb lemma -> role
+    org_nouns: dict[str, bool] = field(default_factory=dict)  # "the company's": noun -> any organisation may be meant
+    document_nouns: frozenset[str] = frozenset()  # "the memo", "a statement": documents a text makes a source
+
+    def membership_role(self, words: str) -> tuple[str, bool] | None:
+        """A role phrase's normal form and whether it takes its organisation from the article; None when the
+        phrase is no membership role (its head is neither a role noun nor a listed role, or is listed "-")."""
+        if words in self.roles:
+            normal, from_context = self.roles[words]
+            return None if normal == "-" else (normal, from_context)
+        head = words.rsplit(" ", 1)[-1]
+        if head in self.roles:
+            normal, from_context = self.roles[head]
+            if normal == "-":
+                return None
+            return (words[:-len(head)] + normal if normal != head else words), from_context
+        return (words, False) if head in self.role_nouns else None
 
     def is_speech_verb(self, lemma: str) -> bool:
         """A verb that reports speech or thought: hand-listed, or a cue at least SPEECH_VERB_P of the time."""
@@ -93,7 +112,15 @@ def load() -> Lexicon:
         verb_lemmas=frozenset(tables["verb"]) | frozenset(lemma for lemma, kind in learned if kind == "verb"),
         noun_lemmas=frozenset(tables["noun"]) | frozenset(lemma for lemma, kind in learned if kind == "noun"),
         hedge_words=frozenset(tables["hedge"]),
+        roles={phrase.lower(): (normal, context == "yes") for phrase, normal, context in _rows("roles.tsv")},
+        role_verbs={lemma: role for lemma, role in _rows("role_verbs.tsv")},
+        org_nouns={noun: which == "any" for noun, which in _rows("org_nouns.tsv")},
+        document_nouns=_words("document_nouns.txt"),
     )
+
+
+def _rows(name: str) -> list[list[str]]:
+    return [line.split("\t") for line in data_lines(name)]
 
 
 def _learned() -> dict[tuple[str, str], LearnedCue]:

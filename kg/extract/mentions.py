@@ -9,6 +9,9 @@ from kg.extract.tokens import subtree
 from kg.model import AgentKind
 
 DEFINITE = {"the", "this", "that", "these", "those"}
+# Nouns that make the name right before them an organisation's, whatever label the parser gives it ("the FNV
+# union", "the Osprey party"); a team, a firm or a campaign may be a person's ("the Sanders team").
+NAMING_ORG_NOUNS = {"party", "union", "militia", "movement"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ def mention_of(span, offset: int, lexicon: Lexicon) -> Mention | None:
         return Mention(start, end, span.text, "pronoun", name=lower, head=lower)
     run = name_tokens(head)
     described = run is None and head.pos_ == "NOUN"
-    run = run or _named_by(span, head)
+    run = run or _named_by(span, head) or _organization_before(head)
     if run is not None:
         kind = guess_kind(run, lexicon)
         if described and head.lemma_.lower() not in lexicon.role_nouns:
@@ -69,6 +72,21 @@ def _named_by(span, head):
         if child.dep_ == "appos" and child.pos_ == "PROPN":
             return name_tokens(child)
     return None
+
+
+def _organization_before(head):
+    """The name in "the FNV union", "the Likud party": a name right before a noun that makes it an
+    organisation's name. (Not "the Trump campaign", "the Obama administration", nor "the Halden company",
+    which stays the unnamed company of that name.)"""
+    if head.pos_ != "NOUN" or head.lower_ not in NAMING_ORG_NOUNS:
+        return None
+    names = [c for c in head.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i == head.i - 1]
+    run = name_tokens(names[0]) if names else None
+    if run is None:
+        return None
+    if run.start == head.sent.start and not (run.text.isupper() or run[-1].ent_type_ == "ORG"):
+        return None  # "Harbour board: ...": a capital that only opens the sentence
+    return run
 
 
 def _described_as_media(head, lexicon: Lexicon) -> bool:

@@ -5,10 +5,12 @@ import re
 import unicodedata
 
 from kg.extract.lexicon import Lexicon
+from kg.extract.lexicon import load as load_lexicon
 from kg.model import AgentKind
 
 TITLES = {"mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "capt", "sgt", "rev",
-          "president", "senator", "governor", "minister", "sheikh", "mayor", "judge", "secretary"}
+          "president", "senator", "governor", "minister", "sheikh", "mayor", "judge", "secretary",
+          "professor", "colonel", "bishop", "lieutenant", "sergeant", "captain", "speaker"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "i", "we"}
 PRONOUNS_OTHER = {"it", "they", "them"}
 NAME_JOINERS = {"-", "–", "’", "'", ".", "&"}
@@ -50,7 +52,23 @@ def name_tokens(token):
         end -= 1
     if start > end:
         return None
-    return doc[start:end + 1]
+    return doc[_after_title(doc, start, end):end + 1]
+
+
+def _after_title(doc, start: int, end: int) -> int:
+    """Where a person's name starts after the title words that open a run ("Foreign Minister Ahmed Karim",
+    "CEO Brian Walsh"): after the run's last role word, when a person's name of two words or more follows it
+    (an organisation's name keeps its role words: "General Motors", "Office of the Director of ...")."""
+    role_nouns = load_lexicon().role_nouns
+    last = None
+    for i in range(start, end - 1):
+        word = doc[i].lower_.rstrip(".")
+        if word in role_nouns or word in TITLES:
+            last = i
+    if last is None or end - last < 2 or doc[end].ent_type_ != "PERSON" \
+            or any(t.lower_ in NAME_INFIXES for t in doc[last + 1:end + 1]):
+        return start
+    return last + 1
 
 
 def _is_name_token(token) -> bool:

@@ -1,13 +1,12 @@
-"""Organisations in a parse: "X, a ROLE of Y" memberships, "the Y-linked outlet Z" affiliations, "Name (ACR)" aliases."""
+"""Organisations in a parse: "the Y-linked outlet Z" affiliations, "Name (ACR)" aliases, and the raw records."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.names import name_tokens, strip_title
-from kg.extract.tokens import NOMINAL, positions, subtree_indices
+from kg.extract.tokens import positions
 
-MEMBER_PREPOSITIONS = {"of", "at", "for", "with", "in", "from"}
 # Participles that tie an outlet or group to an organisation: "HTS-linked", "Iran-backed".
 AFFILIATION_WORDS = frozenset({"link", "linked", "affiliate", "affiliated", "back", "backed", "run", "own", "owned",
                      "align", "aligned", "sponsor", "sponsored", "fund", "funded", "tie", "tied", "allied",
@@ -48,57 +47,6 @@ class RawAlias:
 
 def _name(span, offset: int) -> NameSpan:
     return NameSpan(span.start_char + offset, span.end_char + offset, strip_title(span.text))
-
-
-def memberships(doc, offset: int, lexicon: Lexicon) -> list[RawMembership]:
-    """"X, a security commander of Y" and "Y spokesman X"."""
-    found = []
-    for i in positions(doc, deps=frozenset({"appos"})):
-        token = doc[i]
-        if token.pos_ == "NOUN":
-            member_run = name_tokens(token.head)
-            if member_run is None:
-                continue
-            for prep in token.children:
-                if prep.dep_ != "prep" or prep.lower_ not in MEMBER_PREPOSITIONS:
-                    continue
-                for obj in prep.children:
-                    org_run = name_tokens(obj) if obj.dep_ == "pobj" else None
-                    if org_run is None:
-                        continue
-                    role_tokens = [t for t in token.lefts if t.dep_ in ("compound", "amod", "nmod")] + [token]
-                    role = " ".join(t.text for t in role_tokens).lower()
-                    end = max(subtree_indices(obj))
-                    found.append(RawMembership(_name(member_run, offset), _name(org_run, offset), role,
-                                               member_run.start_char + offset, doc[end].idx + len(doc[end]) + offset))
-    for i in positions(doc, lemmas=lexicon.role_nouns, pos=NOMINAL):
-        if i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN":
-            found.extend(_prefixed_membership(doc[i + 1], offset, lexicon))
-    return found
-
-
-def _prefixed_membership(head, offset: int, lexicon: Lexicon) -> list[RawMembership]:
-    """"White House spokesman Josh Earnest": ORG ROLE NAME inside one noun phrase."""
-    run = name_tokens(head)
-    if run is None:
-        return []
-    doc = head.doc
-    i = run.start - 1
-    role_end = i
-    while i >= head.sent.start and doc[i].pos_ == "NOUN":
-        i -= 1
-    if role_end <= i or doc[role_end].lemma_.lower() not in lexicon.role_nouns:
-        return []
-    role_start = i + 1
-    org_end = i
-    if org_end < head.sent.start or doc[org_end].pos_ != "PROPN":
-        return []
-    org_run = name_tokens(doc[org_end])
-    if org_run is None or org_run.end != role_start:
-        return []
-    role = " ".join(t.text for t in doc[role_start:role_end + 1]).lower()
-    return [RawMembership(_name(run, offset), _name(org_run, offset), role,
-                          org_run.start_char + offset, run.end_char + offset)]
 
 
 def affiliations(doc, offset: int, lexicon: Lexicon) -> list[RawAffiliation]:

@@ -8,7 +8,8 @@ found ...") is that speaker's, with the poll as the venue.
 """
 from __future__ import annotations
 
-from kg.extract import speech
+from kg.extract.candidates import char_span, inside_quote, with_quotes
+from kg.extract.sources import noun_phrase, phrase_extent
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Lexicon
 from kg.extract.tokens import grammatical_subject, subtree_indices
@@ -27,19 +28,19 @@ def poll_findings(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
         if opening is None or opening.lower_ != "in" or opening.dep_ != "prep":
             continue
         poll = next((c for c in opening.children if c.dep_ == "pobj"), None)
-        if poll is None or poll.lemma_.lower() not in lexicon.poll_nouns or speech.inside_quote(opening, quotes):
+        if poll is None or poll.lemma_.lower() not in lexicon.poll_nouns or inside_quote(opening, quotes):
             continue
         verb = opening.head
         if verb.pos_ not in ("VERB", "AUX") or _another_speaker(verb, lexicon):
             continue
         phrase = set(subtree_indices(opening))
         tokens = [t for t in sentence if t.i not in phrase and not t.is_space]
-        spans = speech.with_quotes(token_runs(tokens), quotes)
+        spans = with_quotes(token_runs(tokens), quotes)
         if not spans:
             continue
-        source = speech.noun_phrase(poll)
+        source = noun_phrase(poll)
         found.append(Candidate(cue_type=CueType.REPORT, content=spans, source=source,
-                               source_extent=speech.phrase_extent(source), cue=speech.char_span([opening]),
+                               source_extent=phrase_extent(source), cue=char_span([opening]),
                                quote_type=quote_type_of(spans, quotes), confidence=0.85, rule="poll",
                                sentence=sentence.start))
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from kg.extract.lexicon import load as load_lexicon
 from kg.extract.mentions import Mention
 from kg.extract.names import TITLES, normalize, slug
 from kg.model import Agent, AgentKind, Span
@@ -145,6 +146,8 @@ class Resolver:
         if name.lower().startswith("the "):
             name = name[4:]
         kind = AgentKind.UNNAMED_GROUP if mention.form == "group" else AgentKind.UNNAMED_SOURCE
+        if mention.form == "unnamed" and mention.head in load_lexicon().document_nouns:
+            kind = AgentKind.DOCUMENT_SOURCE  # "the memo said": a document, whose author the text does not name
         key = f"unnamed:{self.doc_id}:{slug(name)}"
         old = self.scoped.get(key)
         mentions = (old.mentions if old else ()) + (Span(mention.start, mention.end, mention.text),)

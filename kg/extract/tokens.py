@@ -29,7 +29,7 @@ def _hashes(vocab, words: frozenset[str]) -> frozenset[int]:
 
 
 def grammatical_subject(verb):
-    """The verb's own subject token (no shared or passive-agent subject: speech.subject_of finds those)."""
+    """The verb's own subject token (no shared or passive-agent subject: sources.subject_of finds those)."""
     return next((c for c in verb.children if c.dep_ in SUBJECTS), None)
 
 

@@ -1,0 +1,113 @@
+"""Statements the parser hung inside a cue's content: another speaker's clause, the same speaker's next cue."""
+from __future__ import annotations
+
+from kg.extract.lexicon import Lexicon
+from kg.extract.sources import FINITE_TAGS
+from kg.extract.tokens import SUBJECTS, positions, subtree_indices
+
+# Words that join another speaker's statement to a content clause ("..., while others said ...").
+CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
+# The dependency labels of the clauses separate_statements cuts out (each of its rules needs one of them).
+STATEMENT_CLAUSES = frozenset({"advcl", "acl", "conj"})
+
+
+def separate_statements(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
+    """Clauses the parser hung inside a content that are statements of their own, to cut out of it: another
+    speaker's ("74 percent said they will vote, while 22 percent said they might not"), then the same
+    speaker's next cue ("She released a statement, insisting that ...", "He apologized, saying ...")."""
+    dropped: set[int] = set()
+    clauses = indices.intersection(positions(verb.doc, deps=STATEMENT_CLAUSES))  # the only ones worth a look
+    for statement in (_another_speakers_clause, _participle_statement, _conjunct_statement):
+        remaining = indices - dropped
+        for i in sorted(clauses - dropped):
+            if i not in dropped:
+                dropped |= statement(verb, verb.doc[i], remaining, lexicon)
+    return dropped
+
+
+def _another_speakers_clause(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
+    """The clause with its joiner and comma, if it has a subject and a cue of its own after "while", "but", ..."""
+    doc = clause.doc
+    if clause.dep_ not in ("advcl", "conj") or clause.pos_ not in ("VERB", "AUX") or clause.head.i not in indices \
+            or not is_speech_verb(clause, lexicon) \
+            or not any(c.dep_ in ("nsubj", "nsubjpass") for c in clause.children):
+        return set()
+    start = clause.left_edge.i
+    joiner = doc[start] if doc[start].dep_ in ("mark", "cc") else doc[start - 1] if start > 0 else None
+    if joiner is None or joiner.lower_ not in CONTRAST_WORDS:
+        return set()
+    clause_tokens = set(subtree_indices(clause)) | {joiner.i}
+    if start > 0 and doc[min(clause_tokens) - 1].text == ",":
+        clause_tokens.add(min(clause_tokens) - 1)
+    return clause_tokens
+
+
+def _participle_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
+    """The participle clause with its comma, if it is a speech verb set off by a comma."""
+    if not _set_off_participle(clause, ("advcl", "acl", "conj")) or not is_speech_verb(clause, lexicon) \
+            or not (clause.head.i in indices or clause.head.i == verb.i):
+        return set()
+    return set(subtree_indices(clause)) | {clause.left_edge.i - 1}
+
+
+def _conjunct_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
+    """The cue the parser joined to the content's verb, with its "and" / ", but" (``_misattached_conjunct``)."""
+    reporter = _misattached_conjunct(clause, lexicon)
+    if reporter is None or reporter.i != verb.i:
+        return set()
+    dropped = set(subtree_indices(clause))
+    start = clause.left_edge.i - 1
+    while start > clause.head.i and (clause.doc[start].dep_ == "cc" or clause.doc[start].is_punct):
+        dropped.add(start)
+        start -= 1
+    return dropped
+
+
+def _misattached_conjunct(clause, lexicon: Lexicon):
+    """"She noted that troop strength lags the target and asked whether ...": the parser joins the second
+    cue to the content's verb ("lags ... and asked"), but it is the speaker's next statement. The cue verb
+    whose content holds such a subjectless speech-verb conjunct, when the conjunct repeats that cue or its
+    tense differs from the content verb's ("would rebound and praised", "is ..., but conceded"; "knew ...
+    and thought" shares the content's subject), else None."""
+    content_verb = clause.head
+    if clause.dep_ != "conj" or clause.tag_ not in FINITE_TAGS or content_verb.dep_ != "ccomp" \
+            or any(c.dep_ in SUBJECTS for c in clause.children) or not is_speech_verb(clause, lexicon):
+        return None
+    verb = content_verb.head
+    if not is_speech_verb(verb, lexicon):
+        return None
+    if clause.lemma_ == verb.lemma_ or _tense(clause) != _tense(content_verb):
+        return verb
+    return None
+
+
+def _tense(verb) -> str:
+    """The tag that carries a verb group's tense: its first auxiliary's ("would rebound": MD), else its own."""
+    auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i]
+    return auxiliaries[0].tag_ if auxiliaries else verb.tag_
+
+
+def _set_off_participle(token, deps) -> bool:
+    """A gerund-participle clause after a comma (", adding that ...")."""
+    return token.tag_ == "VBG" and token.dep_ in deps and token.left_edge.i > 0 \
+        and token.doc[token.left_edge.i - 1].text == ","
+
+
+def reporting_verb(participle, lexicon: Lexicon):
+    """The cue whose content the parser hung a participle statement or a cue conjunct in: "The mayor said
+    [the bridge would reopen], adding that ...": "adding" shares the subject of "said", not of "reopen"."""
+    conjunct_of = _misattached_conjunct(participle, lexicon)
+    if conjunct_of is not None:
+        return conjunct_of
+    if not _set_off_participle(participle, ("advcl", "conj")):
+        return None
+    token = participle.head
+    while token.head.i != token.i:
+        if token.dep_ == "ccomp" and is_speech_verb(token.head, lexicon):
+            return token.head
+        token = token.head
+    return None
+
+
+def is_speech_verb(token, lexicon: Lexicon) -> bool:
+    return lexicon.is_speech_verb(token.lemma_.lower())

@@ -1,0 +1,175 @@
+"""Memberships, agent types and refusals to comment, on invented sentences (issue 17)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import query_json, run_kg
+from kg.model import AgentKind
+
+
+def facts(x) -> set[tuple[str, str | None, str]]:
+    return {(x.agent(m.member).name, m.role, x.agent(m.organization).name) for m in x.memberships}
+
+
+@pytest.mark.parametrize("text, fact", [
+    # the role after the name, its organisation after a preposition
+    ("Jorge Salas, a spokesman for the Andean Shipping Board, said the port was closed.",
+     ("Jorge Salas", "spokesperson", "Andean Shipping Board")),
+    # an organisation's name and a role before the name
+    ("Harlow Insurance spokeswoman Dana Whitby said claims were rising.",
+     ("Dana Whitby", "spokesperson", "Harlow Insurance")),
+    # a possessive organisation, the name after the role
+    ("Cobalt Aerospace's director, Irene Vasquez, said the tests had failed.",
+     ("Irene Vasquez", "director", "Cobalt Aerospace")),
+    # the role after the name, its organisation a possessive
+    ("Peter Lund, the Nordic Nurses Union's spokesman, said wards were understaffed.",
+     ("Peter Lund", "spokesperson", "Nordic Nurses Union")),
+    # "the head of Y, X"
+    ("The head of the Alpine Avalanche Service, Markus Egger, said the slopes were unsafe.",
+     ("Markus Egger", "head", "Alpine Avalanche Service")),
+    # "X, who heads Y"
+    ("Leila Amiri, who heads the Tehran Tenants Association, said rents had tripled.",
+     ("Leila Amiri", "head", "Tehran Tenants Association")),
+    # "X of Y" with no role said
+    ("Oskar Nyberg of the Baltic Research Institute said the ice was thinning.",
+     ("Oskar Nyberg", None, "Baltic Research Institute")),
+    # a title before the name, the organisation after it
+    ("Market analyst Ruth Okonkwo of Delta Equity Partners said shares would fall.",
+     ("Ruth Okonkwo", "market analyst", "Delta Equity Partners")),
+    # an organisation's acronym before a role, a place after it
+    ("A UNHCR official in Nairobi, Dr. Halima Noor, said the camp was full.",
+     ("Halima Noor", "official", "UNHCR")),
+    # the organisation named in the previous sentence, "its"
+    ("Fenwick Mills closed its last factory. Its chief financial officer, Arjun Rao, said the plant lost money.",
+     ("Arjun Rao", "chief financial officer", "Fenwick Mills")),
+    # a bare corporate title takes the company of the previous sentence
+    ("Silvergate Foods recalled its frozen peas. Chief operating officer Mara Quist said no one had fallen ill.",
+     ("Mara Quist", "chief operating officer", "Silvergate Foods")),
+    # an organisation noun refers to the one named before ("company", "union")
+    ("Pinewood Bakeries was fined on Monday. Company director Hugo Brandt said the firm would pay.",
+     ("Hugo Brandt", "director", "Pinewood Bakeries")),
+])
+def test_membership_forms(extract_text, text, fact):
+    x = extract_text(text)
+    assert fact in facts(x)
+    member = next(a for a in x.agents if a.name == fact[0])
+    organization = next(a for a in x.agents if a.name == fact[2])
+    assert member.kind == AgentKind.PERSON and organization.kind in (AgentKind.ORGANIZATION, AgentKind.MEDIA_OUTLET)
+
+
+@pytest.mark.parametrize("text, title_word, person", [
+    ("Deputy transport minister Ines Moreau said the bridge would reopen.", "Deputy", "Ines Moreau"),
+    ("Foreign Minister Ravi Shankar said talks would continue.", "Foreign", "Ravi Shankar"),
+])
+def test_a_title_before_a_name_is_never_an_organisation(extract_text, text, title_word, person):
+    x = extract_text(text)
+    assert not any(title_word in a.name.split() for a in x.agents)
+    assert any(a.name == person and a.kind == AgentKind.PERSON for a in x.agents)
+    assert not x.memberships  # a minister of no organisation named nearby
+
+
+def test_a_bare_government_title_takes_no_organisation_from_the_article(extract_text):
+    # "President X" is not the president of the company the previous sentence names
+    x = extract_text("Orion Cables won the contract. President Lena Frost said the deal was good for the country.")
+    assert not x.memberships
+
+
+def test_a_person_is_no_organisation(extract_text):
+    # "a lawyer for X", "X's attorney": relations between people, not memberships
+    x = extract_text("Tom Hale, a lawyer for Anna Kowalczyk, said she would appeal. "
+                     "Kowalczyk's attorney, Ben Ortiz, declined to say more.")
+    assert not x.memberships
+
+
+def test_the_membership_query_keeps_its_columns(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Jorge Salas, a spokesman for the Andean Shipping Board, said the port was closed.\n",
+                       encoding="utf-8")
+    out = tmp_path / "a.ttl"
+    run_kg("extract", article, "-o", out, check=True)
+    rows = query_json("memberships", "--data", out)
+    assert [(r["memberName"], r["organizationName"], r["role"]) for r in rows] == \
+        [("Jorge Salas", "Andean Shipping Board", "spokesperson")]
+    assert set(rows[0]) == {"member", "memberName", "organization", "organizationName", "role"}
+
+
+@pytest.mark.parametrize("text, refused, kind", [
+    ("Corvid Energy declined to comment on the leak.", "comment on the leak", "declined"),
+    ("The mayor's office did not respond to requests for comment.", "requests for comment", "no-response"),
+    ("Ilse Brandt could not be reached for comment.", "reached for comment", "unreachable"),
+])
+def test_a_refusal_to_comment_is_no_claim(extract_text, text, refused, kind):
+    x = extract_text(text)
+    assert not x.claims
+    (refusal,) = x.refusals
+    assert refusal.kind == kind and refused in refusal.content[0].text
+    assert x.agent(refusal.source).kind != AgentKind.DOCUMENT_SOURCE
+
+
+def test_a_refusal_is_a_valid_rdf_node(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("Corvid Energy declined to comment on the leak. Its engineers said the pipe was old.\n",
+                       encoding="utf-8")
+    out = tmp_path / "a.trig"
+    run_kg("extract", article, "-o", out, check=True)
+    turtle = out.read_text(encoding="utf-8")
+    assert "claimkg#Refusal" in turtle or "ckg:Refusal" in turtle
+    result = run_kg("validate", out)
+    assert result.returncode == 0, result.stdout_text + result.stderr_text
+
+
+@pytest.mark.parametrize("text, content, author", [
+    ("A statement e-mailed by Harbor Lines said the ferry would sail on Sunday.",
+     "the ferry would sail on Sunday", "Harbor Lines"),
+    ("A letter from the Dockworkers Federation said the strike would go ahead.",
+     "the strike would go ahead", "Dockworkers Federation"),
+])
+def test_a_document_with_an_author_points_to_the_author(extract_text, content, author, text):
+    x = extract_text(text)
+    claim = next(c for c in x.claims if content in c.text)
+    assert x.agent(claim.chain[0].source).name == author
+    assert claim.chain[0].source_span.text.lower().startswith(("a statement", "a letter"))
+
+
+def test_a_document_without_an_author_is_a_document_source(extract_text):
+    x = extract_text("The memo, sent to drivers on Friday, said routes would be cut.")
+    claim = next(c for c in x.claims if "routes would be cut" in c.text)
+    assert x.agent(claim.chain[0].source).kind == AgentKind.DOCUMENT_SOURCE
+
+
+@pytest.mark.parametrize("text, thought", [
+    ("It is easier for the council to blame the weather than to admit that the drains were never cleaned.",
+     "drains were never cleaned"),
+    ("Some voters would rather blame the mayor than concede that the budget was balanced.",
+     "budget was balanced"),
+])
+def test_a_writers_reasoning_is_no_one_s_claim(extract_text, text, thought):
+    x = extract_text(text)
+    assert not any(thought in c.text for c in x.claims)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The KVN union said its members would walk out on Friday.", "KVN"),
+    ("The Osprey party said the count was wrong.", "Osprey"),
+    ("The Red Ridge Militia said it had left the valley.", "Red Ridge Militia"),
+])
+def test_named_unions_parties_and_militias_are_organisations(extract_text, text, name):
+    x = extract_text(text)
+    (claim,) = x.claims
+    source = x.agent(claim.chain[0].source)
+    assert source.name == name and source.kind == AgentKind.ORGANIZATION
+
+
+def test_a_persons_name_before_an_organisation_noun_is_no_organisation(extract_text):
+    x = extract_text("The Trump campaign said the poll was fake.")
+    assert not any(a.name == "Trump" for a in x.agents)
+
+
+def test_a_document_named_again_points_to_its_author(extract_text):
+    x = extract_text("A study by the Coastal Fisheries Council found fewer cod. The study warned that quotas "
+                     "were too high. A letter from Harbor Lines said the ferry would sail. The study added that "
+                     "stocks might recover.")
+    for content in ("quotas were too high", "stocks might recover"):
+        claim = next(c for c in x.claims if content in c.text)
+        assert x.agent(claim.chain[0].source).name == "Coastal Fisheries Council"
+        assert claim.chain[0].source_span.text == "The study"
