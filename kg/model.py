@@ -13,6 +13,7 @@ class AgentKind(str, Enum):
     UNNAMED_SOURCE = "UnnamedSource"
     UNNAMED_GROUP = "UnnamedGroup"
     COMMENTER = "Commenter"
+    UNRESOLVED = "UnresolvedSpeaker"  # a pronoun whose referent the text does not settle
 
 
 class CueType(str, Enum):

@@ -52,6 +52,7 @@ KIND_CLASS = {
     AgentKind.PERSON: CKG.Person, AgentKind.ORGANIZATION: CKG.Organization,
     AgentKind.MEDIA_OUTLET: CKG.MediaOutlet, AgentKind.UNNAMED_SOURCE: CKG.UnnamedSource,
     AgentKind.UNNAMED_GROUP: CKG.UnnamedGroup, AgentKind.COMMENTER: CKG.Commenter,
+    AgentKind.UNRESOLVED: CKG.UnresolvedSpeaker,
 }
 NEGATIVE_CUES = (CueType.DENY,)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from kg.extract import coref
 from kg.extract.mentions import Mention
 from kg.extract.names import TITLES, normalize, slug
 from kg.model import Agent, AgentKind, Span
@@ -34,6 +35,7 @@ class Resolver:
         self.index: dict[str, int] = {}  # normalised name or alias -> entry id
         self.history: list[tuple[int, int]] = []  # (entry id, position) of resolved sources
         self.scoped: dict[str, Agent] = {}  # unnamed sources and commenters, by key
+        self.discourse: coref.Discourse | None = None  # names and pronouns of the parsed parts (coref.read)
 
     # ------------------------------------------------------------ named agents
 
@@ -109,25 +111,74 @@ class Resolver:
         if mention.form == "name":
             entry_id = self.add_name(mention.name, mention.kind, span=(mention.start, mention.end))
         elif mention.form == "pronoun":
-            entry_id = self._antecedent(mention.head)
+            entry_id = self._antecedent(mention)
+            if entry_id is None and mention.head in coref.PRONOUNS:
+                return self.unresolved(mention)
         elif mention.form == "role":
             entry_id = self._role_holder(mention)
+        elif mention.form == "unnamed" and mention.head in coref.ORG_NOUNS and mention.text.lower().startswith("the "):
+            entry_id = self._organization(mention)
         if entry_id is None:
             return self.unnamed(mention)
         self.entries[entry_id].mentions.append(Span(mention.start, mention.end, mention.text))
         self.history.append((entry_id, position))
         return self.entry_key(entry_id)
 
-    def _antecedent(self, pronoun: str) -> int | None:
-        """Pronouns refer to the most recent source of a compatible kind."""
+    def _antecedent(self, mention: Mention) -> int | None:
+        """The named agent a pronoun refers to (kg.extract.coref), else None."""
+        site = self.discourse.pronoun_at(mention.start) if self.discourse else None
+        if site is None or mention.head not in coref.PRONOUNS:
+            return self._last_source(mention.head)  # "I", "we", or a pronoun outside the parsed body
+        speakers = self._speaker_ranks()
+        entity = coref.antecedent(self.discourse, site, mention.head, speakers)
+        return self._entry_of(entity) if entity is not None else None
+
+    def _speaker_ranks(self) -> dict[int, int]:
+        """Entity number -> how many other sources spoke since it last did (0: the last source)."""
+        order = list(dict.fromkeys(entry_id for entry_id, _ in reversed(self.history)))
+        ranks = {}
+        for entity in self.discourse.entities:
+            entry_id = self.find_name(entity.name, self._agent_kind(entity))
+            if entry_id is not None and entry_id in order:
+                ranks[entity.number] = order.index(entry_id)
+        return ranks
+
+    def _entry_of(self, entity: coref.Entity) -> int:
+        first = entity.sites[0]
+        return self.add_name(entity.name, self._agent_kind(entity), span=(first.start, first.end))
+
+    @staticmethod
+    def _agent_kind(entity: coref.Entity) -> AgentKind:
+        return AgentKind.PERSON if entity.kind == "person" else AgentKind.ORGANIZATION
+
+    def _organization(self, mention: Mention) -> int | None:
+        """"the ministry said": the organisation named before with that word, else the last one named."""
+        if self.discourse is None:
+            return None
+        site = next((s for start, s in self.discourse.nouns.items() if mention.start <= start < mention.end), None)
+        entity = coref.organization_for(self.discourse, site, mention.head) if site is not None else None
+        return self._entry_of(entity) if entity is not None else None
+
+    def _last_source(self, pronoun: str) -> int | None:
+        """"I", "we": the most recent source of a compatible kind (a quotation's speaker)."""
         want_person = pronoun in PERSON_PRONOUNS or pronoun in ("i", "we")
         for entry_id, _ in reversed(self.history):
             if (self._kind(entry_id) == AgentKind.PERSON) == want_person:
                 return entry_id
-        if want_person:  # no earlier source: the last person named anywhere before
+        if want_person and pronoun in PERSON_PRONOUNS:  # no earlier source: the last person named anywhere before
             people = [i for i in range(len(self.entries)) if self._kind(i) == AgentKind.PERSON]
             return people[-1] if people else None
         return None
+
+    def unresolved(self, mention: Mention) -> str:
+        """A pronoun whose referent the text does not let us pick: an explicit unresolved speaker of the document."""
+        word = mention.head
+        key = f"unresolved:{self.doc_id}:{slug(word)}"
+        old = self.scoped.get(key)
+        mentions = (old.mentions if old else ()) + (Span(mention.start, mention.end, mention.text),)
+        self.scoped[key] = Agent(key, f"Unresolved “{word}”", AgentKind.UNRESOLVED, mentions=mentions,
+                                 scope=self.doc_id)
+        return key
 
     def _role_holder(self, mention: Mention) -> int | None:
         """"The HTS commander": the person known to hold that role (in that organisation)."""
