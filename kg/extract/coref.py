@@ -97,7 +97,8 @@ def read(parts, lexicon) -> Discourse:
         for sent in doc.sents:
             taken: set[int] = set()
             for span in _name_spans(sent):
-                if any(t.i in taken for t in span):
+                span = _without_role(span, lexicon)
+                if span is None or any(t.i in taken for t in span):
                     continue
                 taken.update(t.i for t in span)
                 kind = _kind_of(span, lexicon)
@@ -119,7 +120,8 @@ def _name_spans(sent):
     """Named people and organisations of a sentence: its entities, then proper-noun runs they missed."""
     for ent in sent.ents:
         if ent.label_ in ENTITY_KINDS and any(t.text[:1].isupper() for t in ent):
-            yield _trimmed(ent)
+            run = name_tokens(ent.root)  # "Isabel Ferro" when the entity was only "Ferro"
+            yield run if run is not None and run.start <= ent.start and ent.end <= run.end else _trimmed(ent)
     for token in sent:
         if token.pos_ == "PROPN" and not token.ent_type_ and token.dep_ in SUBJECT_DEPS | OBJECT_DEPS | {"pobj", "poss", "appos"}:
             run = name_tokens(token)
@@ -138,8 +140,18 @@ def _trimmed(span):
     return doc[start:end]
 
 
+def _without_role(span, lexicon):
+    """"Lawyer Beatrix Hollis" -> "Beatrix Hollis": a role noun capitalised at the start is no part of a name."""
+    start = span.start
+    while start < span.end - 1 and span.doc[start].lower_ in lexicon.role_nouns:
+        start += 1
+    return span.doc[start:span.end]
+
+
 def _kind_of(span, lexicon) -> str:
     labels = [t.ent_type_ for t in span if t.ent_type_]
+    if set(normalize(span.text).replace("-", " ").split()) & lexicon.org_words:
+        return "org"
     if labels and all(label == "PERSON" for label in labels):
         return "person"
     kind = guess_kind(span, lexicon)
@@ -231,7 +243,7 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
         if number is None and " " not in key:
             for entity in reversed(entities):
                 words = [w for k in entity.keys() if " " in k for w in (k.split()[-1], k.split()[0])]
-                if "person" in votes[entity.number] and key in words:
+                if ("person" in votes[entity.number] or first_name_gender(entity.name.split()[0])) and key in words:
                     number = entity.number
                     break
         if number is None:
@@ -396,3 +408,30 @@ def organization_for(discourse: Discourse, noun: Site, head: str) -> Entity | No
     named = [(e, s) for e, s in recent if head in normalize(e.name).split() or head in s.nouns]
     pool = named or recent
     return max(pool, key=lambda es: es[1].start)[0]
+
+
+def entity_at(discourse: Discourse, start: int, end: int) -> Entity | None:
+    """The entity with a mention overlapping [start, end) (a surname's full name: "Hollis" -> "Beatrix Hollis")."""
+    for entity in discourse.entities:
+        if any(s.start < end and start < s.end for s in entity.sites):
+            return entity
+    return None
+
+
+def role_holder(discourse: Discourse, noun: int, sentence: int, head: str) -> Entity | None:
+    """"the commander" at offset ``noun``: the last person named with that noun ("Commander X", "X, the
+    commander") within a few sentences before."""
+    found = None
+    for entity in discourse.entities:
+        for site in entity.sites:
+            if entity.kind == "person" and head in site.nouns and site.end <= noun \
+                    and sentence - site.sentence <= MAX_SENTENCES_BACK and (found is None or site.start > found[1]):
+                found = (entity, site.start)
+    return found[0] if found else None
+
+
+def sentence_at(discourse: Discourse, start: int) -> int | None:
+    """The sentence number of the nearest known mention at or before ``start``."""
+    sites = [s for e in discourse.entities for s in e.sites] + list(discourse.pronouns.values())
+    before = [s for s in sites if s.start <= start]
+    return max(before, key=lambda s: s.start).sentence if before else None

@@ -109,13 +109,15 @@ class Resolver:
         """The agent key a source or recipient mention refers to (and remember it for pronouns)."""
         entry_id = None
         if mention.form == "name":
-            entry_id = self.add_name(mention.name, mention.kind, span=(mention.start, mention.end))
+            entry_id = self._named(mention)
         elif mention.form == "pronoun":
             entry_id = self._antecedent(mention)
             if entry_id is None and mention.head in coref.PRONOUNS:
                 return self.unresolved(mention)
         elif mention.form == "role":
             entry_id = self._role_holder(mention)
+            if entry_id is None:
+                entry_id = self._role_in_discourse(mention)
         elif mention.form == "unnamed" and mention.head in coref.ORG_NOUNS and mention.text.lower().startswith("the "):
             entry_id = self._organization(mention)
         if entry_id is None:
@@ -123,6 +125,26 @@ class Resolver:
         self.entries[entry_id].mentions.append(Span(mention.start, mention.end, mention.text))
         self.history.append((entry_id, position))
         return self.entry_key(entry_id)
+
+    def _named(self, mention: Mention) -> int:
+        """A name; a person's surname or a name the parser ran into a neighbour ("On Tuesday Marsh") goes to the
+        full name met before it in the text even when that name was never a source."""
+        entity = coref.entity_at(self.discourse, mention.start, mention.end) if self.discourse else None
+        if entity is not None and entity.kind == "person" and mention.kind in (None, AgentKind.PERSON) \
+                and entity.sites[0].start < mention.start and normalize(entity.name) != normalize(mention.name) \
+                and self.find_name(mention.name, mention.kind) is None:
+            entry_id = self._entry_of(entity)
+            self.entries[entry_id].mentions.append(Span(mention.start, mention.end, mention.text))
+            return entry_id
+        return self.add_name(mention.name, mention.kind, span=(mention.start, mention.end))
+
+    def _role_in_discourse(self, mention: Mention) -> int | None:
+        if self.discourse is None:
+            return None
+        sentence = coref.sentence_at(self.discourse, mention.start)
+        entity = coref.role_holder(self.discourse, mention.start, sentence, mention.head) if sentence is not None \
+            else None
+        return self._entry_of(entity) if entity is not None else None
 
     def _antecedent(self, mention: Mention) -> int | None:
         """The named agent a pronoun refers to (kg.extract.coref), else None."""
