@@ -96,6 +96,9 @@ def agent_iri(key: str) -> ox.NamedNode:
     if family == "unnamed":
         doc_id, _, name = rest.partition(":")
         return ID[f"group/{doc_id}/{name}"]
+    if family == "unresolved":  # a pronoun nobody named fits: scoped to its document like unnamed sources
+        doc_id, _, name = rest.partition(":")
+        return ID[f"unresolved/{doc_id}/{name}"]
     if family == "commenter":
         site, _, name = rest.partition(":")
         return ID[f"commenter/{site}/{name}"]

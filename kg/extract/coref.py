@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 
-from kg.extract.names import TITLES, guess_kind, name_tokens, normalize
+from kg.extract.names import TITLES, guess_kind, name_tokens, normalize, strip_title
 from kg.model import AgentKind
 
 MALE = {"he", "him", "his", "himself"}
@@ -121,7 +121,13 @@ def _name_spans(sent):
     for ent in sent.ents:
         if ent.label_ in ENTITY_KINDS and any(t.text[:1].isupper() for t in ent):
             run = name_tokens(ent.root)  # "Isabel Ferro" when the entity was only "Ferro"
-            yield run if run is not None and run.start <= ent.start and ent.end <= run.end else _trimmed(ent)
+            if run is not None and run.start <= ent.start and ent.end <= run.end:
+                start = run.start  # but not "Tuesday Marsh": a date is no first name
+                while start < ent.start and sent.doc[start].ent_type_ and sent.doc[start].ent_type_ not in ENTITY_KINDS:
+                    start += 1
+                yield sent.doc[start:run.end]
+            else:
+                yield _trimmed(ent)
     for token in sent:
         if token.pos_ == "PROPN" and not token.ent_type_ and token.dep_ in SUBJECT_DEPS | OBJECT_DEPS | {"pobj", "poss", "appos"}:
             run = name_tokens(token)
@@ -151,7 +157,7 @@ def _without_role(span, lexicon):
 def _kind_of(span, lexicon) -> str:
     labels = [t.ent_type_ for t in span if t.ent_type_]
     if set(normalize(span.text).replace("-", " ").split()) & lexicon.org_words:
-        return "org"
+        return "named org"  # "Velda Foods": the name's own words outweigh a first name in it
     if labels and all(label == "PERSON" for label in labels):
         return "person"
     kind = guess_kind(span, lexicon)
@@ -190,7 +196,8 @@ def _clause(token) -> int:
 def _mention_gender(span) -> str:
     doc = span.doc
     before = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
-    words = {before} | {t.lower_ for t in span.root.children if t.dep_ in ("compound", "appos", "amod")}
+    words = {before, span[0].lower_.rstrip(".")} | {t.lower_ for t in span.root.children
+                                                  if t.dep_ in ("compound", "appos", "amod")}
     if span.root.head.dep_ == "appos" or span.root.dep_ == "appos":
         words.add(span.root.head.lower_)
     if words & (MALE_TITLES | MALE_NOUNS):
@@ -243,7 +250,8 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
         if number is None and " " not in key:
             for entity in reversed(entities):
                 words = [w for k in entity.keys() if " " in k for w in (k.split()[-1], k.split()[0])]
-                if ("person" in votes[entity.number] or first_name_gender(entity.name.split()[0])) and key in words:
+                if "named org" not in votes[entity.number] and key in words and \
+                        ("person" in votes[entity.number] or first_name_gender(entity.name.split()[0])):
                     number = entity.number
                     break
         if number is None:
@@ -259,7 +267,7 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
     for entity, kinds in zip(entities, votes):
         entity.gender = _entity_gender(entity)
         person = kinds.count("person") + 2 * bool(entity.gender) + 2 * bool(first_name_gender(entity.name.split()[0]))
-        entity.kind = "person" if person >= kinds.count("org") else "org"
+        entity.kind = "person" if person >= kinds.count("org") + 5 * kinds.count("named org") else "org"
         if entity.kind == "org":
             entity.gender = ""
     return entities
@@ -269,7 +277,8 @@ def _entity_gender(entity: Entity) -> str:
     votes = [s.gender for s in entity.sites if s.gender]
     if votes:
         return max(sorted(set(votes)), key=votes.count)
-    return first_name_gender(entity.name.split()[0])
+    words = strip_title(entity.name).split()
+    return first_name_gender(words[0]) if words else ""
 
 
 @lru_cache(maxsize=1)

@@ -130,7 +130,7 @@ class Resolver:
         """A name; a person's surname or a name the parser ran into a neighbour ("On Tuesday Marsh") goes to the
         full name met before it in the text even when that name was never a source."""
         entity = coref.entity_at(self.discourse, mention.start, mention.end) if self.discourse else None
-        if entity is not None and entity.kind == "person" and mention.kind in (None, AgentKind.PERSON) \
+        if entity is not None and entity.kind == "person" and mention.kind != AgentKind.MEDIA_OUTLET \
                 and entity.sites[0].start < mention.start and normalize(entity.name) != normalize(mention.name) \
                 and self.find_name(mention.name, mention.kind) is None:
             entry_id = self._entry_of(entity)
