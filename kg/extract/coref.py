@@ -55,6 +55,7 @@ class Site:
     quoted: bool = False  # inside quotation marks
     gender: str = ""  # "m" | "f" | "" from a title or a gendered noun in the mention itself
     nouns: tuple[str, ...] = ()  # role nouns describing it ("Commander X", "X, the company's chief")
+    ancestors: tuple[int, ...] = ()  # article-wide numbers of the tokens above its head in the parse
 
 
 @dataclass
@@ -169,7 +170,7 @@ def _site(span, offset: int, sentence: int, paragraph: int, token_base: int, quo
     return Site(span.start_char + offset, span.end_char + offset, span.text, sentence, paragraph,
                 head.i + token_base, _role(head), _clause(head) + token_base, head.sent.root.i + token_base,
                 head.i in quoted,
-                _mention_gender(span), _described_by(span))
+                _mention_gender(span), _described_by(span), tuple(t.i + token_base for t in head.ancestors))
 
 
 def _role(token) -> str:
@@ -313,7 +314,7 @@ FEATURES = ("bias", "before", "same_sentence", "previous_sentence", "far", "log_
             "pobj", "parallel", "most_recent", "second_recent", "recent_subject", "log_count", "first",
             "bound", "own_subject", "gender_known", "cataphora", "speaker", "previous_speaker", "quote_match",
             "same_paragraph", "other_between", "subject_chain", "main_subject", "intervening", "subj_near",
-            "poss_to_subj", "obj_after_subj")
+            "poss_to_subj", "obj_after_subj", "governs", "governs_subj", "pobj_near")
 
 
 def features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity], speakers: dict[int, int]) -> list[float]:
@@ -343,6 +344,9 @@ def features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity], spe
         float(site.role == "subj" and distance <= 1 and rank <= 1),
         float(pronoun.role == "poss" and site.role == "subj" and distance == 0),
         float(pronoun.role in ("obj", "pobj") and site.role == "subj" and distance == 0 and site.clause != pronoun.clause),
+        float(distance == 0 and site.clause in pronoun.ancestors),
+        float(distance == 0 and site.clause in pronoun.ancestors and site.role == "subj"),
+        float(distance == 0 and site.role == "pobj" and rank == 0),
     ]
 
 
