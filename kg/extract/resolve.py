@@ -153,7 +153,13 @@ class Resolver:
             return self._last_source(mention.head)  # "I", "we", or a pronoun outside the parsed body
         speakers = self._speaker_ranks()
         entity = coref.antecedent(self.discourse, site, mention.head, speakers)
-        return self._entry_of(entity) if entity is not None else None
+        if entity is None:
+            return None
+        known = self.find_name(entity.name, self._agent_kind(entity))
+        if known is not None and not entity.gender \
+                and (self._kind(known) == AgentKind.PERSON) != (mention.head in coref.PERSONAL):
+            return None  # the name is an agent of the other kind (unless a first name or title says otherwise)
+        return self._entry_of(entity)
 
     def _speaker_ranks(self) -> dict[int, int]:
         """Entity number -> how many other sources spoke since it last did (0: the last source)."""
