@@ -67,6 +67,7 @@ class Entity:
     kind: str  # "person" | "org"
     sites: list[Site] = field(default_factory=list)
     gender: str = ""
+    uncertain: bool = False  # an organisation only by the parser's guess: a personal pronoun may still take it
 
     def keys(self) -> set[str]:
         return {normalize(s.text) for s in self.sites}
@@ -162,7 +163,12 @@ def _kind_of(span, lexicon) -> str:
     if labels and all(label == "PERSON" for label in labels):
         return "person"
     kind = guess_kind(span, lexicon)
-    return "person" if kind == AgentKind.PERSON else "org"
+    if kind == AgentKind.PERSON:
+        return "person"
+    if labels and set(labels) == {"ORG"} and not span.text.isupper() and len(span) <= 3 \
+            and normalize(span.text) not in lexicon.media_outlets:
+        return "org?"  # the parser's ORG on a name with no organisation word: often a surname ("Bonavia")
+    return "org"
 
 
 def _site(span, offset: int, sentence: int, paragraph: int, token_base: int, quoted: set[int]) -> Site:
@@ -268,7 +274,9 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
     for entity, kinds in zip(entities, votes):
         entity.gender = _entity_gender(entity)
         person = kinds.count("person") + 2 * bool(entity.gender) + 2 * bool(first_name_gender(entity.name.split()[0]))
-        entity.kind = "person" if person >= kinds.count("org") + 5 * kinds.count("named org") else "org"
+        orgs = kinds.count("org") + kinds.count("org?") + 5 * kinds.count("named org")
+        entity.kind = "person" if person >= orgs else "org"
+        entity.uncertain = entity.kind == "org" and kinds.count("org?") == orgs
         if entity.kind == "org":
             entity.gender = ""
     return entities
@@ -301,12 +309,12 @@ def first_name_gender(name: str) -> str:
 def compatible(pronoun: str, entity: Entity) -> bool:
     """Agreement: a personal pronoun never takes an organisation, "it" never a person, he/she match gender."""
     if pronoun in PERSONAL:
-        if entity.kind != "person":
+        if entity.kind != "person" and not entity.uncertain:
             return False
         wanted = "m" if pronoun in MALE else "f"
         return entity.gender in ("", wanted)
     if pronoun in NEUTER or pronoun in PLURAL:
-        return entity.kind == "org"
+        return entity.kind == "org"  # uncertain ones too: "it" is no evidence of a person
     return False
 
 
@@ -314,7 +322,7 @@ FEATURES = ("bias", "before", "same_sentence", "previous_sentence", "far", "log_
             "pobj", "parallel", "most_recent", "second_recent", "recent_subject", "log_count", "first",
             "bound", "own_subject", "gender_known", "cataphora", "speaker", "previous_speaker", "quote_match",
             "same_paragraph", "other_between", "subject_chain", "main_subject", "intervening", "subj_near",
-            "poss_to_subj", "obj_after_subj", "governs", "governs_subj", "pobj_near")
+            "poss_to_subj", "obj_after_subj", "governs", "governs_subj", "pobj_near", "uncertain_kind")
 
 
 def features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity], speakers: dict[int, int]) -> list[float]:
@@ -347,6 +355,7 @@ def features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity], spe
         float(distance == 0 and site.clause in pronoun.ancestors),
         float(distance == 0 and site.clause in pronoun.ancestors and site.role == "subj"),
         float(distance == 0 and site.role == "pobj" and rank == 0),
+        float(entity.uncertain),
     ]
 
 
@@ -405,11 +414,12 @@ def referents(discourse: Discourse, pronoun: Site, word: str, speakers: dict[int
 
 def antecedent(discourse: Discourse, pronoun: Site, word: str, speakers: dict[int, int] | None = None) -> Entity | None:
     """The one entity a pronoun refers to, or None when none is likely enough (a lone agreeing candidate in
-    reach is taken whatever its score: nobody else could be meant)."""
+    reach, not counting names only the parser calls organisations, is taken whatever its score)."""
     scored = scores(discourse, pronoun, word, speakers)
-    if len(scored) == 1 or (scored and scored[0][0] >= model().threshold):
+    if scored and scored[0][0] >= model().threshold:
         return scored[0][1]
-    return None
+    certain = [e for _, e in scored if not e.uncertain]
+    return certain[0] if len(certain) == 1 else None
 
 
 def organization_for(discourse: Discourse, noun: Site, head: str) -> Entity | None:

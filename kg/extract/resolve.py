@@ -159,7 +159,7 @@ class Resolver:
         if known is not None and not entity.gender \
                 and (self._kind(known) == AgentKind.PERSON) != (mention.head in coref.PERSONAL):
             return None  # the name is an agent of the other kind (unless a first name or title says otherwise)
-        return self._entry_of(entity)
+        return self._entry_of(entity, AgentKind.PERSON if mention.head in coref.PERSONAL else None)
 
     def _speaker_ranks(self) -> dict[int, int]:
         """Entity number -> how many other sources spoke since it last did (0: the last source)."""
@@ -171,9 +171,10 @@ class Resolver:
                 ranks[entity.number] = order.index(entry_id)
         return ranks
 
-    def _entry_of(self, entity: coref.Entity) -> int:
+    def _entry_of(self, entity: coref.Entity, kind: AgentKind | None = None) -> int:
+        """The resolver's entry for a discourse entity (``kind``: what the pronoun that chose it says it is)."""
         first = entity.sites[0]
-        return self.add_name(entity.name, self._agent_kind(entity), span=(first.start, first.end))
+        return self.add_name(entity.name, kind or self._agent_kind(entity), span=(first.start, first.end))
 
     @staticmethod
     def _agent_kind(entity: coref.Entity) -> AgentKind:
