@@ -77,3 +77,9 @@ def test_agreement_rules():
     assert not coref.compatible("he", org) and not coref.compatible("his", org)
     assert coref.compatible("it", org) and not coref.compatible("it", person)
     assert coref.compatible("he", unknown) and coref.compatible("she", unknown)
+
+
+def test_a_possessive_names_whose_spokesperson_speaks(extract_text):
+    x = extract_text("Judge Omar Lutz left the court early on Monday. His spokeswoman said he had a fever.")
+    agent = speaker_of(x, "had a fever")
+    assert agent.name == "Spokeswoman of Omar Lutz" and agent.kind == AgentKind.UNNAMED_SOURCE

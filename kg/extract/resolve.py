@@ -199,6 +199,15 @@ class Resolver:
             return people[-1] if people else None
         return None
 
+    def _possessor(self, mention: Mention) -> int | None:
+        """The agent a possessive pronoun opening a mention refers to ("his spokesman": his = X)."""
+        words = mention.text.split(None, 1)
+        if self.discourse is None or len(words) < 2 or words[0].lower() not in ("his", "her", "its", "their"):
+            return None
+        site = self.discourse.pronoun_at(mention.start)
+        entity = coref.antecedent(self.discourse, site, words[0].lower(), self._speaker_ranks()) if site else None
+        return self._entry_of(entity) if entity is not None else None
+
     def unresolved(self, mention: Mention) -> str:
         """A pronoun whose referent the text does not let us pick: an explicit unresolved speaker of the document."""
         word = mention.head
@@ -220,10 +229,14 @@ class Resolver:
         return recent[0] if recent else holders[-1]
 
     def unnamed(self, mention: Mention) -> str:
-        """An unnamed source ("Local observers", "a spokesman"), scoped to this document."""
+        """An unnamed source ("Local observers", "a spokesman"), scoped to this document; "her spokesman" is
+        named after whom "her" refers to ("Spokesman of Ruth Ames")."""
         name = mention.text.strip()
         if name.lower().startswith("the "):
             name = name[4:]
+        owner = self._possessor(mention)
+        if owner is not None:
+            name = f"{name.split(None, 1)[1]} of {self.canonical_name(owner)}"
         kind = AgentKind.UNNAMED_GROUP if mention.form == "group" else AgentKind.UNNAMED_SOURCE
         key = f"unnamed:{self.doc_id}:{slug(name)}"
         old = self.scoped.get(key)
