@@ -159,7 +159,10 @@ class Resolver:
         if known is not None and not entity.gender \
                 and (self._kind(known) == AgentKind.PERSON) != (mention.head in coref.PERSONAL):
             return None  # the name is an agent of the other kind (unless a first name or title says otherwise)
-        return self._entry_of(entity, AgentKind.PERSON if mention.head in coref.PERSONAL else None)
+        entry_id = self._entry_of(entity, AgentKind.PERSON if mention.head in coref.PERSONAL else None)
+        if (self._kind(entry_id) == AgentKind.PERSON) != (mention.head in coref.PERSONAL):
+            return None  # the name stayed an organisation (or a person for "it"): no agreeing agent after all
+        return entry_id
 
     def _speaker_ranks(self) -> dict[int, int]:
         """Entity number -> how many other sources spoke since it last did (0: the last source)."""
