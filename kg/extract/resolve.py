@@ -151,7 +151,7 @@ class Resolver:
         site = self.discourse.pronoun_at(mention.start) if self.discourse else None
         if site is None or mention.head not in coref.PRONOUNS:
             return self._last_source(mention.head)  # "I", "we", or a pronoun outside the parsed body
-        speakers = self._speaker_ranks()
+        speakers = self._speaker_ranks(coref.candidates(self.discourse, site, mention.head))
         entity = coref.antecedent(self.discourse, site, mention.head, speakers)
         if entity is None:
             return None
@@ -164,11 +164,11 @@ class Resolver:
             return None  # the name stayed an organisation (or a person for "it"): no agreeing agent after all
         return entry_id
 
-    def _speaker_ranks(self) -> dict[int, int]:
+    def _speaker_ranks(self, entities: list[coref.Entity]) -> dict[int, int]:
         """Entity number -> how many other sources spoke since it last did (0: the last source)."""
         order = list(dict.fromkeys(entry_id for entry_id, _ in reversed(self.history)))
         ranks = {}
-        for entity in self.discourse.entities:
+        for entity in entities:
             entry_id = self.find_name(entity.name, self._agent_kind(entity))
             if entry_id is not None and entry_id in order:
                 ranks[entity.number] = order.index(entry_id)
@@ -208,7 +208,9 @@ class Resolver:
         if self.discourse is None or len(words) < 2 or words[0].lower() not in ("his", "her", "its", "their"):
             return None
         site = self.discourse.pronoun_at(mention.start)
-        entity = coref.antecedent(self.discourse, site, words[0].lower(), self._speaker_ranks()) if site else None
+        word = words[0].lower()
+        entity = coref.antecedent(self.discourse, site, word, self._speaker_ranks(
+            coref.candidates(self.discourse, site, word))) if site else None
         return self._entry_of(entity) if entity is not None else None
 
     def unresolved(self, mention: Mention) -> str:
