@@ -14,6 +14,7 @@ class AgentKind(str, Enum):
     UNNAMED_GROUP = "UnnamedGroup"
     DOCUMENT_SOURCE = "DocumentSource"  # "the memo said": an unnamed source that is a document
     COMMENTER = "Commenter"
+    UNRESOLVED = "UnresolvedSpeaker"  # a pronoun whose referent the text does not settle
 
 
 class CueType(str, Enum):

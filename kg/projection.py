@@ -28,7 +28,7 @@ EDGE_KINDS = (STATES, RELAYED, MEMBER, AFFILIATED, REPORTED, COMMENT_ON, DISPUTE
 # Class -> kind; the first class in this order wins when a node has several (a MediaOutlet is also an Organization).
 _KIND_BY_CLASS = [
     ("Claim", CLAIM), ("Comment", DOCUMENT), ("NewsArticle", DOCUMENT), ("Report", DOCUMENT), ("Document", DOCUMENT),
-    ("MediaOutlet", OUTLET), ("Commenter", COMMENTER), ("Person", PERSON), ("UnnamedGroup", UNNAMED),
+    ("MediaOutlet", OUTLET), ("Commenter", COMMENTER), ("Person", PERSON), ("UnresolvedSpeaker", UNNAMED), ("UnnamedGroup", UNNAMED),
     ("UnnamedSource", UNNAMED), ("Organization", ORGANISATION), ("Source", OTHER),
 ]
 _DOC_TYPES = {"Comment": "comment", "NewsArticle": "article", "Report": "report", "Document": "document"}

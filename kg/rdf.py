@@ -53,6 +53,7 @@ KIND_CLASS = {
     AgentKind.MEDIA_OUTLET: CKG.MediaOutlet, AgentKind.UNNAMED_SOURCE: CKG.UnnamedSource,
     AgentKind.UNNAMED_GROUP: CKG.UnnamedGroup, AgentKind.COMMENTER: CKG.Commenter,
     AgentKind.DOCUMENT_SOURCE: CKG.DocumentSource,
+    AgentKind.UNRESOLVED: CKG.UnresolvedSpeaker,
 }
 NEGATIVE_CUES = (CueType.DENY,)
 
@@ -96,6 +97,9 @@ def agent_iri(key: str) -> ox.NamedNode:
     if family == "unnamed":
         doc_id, _, name = rest.partition(":")
         return ID[f"group/{doc_id}/{name}"]
+    if family == "unresolved":  # a pronoun nobody named fits: scoped to its document like unnamed sources
+        doc_id, _, name = rest.partition(":")
+        return ID[f"unresolved/{doc_id}/{name}"]
     if family == "commenter":
         site, _, name = rest.partition(":")
         return ID[f"commenter/{site}/{name}"]

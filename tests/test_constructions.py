@@ -755,7 +755,9 @@ def test_a_short_scare_quote_is_not_a_statement(extract_text):
     ("\"If the three last mayors do not want to stand on that stage,\" Ana Ruiz said, \"why would the harbour "
      "board want to stand there?\"", "Ana Ruiz", "Ana Ruiz"),
     # any verb between the two parts of a quotation says them
-    ("“The way I see it,” she elaborated, “nobody ever questioned the engineers or their work.”", "She", "she"),
+    # nobody is named: the speaker is an explicit unresolved one (issue 17), not a person called "She"
+    ("“The way I see it,” she elaborated, “nobody ever questioned the engineers or their work.”",
+     "Unresolved “she”", "she"),
     ("“We are ready for the storm,” Ana Ruiz told reporters on Monday, “and the money is there.”", "Ana Ruiz",
      "Ana Ruiz"),
     # the parser made the name the subject of the second part's verb

@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 
 from kg import EXTRACTOR_VERSION
 from kg.article import Article, trimmed
-from kg.extract import (according, attitudes, headline, memberships, nouncues, organizations, polls, refusals,
-                        signoffs, sources, verbcues)
+from kg.extract import (according, attitudes, coref, headline, memberships, nouncues, organizations, polls,
+                        refusals, signoffs, sources, verbcues)
 from kg.extract.candidates import Candidate
 from kg.extract.faults import Faults
 from kg.extract.lexicon import Lexicon, data_lines, load as load_lexicon
@@ -123,6 +123,9 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     faults = Faults(article.identifier)
     resolver = Resolver(article.doc_id, text, lexicon.role_nouns)
     memberships, affiliations = _organizations(parts, docs, resolver, lexicon, faults)
+    with faults.isolate("the article's pronouns", 0, len(text)):  # speaker coreference reads the whole body
+        resolver.discourse = coref.read([(p.span.start, d) for p, d in zip(parts, docs) if p.kind == "paragraph"],
+                                        lexicon)
 
     found: list[_Found] = []
     for part, doc in zip(parts, docs):

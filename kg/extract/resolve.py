@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from kg.extract import coref
 from kg.extract.lexicon import load as load_lexicon
 from kg.extract.mentions import Mention
 from kg.extract.names import TITLES, normalize, slug
@@ -35,6 +36,7 @@ class Resolver:
         self.index: dict[str, int] = {}  # normalised name or alias -> entry id
         self.history: list[tuple[int, int]] = []  # (entry id, position) of resolved sources
         self.scoped: dict[str, Agent] = {}  # unnamed sources and commenters, by key
+        self.discourse: coref.Discourse | None = None  # names and pronouns of the parsed parts (coref.read)
 
     # ------------------------------------------------------------ named agents
 
@@ -108,27 +110,119 @@ class Resolver:
         """The agent key a source or recipient mention refers to (and remember it for pronouns)."""
         entry_id = None
         if mention.form == "name":
-            entry_id = self.add_name(mention.name, mention.kind, span=(mention.start, mention.end))
+            entry_id = self._named(mention)
         elif mention.form == "pronoun":
-            entry_id = self._antecedent(mention.head)
+            entry_id = self._antecedent(mention)
+            if entry_id is None and mention.head in coref.PRONOUNS:
+                return self.unresolved(mention)
         elif mention.form == "role":
             entry_id = self._role_holder(mention)
+            if entry_id is None:
+                entry_id = self._role_in_discourse(mention)
+        elif mention.form == "unnamed" and mention.head in coref.ORG_NOUNS and mention.text.lower().startswith("the "):
+            entry_id = self._organization(mention)
         if entry_id is None:
             return self.unnamed(mention)
         self.entries[entry_id].mentions.append(Span(mention.start, mention.end, mention.text))
         self.history.append((entry_id, position))
         return self.entry_key(entry_id)
 
-    def _antecedent(self, pronoun: str) -> int | None:
-        """Pronouns refer to the most recent source of a compatible kind."""
+    def _named(self, mention: Mention) -> int:
+        """A name; a person's surname or a name the parser ran into a neighbour ("On Tuesday Marsh") goes to the
+        full name met before it in the text even when that name was never a source."""
+        entity = coref.entity_at(self.discourse, mention.start, mention.end) if self.discourse else None
+        if entity is not None and entity.kind == "person" and mention.kind != AgentKind.MEDIA_OUTLET \
+                and entity.sites[0].start < mention.start and normalize(entity.name) != normalize(mention.name) \
+                and self.find_name(mention.name, mention.kind) is None:
+            entry_id = self._entry_of(entity)
+            self.entries[entry_id].mentions.append(Span(mention.start, mention.end, mention.text))
+            return entry_id
+        return self.add_name(mention.name, mention.kind, span=(mention.start, mention.end))
+
+    def _role_in_discourse(self, mention: Mention) -> int | None:
+        if self.discourse is None:
+            return None
+        sentence = coref.sentence_at(self.discourse, mention.start)
+        entity = coref.role_holder(self.discourse, mention.start, sentence, mention.head) if sentence is not None \
+            else None
+        return self._entry_of(entity) if entity is not None else None
+
+    def _antecedent(self, mention: Mention) -> int | None:
+        """The named agent a pronoun refers to (kg.extract.coref), else None."""
+        site = self.discourse.pronoun_at(mention.start) if self.discourse else None
+        if site is None or mention.head not in coref.PRONOUNS:
+            return self._last_source(mention.head)  # "I", "we", or a pronoun outside the parsed body
+        speakers = self._speaker_ranks(coref.candidates(self.discourse, site, mention.head))
+        entity = coref.antecedent(self.discourse, site, mention.head, speakers)
+        if entity is None:
+            return None
+        known = self.find_name(entity.name, self._agent_kind(entity))
+        if known is not None and not entity.gender \
+                and (self._kind(known) == AgentKind.PERSON) != (mention.head in coref.PERSONAL):
+            return None  # the name is an agent of the other kind (unless a first name or title says otherwise)
+        entry_id = self._entry_of(entity, AgentKind.PERSON if mention.head in coref.PERSONAL else None)
+        if (self._kind(entry_id) == AgentKind.PERSON) != (mention.head in coref.PERSONAL):
+            return None  # the name stayed an organisation (or a person for "it"): no agreeing agent after all
+        return entry_id
+
+    def _speaker_ranks(self, entities: list[coref.Entity]) -> dict[int, int]:
+        """Entity number -> how many other sources spoke since it last did (0: the last source)."""
+        order = list(dict.fromkeys(entry_id for entry_id, _ in reversed(self.history)))
+        ranks = {}
+        for entity in entities:
+            entry_id = self.find_name(entity.name, self._agent_kind(entity))
+            if entry_id is not None and entry_id in order:
+                ranks[entity.number] = order.index(entry_id)
+        return ranks
+
+    def _entry_of(self, entity: coref.Entity, kind: AgentKind | None = None) -> int:
+        """The resolver's entry for a discourse entity (``kind``: what the pronoun that chose it says it is)."""
+        first = entity.sites[0]
+        return self.add_name(entity.name, kind or self._agent_kind(entity), span=(first.start, first.end))
+
+    @staticmethod
+    def _agent_kind(entity: coref.Entity) -> AgentKind:
+        return AgentKind.PERSON if entity.kind == "person" else AgentKind.ORGANIZATION
+
+    def _organization(self, mention: Mention) -> int | None:
+        """"the ministry said": the organisation named before with that word, else the last one named."""
+        if self.discourse is None:
+            return None
+        site = next((s for start, s in self.discourse.nouns.items() if mention.start <= start < mention.end), None)
+        entity = coref.organization_for(self.discourse, site, mention.head) if site is not None else None
+        return self._entry_of(entity) if entity is not None else None
+
+    def _last_source(self, pronoun: str) -> int | None:
+        """"I", "we": the most recent source of a compatible kind (a quotation's speaker)."""
         want_person = pronoun in PERSON_PRONOUNS or pronoun in ("i", "we")
         for entry_id, _ in reversed(self.history):
             if (self._kind(entry_id) == AgentKind.PERSON) == want_person:
                 return entry_id
-        if want_person:  # no earlier source: the last person named anywhere before
+        if want_person and pronoun in PERSON_PRONOUNS:  # no earlier source: the last person named anywhere before
             people = [i for i in range(len(self.entries)) if self._kind(i) == AgentKind.PERSON]
             return people[-1] if people else None
         return None
+
+    def _possessor(self, mention: Mention) -> int | None:
+        """The agent a possessive pronoun opening a mention refers to ("his spokesman": his = X)."""
+        words = mention.text.split(None, 1)
+        if self.discourse is None or len(words) < 2 or words[0].lower() not in ("his", "her", "its", "their"):
+            return None
+        site = self.discourse.pronoun_at(mention.start)
+        word = words[0].lower()
+        entity = coref.antecedent(self.discourse, site, word, self._speaker_ranks(
+            coref.candidates(self.discourse, site, word))) if site else None
+        return self._entry_of(entity) if entity is not None else None
+
+    def unresolved(self, mention: Mention) -> str:
+        """A pronoun whose referent the text does not let us pick: an explicit unresolved speaker of the document."""
+        word = mention.head
+        key = f"unresolved:{self.doc_id}:{slug(word)}"
+        old = self.scoped.get(key)
+        mentions = (old.mentions if old else ()) + (Span(mention.start, mention.end, mention.text),)
+        self.scoped[key] = Agent(key, f"Unresolved “{word}”", AgentKind.UNRESOLVED, mentions=mentions,
+                                 scope=self.doc_id)
+        return key
 
     def _role_holder(self, mention: Mention) -> int | None:
         """"The HTS commander": the person known to hold that role (in that organisation)."""
@@ -141,10 +235,14 @@ class Resolver:
         return recent[0] if recent else holders[-1]
 
     def unnamed(self, mention: Mention) -> str:
-        """An unnamed source ("Local observers", "a spokesman"), scoped to this document."""
+        """An unnamed source ("Local observers", "a spokesman"), scoped to this document; "her spokesman" is
+        named after whom "her" refers to ("Spokesman of Ruth Ames")."""
         name = mention.text.strip()
         if name.lower().startswith("the "):
             name = name[4:]
+        owner = self._possessor(mention)
+        if owner is not None:
+            name = f"{name.split(None, 1)[1]} of {self.canonical_name(owner)}"
         kind = AgentKind.UNNAMED_GROUP if mention.form == "group" else AgentKind.UNNAMED_SOURCE
         if mention.form == "unnamed" and mention.head in load_lexicon().document_nouns:
             kind = AgentKind.DOCUMENT_SOURCE  # "the memo said": a document, whose author the text does not name

@@ -1,0 +1,460 @@
+"""Speaker coreference: which named agent a pronoun or an organisation noun refers to (agreement, syntax,
+recency, turn-taking), scored by a small logistic model (kg/data/coref_model.json, scripts/train_coref.py)."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+
+from kg.extract.names import TITLES, guess_kind, name_tokens, normalize, strip_title
+from kg.model import AgentKind
+
+MALE = {"he", "him", "his", "himself"}
+FEMALE = {"she", "her", "hers", "herself"}
+NEUTER = {"it", "its", "itself"}
+PLURAL = {"they", "them", "their", "theirs", "themselves"}
+PERSONAL = MALE | FEMALE
+PRONOUNS = PERSONAL | NEUTER | PLURAL
+MALE_TITLES = {"mr", "sir", "lord", "king", "prince", "father", "brother", "uncle", "mister"}
+FEMALE_TITLES = {"mrs", "ms", "miss", "madam", "dame", "lady", "queen", "princess", "mother", "sister", "aunt"}
+MALE_NOUNS = {"chairman", "spokesman", "congressman", "businessman", "councilman", "alderman", "son", "husband",
+              "father", "brother", "boyfriend", "actor", "man", "boy", "king", "prince", "uncle", "nephew",
+              "grandfather", "widower", "policeman", "sportsman", "anchorman", "assemblyman", "monk"}
+FEMALE_NOUNS = {"chairwoman", "spokeswoman", "congresswoman", "businesswoman", "councilwoman", "daughter", "wife",
+                "mother", "sister", "girlfriend", "actress", "woman", "girl", "queen", "princess", "aunt", "niece",
+                "grandmother", "widow", "policewoman", "sportswoman", "anchorwoman", "assemblywoman", "nun",
+                "waitress", "heiress", "duchess"}
+# Definite nouns that stand for an organisation named before ("the ministry said", "the company denied").
+ORG_NOUNS = {"company", "ministry", "firm", "group", "agency", "department", "party", "union", "bank", "council",
+             "government", "administration", "campaign", "committee", "organization", "organisation", "militia",
+             "network", "newspaper", "channel", "airline", "club", "charity", "court", "board", "commission",
+             "corporation", "retailer", "carrier", "insurer", "lender", "manufacturer", "startup", "university",
+             "school", "hospital", "office", "authority", "movement", "coalition", "alliance", "federation",
+             "association", "institute", "foundation", "regulator", "watchdog", "team", "army", "police", "broadcaster"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "agent"}
+OBJECT_DEPS = {"dobj", "dative", "iobj", "attr", "oprd"}
+ENTITY_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "org", "NORP": "org"}
+MAX_SENTENCES_BACK = 6  # an antecedent further back than this is not "the one named agent" any more
+
+
+@dataclass(frozen=True)
+class Site:
+    """One mention (of a name or a pronoun) with its place in the article and in its sentence."""
+
+    start: int
+    end: int
+    text: str
+    sentence: int  # article-wide sentence number
+    paragraph: int  # number of the parsed part
+    token: int  # article-wide number of its head token
+    role: str  # "subj" | "obj" | "poss" | "pobj" | "other"
+    clause: int  # article-wide number of the verb that governs it (binding: "X praised him" is not X)
+    main: int  # article-wide number of its sentence's root
+    quoted: bool = False  # inside quotation marks
+    gender: str = ""  # "m" | "f" | "" from a title or a gendered noun in the mention itself
+    nouns: tuple[str, ...] = ()  # role nouns describing it ("Commander X", "X, the company's chief")
+    ancestors: tuple[int, ...] = ()  # article-wide numbers of the tokens above its head in the parse
+
+
+@dataclass
+class Entity:
+    """A named agent of the article: its mentions in text order."""
+
+    number: int
+    name: str
+    kind: str  # "person" | "org"
+    sites: list[Site] = field(default_factory=list)
+    gender: str = ""
+    uncertain: bool = False  # an organisation only by the parser's guess: a personal pronoun may still take it
+
+    def keys(self) -> set[str]:
+        return {normalize(s.text) for s in self.sites}
+
+
+@dataclass
+class Discourse:
+    """The article's named agents and pronouns, read once from its parses."""
+
+    entities: list[Entity]
+    pronouns: dict[int, Site]  # start offset -> pronoun site
+    nouns: dict[int, Site]  # start offset -> definite organisation noun ("the ministry")
+    sentence_starts: list[int] = field(default_factory=list)
+
+    def pronoun_at(self, start: int) -> Site | None:
+        return self.pronouns.get(start)
+
+
+# ---------------------------------------------------------------- reading the parses
+
+def read(parts, lexicon) -> Discourse:
+    """The discourse of parsed parts ``[(offset, doc), ...]`` in text order."""
+    sites: list[tuple[Site, str]] = []
+    pronouns: dict[int, Site] = {}
+    nouns: dict[int, Site] = {}
+    sentence = token_base = 0
+    for paragraph, (offset, doc) in enumerate(parts):
+        quoted = _quoted_tokens(doc)
+        for sent in doc.sents:
+            taken: set[int] = set()
+            for span in _name_spans(sent):
+                span = _without_role(span, lexicon)
+                if span is None or any(t.i in taken for t in span):
+                    continue
+                taken.update(t.i for t in span)
+                kind = _kind_of(span, lexicon)
+                sites.append((_site(span, offset, sentence, paragraph, token_base, quoted), kind))
+            for token in sent:
+                lower = token.lower_
+                if lower in PRONOUNS and token.pos_ in ("PRON", "DET") and token.i not in taken:
+                    pronouns[token.idx + offset] = _site(token.doc[token.i:token.i + 1], offset, sentence,
+                                                         paragraph, token_base, quoted)
+                elif lower in ORG_NOUNS and token.tag_ == "NN" and _definite(token):
+                    nouns[token.idx + offset] = _site(token.doc[token.i:token.i + 1], offset, sentence,
+                                                      paragraph, token_base, quoted)
+            sentence += 1
+        token_base += len(doc)
+    return Discourse(_entities(sites), pronouns, nouns)
+
+
+def _name_spans(sent):
+    """Named people and organisations of a sentence: its entities, then proper-noun runs they missed."""
+    for ent in sent.ents:
+        if ent.label_ in ENTITY_KINDS and any(t.text[:1].isupper() for t in ent):
+            run = name_tokens(ent.root)  # "Isabel Ferro" when the entity was only "Ferro"
+            if run is not None and run.start <= ent.start and ent.end <= run.end:
+                start = run.start  # but not "Tuesday Marsh": a date is no first name
+                while start < ent.start and sent.doc[start].ent_type_ and sent.doc[start].ent_type_ not in ENTITY_KINDS:
+                    start += 1
+                yield sent.doc[start:run.end]
+            else:
+                yield _trimmed(ent)
+    for token in sent:
+        if token.pos_ == "PROPN" and not token.ent_type_ and token.dep_ in SUBJECT_DEPS | OBJECT_DEPS | {"pobj", "poss", "appos"}:
+            run = name_tokens(token)
+            if run is not None:
+                yield run
+
+
+def _trimmed(span):
+    doc = span.doc
+    start, end = span.start, span.end
+    while start < end - 1 and (doc[start].lower_.rstrip(".") in TITLES | MALE_TITLES | FEMALE_TITLES
+                               or doc[start].pos_ == "DET"):
+        start += 1
+    while end > start + 1 and doc[end - 1].text in ("'s", "’s", "'", "’"):
+        end -= 1
+    return doc[start:end]
+
+
+def _without_role(span, lexicon):
+    """"Lawyer Beatrix Hollis" -> "Beatrix Hollis": a role noun capitalised at the start is no part of a name."""
+    start = span.start
+    while start < span.end - 1 and span.doc[start].lower_ in lexicon.role_nouns:
+        start += 1
+    return span.doc[start:span.end]
+
+
+def _kind_of(span, lexicon) -> str:
+    labels = [t.ent_type_ for t in span if t.ent_type_]
+    if set(normalize(span.text).replace("-", " ").split()) & lexicon.org_words:
+        return "named org"  # "Velda Foods": the name's own words outweigh a first name in it
+    if labels and all(label == "PERSON" for label in labels):
+        return "person"
+    kind = guess_kind(span, lexicon)
+    if kind == AgentKind.PERSON:
+        return "person"
+    if labels and set(labels) == {"ORG"} and not span.text.isupper() and len(span) <= 3 \
+            and normalize(span.text) not in lexicon.media_outlets:
+        return "org?"  # the parser's ORG on a name with no organisation word: often a surname ("Bonavia")
+    return "org"
+
+
+def _site(span, offset: int, sentence: int, paragraph: int, token_base: int, quoted: set[int]) -> Site:
+    head = span.root
+    return Site(span.start_char + offset, span.end_char + offset, span.text, sentence, paragraph,
+                head.i + token_base, _role(head), _clause(head) + token_base, head.sent.root.i + token_base,
+                head.i in quoted,
+                _mention_gender(span), _described_by(span), tuple(t.i + token_base for t in head.ancestors))
+
+
+def _role(token) -> str:
+    while token.dep_ in ("compound", "flat", "appos", "conj") and token.head.i != token.i:
+        token = token.head
+    dep = token.dep_
+    if dep in SUBJECT_DEPS:
+        return "subj"
+    if dep in OBJECT_DEPS:
+        return "obj"
+    if dep == "poss":
+        return "poss"
+    if dep == "pobj":
+        return "pobj"
+    return "other"
+
+
+def _clause(token) -> int:
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token.i
+
+
+def _mention_gender(span) -> str:
+    doc = span.doc
+    before = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
+    words = {before, span[0].lower_.rstrip(".")} | {t.lower_ for t in span.root.children
+                                                  if t.dep_ in ("compound", "appos", "amod")}
+    if span.root.head.dep_ == "appos" or span.root.dep_ == "appos":
+        words.add(span.root.head.lower_)
+    if words & (MALE_TITLES | MALE_NOUNS):
+        return "m"
+    if words & (FEMALE_TITLES | FEMALE_NOUNS):
+        return "f"
+    return ""
+
+
+def _described_by(span) -> tuple[str, ...]:
+    """Nouns before or in apposition to a name: "Commander X", "X, the army's spokesman"."""
+    doc = span.doc
+    nouns = []
+    if span.start > 0 and doc[span.start - 1].pos_ in ("NOUN", "PROPN"):
+        nouns.append(doc[span.start - 1].lemma_.lower())
+    for child in span.root.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN":
+            nouns.append(child.lemma_.lower())
+    if span.root.dep_ == "appos" and span.root.head.pos_ == "NOUN":
+        nouns.append(span.root.head.lemma_.lower())
+    return tuple(nouns)
+
+
+def _definite(token) -> bool:
+    return any(child.dep_ == "det" and child.lower_ in ("the", "this", "that") for child in token.children) \
+        and not any(child.dep_ == "compound" and child.pos_ == "PROPN" for child in token.children)
+
+
+def _quoted_tokens(doc) -> set[int]:
+    inside, quoted = False, set()
+    for token in doc:
+        if token.text in ("“", "”", '"'):
+            inside = token.text == "“" or (token.text == '"' and not inside)
+            continue
+        if inside:
+            quoted.add(token.i)
+    return quoted
+
+
+def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
+    """Group name mentions: the same name, or a person's surname or first name after the full name."""
+    entities: list[Entity] = []
+    votes: list[list[str]] = []
+    index: dict[str, int] = {}
+    for site, kind in sites:
+        key = normalize(site.text)
+        if not key:
+            continue
+        number = index.get(key)
+        if number is None and " " not in key:
+            for entity in reversed(entities):
+                words = [w for k in entity.keys() if " " in k for w in (k.split()[-1], k.split()[0])]
+                if "named org" not in votes[entity.number] and key in words and \
+                        ("person" in votes[entity.number] or first_name_gender(entity.name.split()[0])):
+                    number = entity.number
+                    break
+        if number is None:
+            number = len(entities)
+            entities.append(Entity(number, site.text, kind))
+            votes.append([])
+        entity = entities[number]
+        entity.sites.append(site)
+        votes[number].append(kind)
+        index.setdefault(key, number)
+        if len(site.text) > len(entity.name):
+            entity.name = site.text
+    for entity, kinds in zip(entities, votes):
+        entity.gender = _entity_gender(entity)
+        person = kinds.count("person") + 2 * bool(entity.gender) + 2 * bool(first_name_gender(entity.name.split()[0]))
+        orgs = kinds.count("org") + kinds.count("org?") + 5 * kinds.count("named org")
+        entity.kind = "person" if person >= orgs else "org"
+        entity.uncertain = entity.kind == "org" and kinds.count("org?") == orgs
+        if entity.kind == "org":
+            entity.gender = ""
+    return entities
+
+
+def _entity_gender(entity: Entity) -> str:
+    votes = [s.gender for s in entity.sites if s.gender]
+    if votes:
+        return max(sorted(set(votes)), key=votes.count)
+    words = strip_title(entity.name).split()
+    return first_name_gender(words[0]) if words else ""
+
+
+@lru_cache(maxsize=1)
+def _gender_detector():
+    import gender_guesser.detector as detector  # a first-name list (~40,000 names); loaded on first need
+
+    return detector.Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=4096)
+def first_name_gender(name: str) -> str:
+    """"m", "f" or "" for a first name, from gender-guesser's list."""
+    answer = _gender_detector().get_gender(name.strip(".,"))
+    return {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}.get(answer, "")
+
+
+# ---------------------------------------------------------------- scoring
+
+def compatible(pronoun: str, entity: Entity) -> bool:
+    """Agreement: a personal pronoun never takes an organisation, "it" never a person, he/she match gender."""
+    if pronoun in PERSONAL:
+        if entity.kind != "person" and not entity.uncertain:
+            return False
+        wanted = "m" if pronoun in MALE else "f"
+        return entity.gender in ("", wanted)
+    if pronoun in NEUTER or pronoun in PLURAL:
+        return entity.kind == "org"  # uncertain ones too: "it" is no evidence of a person
+    return False
+
+
+FEATURES = ("bias", "before", "same_sentence", "previous_sentence", "far", "log_tokens", "subj", "obj", "poss",
+            "pobj", "parallel", "most_recent", "second_recent", "recent_subject", "log_count", "first",
+            "bound", "own_subject", "gender_known", "cataphora", "speaker", "previous_speaker", "quote_match",
+            "same_paragraph", "other_between", "subject_chain", "main_subject", "intervening", "subj_near",
+            "poss_to_subj", "obj_after_subj", "governs", "governs_subj", "pobj_near", "uncertain_kind")
+
+
+def features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity], speakers: dict[int, int]) -> list[float]:
+    """The feature vector of "``word`` at ``pronoun`` refers to ``entity``" (names in FEATURES)."""
+    before = [s for s in entity.sites if s.end <= pronoun.start]
+    site = before[-1] if before else min(entity.sites, key=lambda s: s.start)
+    distance = pronoun.sentence - site.sentence
+    recency = sorted((e for e in rivals if _last_before(e, pronoun)), key=lambda e: -_last_before(e, pronoun).start)
+    rank = next((i for i, e in enumerate(recency) if e.number == entity.number), 9)
+    subjects = [e for e in recency if _last_before(e, pronoun).role == "subj"]
+    between = any(s.start > site.end and s.end <= pronoun.start for e in rivals if e.number != entity.number
+                  for s in e.sites) if before else False
+    speaker = speakers.get(entity.number)
+    return [
+        1.0, float(bool(before)), float(distance == 0), float(distance == 1), float(distance >= 2),
+        math.log1p(abs(pronoun.token - site.token)), float(site.role == "subj"), float(site.role == "obj"),
+        float(site.role == "poss"), float(site.role == "pobj"), float(site.role == pronoun.role),
+        float(rank == 0), float(rank == 1), float(bool(subjects) and subjects[0].number == entity.number),
+        math.log(len(entity.sites)), float(entity.number == min(e.number for e in rivals)),
+        float(distance == 0 and site.clause == pronoun.clause and pronoun.role == "obj" and word not in ("his", "her")),
+        float(distance == 0 and site.clause == pronoun.clause and site.role == "subj" and pronoun.role == "poss"),
+        float(bool(entity.gender)), float(not before), float(speaker == 0), float(speaker == 1),
+        float(site.quoted == pronoun.quoted), float(site.paragraph == pronoun.paragraph), float(between),
+        float(pronoun.role == "subj" and site.role == "subj" and distance == 1),
+        float(site.role == "subj" and site.clause == site.main),
+        float(min(rank, 3)) / 3,
+        float(site.role == "subj" and distance <= 1 and rank <= 1),
+        float(pronoun.role == "poss" and site.role == "subj" and distance == 0),
+        float(pronoun.role in ("obj", "pobj") and site.role == "subj" and distance == 0 and site.clause != pronoun.clause),
+        float(distance == 0 and site.clause in pronoun.ancestors),
+        float(distance == 0 and site.clause in pronoun.ancestors and site.role == "subj"),
+        float(distance == 0 and site.role == "pobj" and rank == 0),
+        float(entity.uncertain),
+    ]
+
+
+def _last_before(entity: Entity, pronoun: Site) -> Site | None:
+    before = [s for s in entity.sites if s.end <= pronoun.start]
+    return before[-1] if before else None
+
+
+@dataclass(frozen=True)
+class Model:
+    weights: tuple[float, ...]
+    threshold: float  # a pronoun refers to an entity whose probability reaches this
+
+    def probability(self, vector: list[float]) -> float:
+        z = sum(w * x for w, x in zip(self.weights, vector))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+MODEL_FILE = "coref_model.json"
+# GAP has no quotations, so turn-taking is not learned there: these log-odds are added for the source who
+# spoke last (and the one before), as set on the pronoun dev set (benchmarks/speakers/pronouns.jsonl).
+TURN_TAKING = {"speaker": 2.0, "previous_speaker": 0.5}
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    data = json.loads(files("kg.data").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError(f"{MODEL_FILE} was trained on other features: run scripts/train_coref.py")
+    weights = [w + TURN_TAKING.get(name, 0.0) for name, w in zip(FEATURES, data["weights"])]
+    return Model(tuple(weights), data["threshold"])
+
+
+def candidates(discourse: Discourse, pronoun: Site, word: str) -> list[Entity]:
+    """Entities a pronoun may refer to: agreeing, mentioned in the last few sentences (or later in its own)."""
+    return [e for e in discourse.entities if compatible(word, e)
+            and any(pronoun.sentence - MAX_SENTENCES_BACK <= s.sentence <= pronoun.sentence
+                    and (s.end <= pronoun.start or s.sentence == pronoun.sentence) for s in e.sites)
+            and not any(s.start <= pronoun.start < s.end for s in e.sites)]
+
+
+def scores(discourse: Discourse, pronoun: Site, word: str, speakers: dict[int, int] | None = None,
+           weights: Model | None = None) -> list[tuple[float, Entity]]:
+    """Each candidate entity with the probability that ``word`` refers to it, best first."""
+    weights = weights or model()
+    rivals = candidates(discourse, pronoun, word)
+    scored = [(weights.probability(features(pronoun, word, e, rivals, speakers or {})), e) for e in rivals]
+    return sorted(scored, key=lambda pe: (-pe[0], pe[1].number))
+
+
+def referents(discourse: Discourse, pronoun: Site, word: str, speakers: dict[int, int] | None = None) -> list[Entity]:
+    """The entities a pronoun refers to by the model (probability at least its threshold)."""
+    threshold = model().threshold
+    return [e for p, e in scores(discourse, pronoun, word, speakers) if p >= threshold]
+
+
+def antecedent(discourse: Discourse, pronoun: Site, word: str, speakers: dict[int, int] | None = None) -> Entity | None:
+    """The one entity a pronoun refers to, or None when none is likely enough (a lone agreeing candidate in
+    reach, not counting names only the parser calls organisations, is taken whatever its score)."""
+    scored = scores(discourse, pronoun, word, speakers)
+    if scored and scored[0][0] >= model().threshold:
+        return scored[0][1]
+    certain = [e for _, e in scored if not e.uncertain]
+    return certain[0] if len(certain) == 1 else None
+
+
+def organization_for(discourse: Discourse, noun: Site, head: str) -> Entity | None:
+    """"the ministry": the organisation named with that word, else the last organisation, within a few sentences."""
+    recent = [(e, _last_before(e, noun)) for e in discourse.entities if e.kind == "org"]
+    recent = [(e, s) for e, s in recent if s is not None and noun.sentence - s.sentence <= MAX_SENTENCES_BACK]
+    if not recent:
+        return None
+    named = [(e, s) for e, s in recent if head in normalize(e.name).split() or head in s.nouns]
+    pool = named or recent
+    return max(pool, key=lambda es: es[1].start)[0]
+
+
+def entity_at(discourse: Discourse, start: int, end: int) -> Entity | None:
+    """The entity with a mention overlapping [start, end) (a surname's full name: "Hollis" -> "Beatrix Hollis")."""
+    for entity in discourse.entities:
+        if any(s.start < end and start < s.end for s in entity.sites):
+            return entity
+    return None
+
+
+def role_holder(discourse: Discourse, noun: int, sentence: int, head: str) -> Entity | None:
+    """"the commander" at offset ``noun``: the last person named with that noun ("Commander X", "X, the
+    commander") within a few sentences before."""
+    found = None
+    for entity in discourse.entities:
+        for site in entity.sites:
+            if entity.kind == "person" and head in site.nouns and site.end <= noun \
+                    and sentence - site.sentence <= MAX_SENTENCES_BACK and (found is None or site.start > found[1]):
+                found = (entity, site.start)
+    return found[0] if found else None
+
+
+def sentence_at(discourse: Discourse, start: int) -> int | None:
+    """The sentence number of the nearest known mention at or before ``start``."""
+    sites = [s for e in discourse.entities for s in e.sites] + list(discourse.pronouns.values())
+    before = [s for s in sites if s.start <= start]
+    return max(before, key=lambda s: s.start).sentence if before else None
