@@ -13,7 +13,7 @@ import pyoxigraph as ox
 # the labelled PolNeAR pairs, letting them restate anyone joined parallel statements of polls, teams and
 # campaigns to named speakers; two unnamed sources may still be one (kg/threads/match.py).
 FREE_KINDS = frozenset({"Commenter", "Publisher"})
-UNNAMED_KINDS = frozenset({"UnnamedSource", "UnnamedGroup", "UnresolvedSpeaker"})
+UNNAMED_KINDS = frozenset({"UnnamedSource", "UnnamedGroup", "UnresolvedSpeaker", "DocumentSource"})
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "his", "her", "their"})
 KIND_ORDER = ("Person", "Organization", "MediaOutlet", "UnnamedGroup", "UnnamedSource", "UnresolvedSpeaker", "Commenter")
 
