@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 
+from kg.extract.lexicon import data_lines
 from kg.extract.names import TITLES, guess_kind, name_tokens, normalize, strip_title
 from kg.model import AgentKind
 
@@ -17,22 +18,15 @@ NEUTER = {"it", "its", "itself"}
 PLURAL = {"they", "them", "their", "theirs", "themselves"}
 PERSONAL = MALE | FEMALE
 PRONOUNS = PERSONAL | NEUTER | PLURAL
-MALE_TITLES = {"mr", "sir", "lord", "king", "prince", "father", "brother", "uncle", "mister"}
-FEMALE_TITLES = {"mrs", "ms", "miss", "madam", "dame", "lady", "queen", "princess", "mother", "sister", "aunt"}
-MALE_NOUNS = {"chairman", "spokesman", "congressman", "businessman", "councilman", "alderman", "son", "husband",
-              "father", "brother", "boyfriend", "actor", "man", "boy", "king", "prince", "uncle", "nephew",
-              "grandfather", "widower", "policeman", "sportsman", "anchorman", "assemblyman", "monk"}
-FEMALE_NOUNS = {"chairwoman", "spokeswoman", "congresswoman", "businesswoman", "councilwoman", "daughter", "wife",
-                "mother", "sister", "girlfriend", "actress", "woman", "girl", "queen", "princess", "aunt", "niece",
-                "grandmother", "widow", "policewoman", "sportswoman", "anchorwoman", "assemblywoman", "nun",
-                "waitress", "heiress", "duchess"}
-# Definite nouns that stand for an organisation named before ("the ministry said", "the company denied").
-ORG_NOUNS = {"company", "ministry", "firm", "group", "agency", "department", "party", "union", "bank", "council",
-             "government", "administration", "campaign", "committee", "organization", "organisation", "militia",
-             "network", "newspaper", "channel", "airline", "club", "charity", "court", "board", "commission",
-             "corporation", "retailer", "carrier", "insurer", "lender", "manufacturer", "startup", "university",
-             "school", "hospital", "office", "authority", "movement", "coalition", "alliance", "federation",
-             "association", "institute", "foundation", "regulator", "watchdog", "team", "army", "police", "broadcaster"}
+def _word_class(name: str) -> frozenset[str]:
+    return frozenset(word for word, kind in (line.split("\t") for line in data_lines("coref_words.tsv")) if kind == name)
+
+
+MALE_TITLES = _word_class("male-title")
+FEMALE_TITLES = _word_class("female-title")
+MALE_NOUNS = _word_class("male-noun")
+FEMALE_NOUNS = _word_class("female-noun")
+ORG_NOUNS = _word_class("organisation-noun")  # "the ministry said", "the company denied": an organisation named before
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "agent"}
 OBJECT_DEPS = {"dobj", "dative", "iobj", "attr", "oprd"}
 ENTITY_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "org", "NORP": "org"}
