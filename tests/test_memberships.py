@@ -173,3 +173,31 @@ def test_a_document_named_again_points_to_its_author(extract_text):
         claim = next(c for c in x.claims if content in c.text)
         assert x.agent(claim.chain[0].source).name == "Coastal Fisheries Council"
         assert claim.chain[0].source_span.text == "The study"
+
+
+REFUSALS = """The harbour authority said on Monday that the north pier would stay closed until March.
+
+Dockers Union spokesman Tom Hale declined to comment on the closure. The ferry company did not respond to \
+requests for comment, and Mayor Lena Ortiz could not be reached.
+"""
+
+
+def test_refusals_are_a_named_query_answered_alike_by_a_second_engine(tmp_path):
+    from rdflib import Graph
+
+    from kg.query import named_queries
+
+    article = tmp_path / "pier.txt"
+    article.write_text(REFUSALS, encoding="utf-8")
+    turtle = tmp_path / "pier.ttl"
+    run_kg("extract", article, "-o", turtle, check=True)
+    rows = query_json("refusals", "--data", turtle)
+    found = [(row["sourceName"], row["kind"], row["cue"]) for row in rows]
+    # "the ferry company" describes a company of its own, not the union named before it
+    assert found == [("Tom Hale", "declined", "declined"), ("Ferry company", "no-response", "respond"),
+                     ("Lena Ortiz", "unreachable", "could not")]
+    assert not any("comment" in row["claimText"] for row in query_json("who-said-what", "--data", turtle))
+    graph = Graph()
+    graph.parse(turtle, format="turtle")
+    result = graph.query(named_queries()["refusals"])
+    assert sorted((str(r.sourceName), str(r.kind), str(r.cue)) for r in result) == sorted(found)

@@ -416,15 +416,16 @@ def antecedent(discourse: Discourse, pronoun: Site, word: str, speakers: dict[in
     return certain[0] if len(certain) == 1 else None
 
 
-def organization_for(discourse: Discourse, noun: Site, head: str) -> Entity | None:
-    """"the ministry": the organisation named with that word, else the last organisation, within a few sentences."""
+def organization_for(discourse: Discourse, noun: Site, head: str, bare: bool = True) -> Entity | None:
+    """"the ministry": the organisation named with that word within a few sentences, else, for a bare "the
+    company", the last organisation named. "The ferry company" describes one of its own: only a name with
+    "company" in it is that one."""
     recent = [(e, _last_before(e, noun)) for e in discourse.entities if e.kind == "org"]
     recent = [(e, s) for e, s in recent if s is not None and noun.sentence - s.sentence <= MAX_SENTENCES_BACK]
-    if not recent:
-        return None
     named = [(e, s) for e, s in recent if head in normalize(e.name).split() or head in s.nouns]
-    pool = named or recent
-    return max(pool, key=lambda es: es[1].start)[0]
+    if not named and bare:
+        named = recent
+    return max(named, key=lambda es: es[1].start)[0] if named else None
 
 
 def entity_at(discourse: Discourse, start: int, end: int) -> Entity | None:

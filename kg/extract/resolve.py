@@ -185,11 +185,12 @@ class Resolver:
         return AgentKind.PERSON if entity.kind == "person" else AgentKind.ORGANIZATION
 
     def _organization(self, mention: Mention) -> int | None:
-        """"the ministry said": the organisation named before with that word, else the last one named."""
+        """"the ministry said": the organisation named before with that word (coref.organization_for)."""
         if self.discourse is None:
             return None
         site = next((s for start, s in self.discourse.nouns.items() if mention.start <= start < mention.end), None)
-        entity = coref.organization_for(self.discourse, site, mention.head) if site is not None else None
+        bare = mention.text.lower().split() == ["the", mention.head]
+        entity = coref.organization_for(self.discourse, site, mention.head, bare) if site is not None else None
         return self._entry_of(entity) if entity is not None else None
 
     def _last_source(self, pronoun: str) -> int | None:
