@@ -170,8 +170,7 @@ class Linker:
         Links are merged strongest first (two named sources, then one, then none; higher overlap first),
         and a merge that would put incompatible named sources, or claims that disagree on a figure, date or
         name, into one thread is refused (links are not transitive through a claim that leaves them out).
-        Deterministic: the
-        order depends only on the links, not on the order in which articles arrived.
+        Deterministic: the order depends only on the links, not on the order in which articles arrived.
         """
         edges = self.index.kept_edges_among(set(claims), Relation.SAME.value)
         # a direct link between two named sources was accepted by relation() (one quoting the other word for
