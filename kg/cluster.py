@@ -7,6 +7,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -169,14 +170,8 @@ def _threads(client) -> int:
 
 
 def _partitions(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
-    for article in articles:
-        chunk.append(article)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    source = iter(articles)
+    return iter(lambda: list(islice(source, size)), [])
 
 
 def _in_order(client, articles: Iterable[Article], size: int, submit: Callable) -> Iterator[tuple[int, list[Article], object]]:

@@ -5,7 +5,8 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -181,12 +182,6 @@ def update_graph(target: Endpoint, graph: ox.NamedNode, quads: Iterator[ox.Quad]
             raise UserError(f"push failed at {target.update}: {error}") from None
 
 
-def _batches(items: Iterator, size: int) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    source = iter(items)
+    return iter(lambda: list(islice(source, size)), [])

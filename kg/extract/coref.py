@@ -9,6 +9,8 @@ from functools import lru_cache
 from importlib.resources import files
 
 from kg.extract.lexicon import data_lines
+from kg.extract.quotes import find_quotes, quotation_inside
+from kg.extract.tokens import SUBJECTS
 from kg.extract.names import TITLES, guess_kind, name_tokens, normalize, strip_title
 from kg.model import AgentKind
 
@@ -27,7 +29,7 @@ FEMALE_TITLES = _word_class("female-title")
 MALE_NOUNS = _word_class("male-noun")
 FEMALE_NOUNS = _word_class("female-noun")
 ORG_NOUNS = _word_class("organisation-noun")  # "the ministry said", "the company denied": an organisation named before
-SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "agent"}
+SUBJECT_DEPS = {*SUBJECTS, "agent"}  # "was praised by X": the agent is a subject for parallelism
 OBJECT_DEPS = {"dobj", "dative", "iobj", "attr", "oprd"}
 ENTITY_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "org", "NORP": "org"}
 MAX_SENTENCES_BACK = 6  # an antecedent further back than this is not "the one named agent" any more
@@ -228,14 +230,9 @@ def _definite(token) -> bool:
 
 
 def _quoted_tokens(doc) -> set[int]:
-    inside, quoted = False, set()
-    for token in doc:
-        if token.text in ("“", "”", '"'):
-            inside = token.text == "“" or (token.text == '"' and not inside)
-            continue
-        if inside:
-            quoted.add(token.i)
-    return quoted
+    """The tokens inside a quotation (kg.extract.quotes finds them, whatever the marks)."""
+    quotes = find_quotes(doc.text)
+    return {token.i for token in doc if quotation_inside(quotes, token.idx) is not None}
 
 
 def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:

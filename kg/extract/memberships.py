@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon
-from kg.extract.names import TITLES, guess_kind, name_tokens, normalize, strip_title
-from kg.extract.organizations import NameSpan, RawMembership
+from kg.extract.names import TITLES, guess_kind, name_tokens, normalize
+from kg.extract.organizations import NameSpan, RawMembership, name_span
 from kg.model import AgentKind
 
 # Prepositions after a role noun that name its organisation ("spokesman for Y", "analyst at Y", "head of Y");
@@ -62,9 +62,9 @@ def memberships(doc, offset: int, lexicon: Lexicon, earlier: tuple[NameSpan, ...
                 org_name = organization
             else:
                 organization = _without_type_noun(organization, lexicon)
-                org_name = _name(organization, offset)
+                org_name = name_span(organization, offset)
                 spans.append((organization.start_char, organization.end_char))
-            membership = RawMembership(_name(person, offset), org_name, normal[0],
+            membership = RawMembership(name_span(person, offset), org_name, normal[0],
                                        min(s for s, _ in spans) + offset, max(e for _, e in spans) + offset)
             found.setdefault((membership.member.start, normalize(org_name.text), membership.role), membership)
     return list(found.values())
@@ -100,7 +100,7 @@ def _called_it(run) -> bool:
 
 def name_spans(runs, offset: int) -> list[NameSpan]:
     """Name runs in article offsets, for the parts that follow."""
-    return [_name(run, offset) for run in runs]
+    return [name_span(run, offset) for run in runs]
 
 
 # ---------------------------------------------------------------- people and their role phrases
@@ -458,7 +458,3 @@ def _without_type_noun(run, lexicon: Lexicon):
 
 def _words(tokens) -> str:
     return " ".join(t.lower_ for t in tokens)
-
-
-def _name(span, offset: int) -> NameSpan:
-    return NameSpan(span.start_char + offset, span.end_char + offset, strip_title(span.text))

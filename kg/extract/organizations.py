@@ -45,7 +45,8 @@ class RawAlias:
     alias: NameSpan
 
 
-def _name(span, offset: int) -> NameSpan:
+def name_span(span, offset: int) -> NameSpan:
+    """A name's place in the article and its text without a title."""
     return NameSpan(span.start_char + offset, span.end_char + offset, strip_title(span.text))
 
 
@@ -75,7 +76,7 @@ def affiliations(doc, offset: int, lexicon: Lexicon) -> list[RawAffiliation]:
             continue
         media = any(t.lemma_.lower() in lexicon.media_nouns for t in described[:-1] or described)
         how = doc[org_run.start:token.i + 1].text
-        found.append(RawAffiliation(_name(name_run, offset), _name(org_run, offset), how,
+        found.append(RawAffiliation(name_span(name_run, offset), name_span(org_run, offset), how,
                                     org_run.start_char + offset, name_run.end_char + offset, media))
     return found
 
@@ -107,5 +108,5 @@ def acronyms(doc, offset: int) -> list[RawAlias]:
         run = name_tokens(before) if before is not None else None
         if run is None or run.text.isupper():
             continue
-        found.append(RawAlias(_name(run, offset), _name(doc[acronym.i:acronym.i + 1], offset)))
+        found.append(RawAlias(name_span(run, offset), name_span(doc[acronym.i:acronym.i + 1], offset)))
     return found
