@@ -53,6 +53,27 @@ def test_claims_that_disagree_on_figures_places_dates_or_content_stay_apart(firs
     assert related(claim("c1", first), claim("c2", second)) is None, why
 
 
+@pytest.mark.parametrize("first, second", [
+    # no two content words stand side by side in both: one is inserted ("forcibly", "undocumented") or the
+    # order is turned round ("smugglers and thieves" / "thieves and smugglers")
+    ("she would expel 40,000 illegal tenants in the estates",
+     "she pledged to forcibly expel 40,000 undocumented tenants living in the estates"),
+    ("the migrants were smugglers and thieves", "migrants as thieves and smugglers from abroad"),
+])
+def test_a_rewording_that_inserts_a_word_or_turns_a_pair_round_is_the_same_claim(first, second):
+    assert related(claim("c1", first), claim("c2", second)) == (Relation.SAME, "c1")
+
+
+def test_a_forename_one_claim_leaves_out_is_no_other_name():
+    poll = "Ana Ruiz leading Tom Berg among likely voters, 46 percent to 44 percent"
+    shorter = "Ruiz with a narrow lead over Berg, 46 percent to 44 percent, among likely voters in the Ember primary"
+    source = dict(source="org/pollster", kind="Organization", name="Ember Polling Institute")
+    assert related(claim("c1", poll, **source), claim("c2", shorter, **source)) == (Relation.SAME, "c1")
+    # a name neither forename nor surname of the other's still keeps them apart
+    other = "Ruiz with a narrow lead over Lund, 46 percent to 44 percent, among likely voters in the Ember primary"
+    assert related(claim("c1", poll, **source), claim("c3", other, **source)) is None
+
+
 def test_the_same_words_from_another_named_source_are_a_parallel_claim():
     union = claim("c1", "the harbour will reopen within two weeks", source="org/dockers", kind="Organization",
                   name="Dockers Union")

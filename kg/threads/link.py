@@ -218,7 +218,7 @@ class Linker:
 
     def _signature(self, claim: ThreadClaim) -> tuple:
         found = self.features(claim)
-        return found.numbers, found.dates, found.names
+        return found.numbers, found.dates, found.surnames
 
     def _exists(self, iri: str) -> bool:
         return self.index.db.execute("SELECT 1 FROM claim WHERE iri = ?", (iri,)).fetchone() is not None

@@ -27,7 +27,7 @@ class Thresholds:
     min_said: int = 2  # shared words that are not names (or shared figures), at least
     verbatim: float = 0.9  # two named speakers are one statement when both quote this much of the same words
     verbatim_words: int = 5
-    min_shared_keys: int = 1  # adjacent content-word pairs in common: the words must also run alike
+    min_shared_keys: int = 1  # index keys in common (kg.threads.features): the words must also stand together
 
 
 DEFAULT = Thresholds()
@@ -64,9 +64,10 @@ def _one_sided(mine: frozenset[str], theirs: frozenset[str], their_words: frozen
 
 
 def disagree(a: Features, b: Features) -> str | None:
-    """What two otherwise similar claims disagree on: each has a figure, date or name the other lacks."""
+    """What two otherwise similar claims disagree on: each has a figure, date or name the other lacks (a
+    forename counts as no name of its own: "Bernie Sanders" and "Sanders" agree)."""
     for what, mine, theirs in (("numbers", a.numbers, b.numbers), ("dates", a.dates, b.dates),
-                               ("names", a.names, b.names)):
+                               ("names", a.surnames, b.surnames)):
         if _one_sided(mine, theirs, b.words) and _one_sided(theirs, mine, a.words):
             return what
     return None
