@@ -855,6 +855,30 @@ def test_a_surname_the_tagger_read_as_another_word_speaks(extract_text, text, cu
     assert claim.chain[0].source_span.text == speaker
 
 
+@pytest.mark.parametrize("text, person", [
+    # "Pike" / "Hunter" open their sentences tagged as an interjection or a noun, not as a name
+    ("Candidate Gordon Pike spoke in Ohio. Pike said taxes would fall. The Pike campaign sent a memo. "
+     "Pike added that wages would rise.", "Gordon Pike"),
+    # a person named in full before any statement ("Councillor Mara Sterling spoke ..."), then "Sterling said"
+    ("Councillor Mara Sterling spoke on Monday. Sterling said the port would reopen. "
+     "Sterling added that the ferries would run again.", "Mara Sterling"),
+])
+def test_a_surname_read_as_a_common_word_is_the_person_named_before(extract_text, text, person):
+    x = extract_text(text, structured=False)
+    assert len(x.claims) == 2
+    assert {source_name(x, c) for c in x.claims} == {person}
+    assert not [a for a in x.agents if a.kind == AgentKind.UNNAMED_SOURCE]
+
+
+def test_a_bare_surname_the_parser_calls_an_organisation_leaves_the_person_a_person(extract_text):
+    # the small model labels the second "Pike" an organisation (ORG); the full name made a person
+    x = extract_text("Candidate Gordon Pike spoke in Ohio on Monday. Pike said taxes would fall. "
+                     "Pike added that wages would rise and Pike promised new roads.", structured=False)
+    (person,) = [a for a in x.agents if a.name == "Gordon Pike"]
+    assert person.kind == AgentKind.PERSON
+    assert {source_name(x, c) for c in x.claims} == {"Gordon Pike"}
+
+
 def test_a_modal_before_a_base_verb_is_no_speaker(extract_text):
     x = extract_text("Will the council approve the harbour plan? Nobody knows yet.", structured=False)
     assert not any(c.chain[0].source_span is not None and c.chain[0].source_span.text == "Will" for c in x.claims)

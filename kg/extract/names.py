@@ -10,7 +10,8 @@ from kg.model import AgentKind
 
 TITLES = {"mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "capt", "sgt", "rev",
           "president", "senator", "governor", "minister", "sheikh", "mayor", "judge", "secretary",
-          "professor", "colonel", "bishop", "lieutenant", "sergeant", "captain", "speaker"}
+          "professor", "colonel", "bishop", "lieutenant", "sergeant", "captain", "speaker", "councillor",
+          "councilor", "councilman", "councilwoman", "alderman"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "i", "we"}
 PRONOUNS_OTHER = {"it", "they", "them"}
 NAME_JOINERS = {"-", "–", "’", "'", ".", "&"}
