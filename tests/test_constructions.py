@@ -879,6 +879,15 @@ def test_a_bare_surname_the_parser_calls_an_organisation_leaves_the_person_a_per
     assert {source_name(x, c) for c in x.claims} == {"Gordon Pike"}
 
 
+@pytest.mark.parametrize("text, name, kind", [
+    ("HILLARY CLINTON SAID on Monday that the race was close.", "HILLARY CLINTON", AgentKind.PERSON),
+    ("The AFL-CIO said on Monday that the deal was bad.", "AFL-CIO", AgentKind.ORGANIZATION),
+])
+def test_a_name_in_capitals_is_an_organisation_only_when_it_is_one_word(extract_text, text, name, kind):
+    x = extract_text(text, structured=False)
+    assert agent_named(x, name).kind == kind
+
+
 def test_a_modal_before_a_base_verb_is_no_speaker(extract_text):
     x = extract_text("Will the council approve the harbour plan? Nobody knows yet.", structured=False)
     assert not any(c.chain[0].source_span is not None and c.chain[0].source_span.text == "Will" for c in x.claims)

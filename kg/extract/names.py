@@ -108,8 +108,10 @@ def guess_kind(span, lexicon: Lexicon) -> AgentKind:
     labels = [t.ent_type_ for t in span if t.ent_type_]
     if words & lexicon.org_words:
         return AgentKind.MEDIA_OUTLET if words & lexicon.media_nouns else AgentKind.ORGANIZATION
-    if text.isupper() and len(text) >= 2:
-        return AgentKind.ORGANIZATION  # acronyms name organisations far more often than people
+    if text.isupper() and len(text) >= 2 and " " not in text.strip():
+        # acronyms name organisations far more often than people; a name of several words in capitals is a
+        # heading's or a caption's ("HILLARY CLINTON"), which says nothing about its kind
+        return AgentKind.ORGANIZATION
     # the most frequent label; a tie goes to the label of the last word, the head of an English name ("Kestrel
     # Bank Chairman Bo Chen" names Bo Chen), never to a set's order, which changes with PYTHONHASHSEED
     if labels and max(dict.fromkeys(reversed(labels)), key=labels.count) in ("ORG", "NORP", "GPE", "FAC", "LOC"):
