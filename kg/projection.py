@@ -21,9 +21,12 @@ NODE_KINDS = (PERSON, ORGANISATION, OUTLET, UNNAMED, COMMENTER, CLAIM, DOCUMENT)
 AGENT_KINDS = (PERSON, ORGANISATION, OUTLET, UNNAMED, COMMENTER, OTHER)
 
 # Edge kinds.
-STATES, RELAYED, MEMBER, AFFILIATED, REPORTED, COMMENT_ON, DISPUTES, WROTE = (
-    "states", "relayed via", "member of", "affiliated with", "reported in", "comment on", "disputes", "wrote")
-EDGE_KINDS = (STATES, RELAYED, MEMBER, AFFILIATED, REPORTED, COMMENT_ON, DISPUTES, WROTE)
+STATES, RELAYED, MEMBER, AFFILIATED, REPORTED, COMMENT_ON, DISPUTES, WROTE, REFUSED = (
+    "states", "relayed via", "member of", "affiliated with", "reported in", "comment on", "disputes", "wrote",
+    "declined to comment in")
+EDGE_KINDS = (STATES, RELAYED, MEMBER, AFFILIATED, REPORTED, COMMENT_ON, DISPUTES, WROTE, REFUSED)
+# ckgv refusal concepts (kg/queries/refusals.rq gives their last part) as the viewer says them
+REFUSAL_WORDS = {"declined": "declined to comment", "no-response": "did not respond", "unreachable": "could not be reached"}
 
 # Class -> kind; the first class in this order wins when a node has several (a MediaOutlet is also an Organization).
 _KIND_BY_CLASS = [
@@ -202,6 +205,7 @@ def project(store: ox.Store) -> nx.DiGraph:
                 graph.edges[member, organisation]["label"] = f"{MEMBER} ({role})"
             continue
         _add_edge(graph, member, organisation, MEMBER, f"{MEMBER} ({role})" if role else MEMBER)
+    _add_refusals(store, graph, ensure_node)
     for row in _rows(store, "graph-relations"):
         kind = DISPUTES if row["relation"] == CKG + "disputes" else AFFILIATED
         ensure_node(row["subject"], CLAIM if kind == DISPUTES else OTHER)
@@ -210,6 +214,22 @@ def project(store: ox.Store) -> nx.DiGraph:
     _date_claims(graph, documents)
     graph.graph["threads"] = _project_threads(store, graph)
     return graph
+
+
+def _add_refusals(store: ox.Store, graph: nx.DiGraph, ensure_node) -> None:
+    """"X declined to comment": an edge from X to the document that says so, and the refusal in X's details
+    (``refusals``: what X did and the words, per document). A source that only refused is still drawn."""
+    for row in _rows(store, "refusals"):
+        source, document = row["source"], row["document"]
+        ensure_node(source)
+        ensure_node(document, DOCUMENT)
+        what = REFUSAL_WORDS.get(row["kind"] or "", "declined to comment")
+        words = " ".join(filter(None, (row["cue"], row["text"])))
+        found = {"what": what, "text": words, "document": graph.nodes[document]["label"]}
+        refusals = graph.nodes[source].setdefault("refusals", [])
+        if found not in refusals:
+            refusals.append(found)
+        _add_edge(graph, source, document, REFUSED, what)
 
 
 def _date_claims(graph: nx.DiGraph, documents: dict[str, dict]) -> None:

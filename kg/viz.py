@@ -38,6 +38,7 @@ EDGE_STYLES = {
     P.COMMENT_ON: {"color": "#56B4E9", "dashes": [4, 2], "label": "comment on"},
     P.DISPUTES: {"color": "#D55E00", "dashes": False, "width": 2, "label": "disputes"},
     P.WROTE: {"color": "#aaaaaa", "dashes": [1, 2], "label": "wrote (comment)"},
+    P.REFUSED: {"color": "#7f7f7f", "dashes": [6, 3], "label": "declined to comment in (no claim)", "optional": True},
 }
 BIG = 1000          # from this many nodes: no edge labels, solid translucent edges, hidden while dragging/zooming
 FONT = 14           # px, every node and edge label: the page opens at a zoom showing it at >= 11 px
@@ -387,6 +388,8 @@ def _drawn_label(kind: str, label: str) -> str:
         label = label[label.index("(") + 1:-1] if label.endswith(")") and "(" in label else ""
     elif kind == P.DISPUTES:
         return P.DISPUTES
+    elif kind == P.REFUSED:
+        return "no comment"  # which refusal it was is in the source's details
     elif kind != P.STATES:
         return ""
     return _truncate(label, EDGE_LABEL_MAX)
@@ -408,6 +411,9 @@ def _node_record(graph: nx.DiGraph, node: str, index: int, *, thread: str | None
               "shape": NODE_STYLES[kind]["shape"], "s": node_size(graph, node)}
     if data.get("aliases"):
         record["aka"] = list(data["aliases"])
+    if data.get("refusals"):
+        record["ref"] = [f"{r['what']} in {r['document']}" + (f": {r['text']}" if r["text"] else "")
+                         for r in data["refusals"]]
     if kind == P.CLAIM:
         record.update(text=data.get("text"), seg=data.get("segments"), cue=data.get("cue"),
                       cueType=data.get("cue_type"), hedge=data.get("hedge"), doc=data.get("document_label"),

@@ -605,3 +605,46 @@ def test_page_without_threads_has_no_thread_panel(chromium, seed_html):
     page, log = browser.open_page(chromium, seed_html)
     assert page.locator("#cg-threads").is_hidden() and page.locator("#cg-comments").is_hidden()
     page.close()
+
+
+@pytest.fixture(scope="module")
+def refusal_html(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("refusal")
+    article = folder / "ferry.txt"
+    article.write_text("Ferry strike enters its second week\n\nThe dockers' union said on Monday that the strike "
+                       "would go on until wages rose.\n\nHarbor Lines declined to comment on the talks.\n",
+                       encoding="utf-8")
+    from conftest import run_kg
+
+    run_kg("extract", article, "-o", folder / "ferry.ttl", check=True)
+    graph = graph_of(folder / "ferry.ttl")
+    path = folder / "ferry.html"
+    viz.write_html(graph, path)
+    return graph, path
+
+
+def test_a_source_that_declined_to_comment_is_drawn_with_its_refusal(refusal_html):
+    graph, _ = refusal_html
+    (company,) = [n for n, label in graph.nodes(data="label") if label == "Harbor Lines"]
+    assert graph.nodes[company]["refusals"] == [
+        {"what": "declined to comment", "text": "declined to comment on the talks", "document": "Ferry strike enters its second week"}]
+    (edge,) = graph.out_edges(company, data="kind")
+    assert edge[2] == P.REFUSED and graph.nodes[edge[1]]["kind"] == P.DOCUMENT
+    record = next(r for r in viz.page_data(graph)["nodes"] if r["t"] == "Harbor Lines")
+    assert record["ref"] == ["declined to comment in Ferry strike enters its second week: declined to comment on the talks"]
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_hovering_a_source_shows_its_refusal_and_the_legend_names_the_edge(chromium, refusal_html):
+    _, path = refusal_html
+    page, log = browser.open_page(chromium, path)
+    company = ids_by_label(page)["Harbor Lines"]
+    point = page.evaluate(f"(() => {{ const n = claimgraph.network; const p = n.canvasToDOM(n.getPositions([{company}])[{company}]); return [p.x, p.y]; }})()")
+    box = page.locator("#cg-graph").bounding_box()
+    page.mouse.move(box["x"] + point[0] + 2, box["y"] + point[1] + 2)
+    page.locator("#cg-tip").wait_for(state="visible", timeout=5000)
+    assert page.locator("#cg-tip .cg-refusal").text_content().startswith("declined to comment in Ferry strike")
+    assert "declined to comment in (no claim)" in page.locator("#cg-legend-edges").text_content()
+    assert log.console_errors == [] and log.page_errors == []
+    page.close()

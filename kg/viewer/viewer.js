@@ -126,6 +126,7 @@
     } else if (n.aka && n.aka.length) {
       box.appendChild(el('div', 'cg-meta', 'also: ' + n.aka.join(', ')));
     }
+    if (n.ref) n.ref.forEach(function (r) { box.appendChild(el('div', 'cg-meta cg-refusal', r)); });
     if (n.k === 'document' && (n.date || n.url)) {
       if (n.date) box.appendChild(el('div', 'cg-meta', 'published: ' + n.date));
       if (n.url) box.appendChild(el('div', 'cg-meta', 'url: ' + n.url));
@@ -299,6 +300,7 @@
   var legendEdges = document.getElementById('cg-legend-edges');
   Object.keys(data.edgeKinds).forEach(function (name) {
     var ek = data.edgeKinds[name];
+    if (ek.optional && !data.edges.some(function (e) { return e.k === name; })) return;
     var li = el('li');
     li.dataset.edgeKind = name;
     var s = svgEl('svg', { width: 30, height: 12, viewBox: '0 0 30 12' });
