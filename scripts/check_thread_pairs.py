@@ -28,6 +28,10 @@ CATEGORIES = {
     "disputes": {"dispute"},
 }
 KEYS = {"a", "b", "label", "category", "confidence", "split", "stratum"}
+# Where a pair was found: the strata of make_thread_pairs.py, and the dispute search (make_dispute_candidates.py
+# and the keyword search that followed it up, README).
+STRATA = {"high", "contained", "negation", "medium", "loose", "same-speaker", "numbers", "parallel", "short",
+          "dispute-search"}
 
 
 class PairError(ValueError):
@@ -56,6 +60,8 @@ def check_pair(pair: dict, where: str) -> None:
         raise PairError(f"{where}: category {pair['category']!r} does not go with label {pair['label']!r}")
     if pair["confidence"] not in CONFIDENCES or pair["split"] not in SPLITS:
         raise PairError(f"{where}: bad confidence or split")
+    if pair["stratum"] not in STRATA:
+        raise PairError(f"{where}: unknown stratum {pair['stratum']!r}")
     for key in ("a", "b"):
         side = pair[key]
         if not isinstance(side, dict) or set(side) != {"doc_id", "content", "source"}:

@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "benchmarks" / "threads" / "polnear_pairs.jsonl"
 CANDIDATES = ROOT / "benchmarks" / "threads" / "candidates.jsonl"
+DISPUTE_CANDIDATES = ROOT / "benchmarks" / "threads" / "dispute_candidates.jsonl"
 SCRIPTS = ROOT / "scripts"
 # The corpus is not in the repository: beside the main checkout (../shared) or beside a helper's worktree.
 CORPUS = next((d for d in (ROOT.parent / "shared" / "benchmarks" / "polnear",
@@ -49,6 +50,17 @@ def test_the_set_is_large_enough_and_has_both_labels_in_both_splits(pairs):
         assert categories[kind] >= 5
 
 
+def test_disputes_across_documents_are_there_in_both_splits(pairs):
+    disputes = [p for p in pairs if p["label"] == "disputes"]
+    assert len(disputes) >= 30
+    by_split = Counter(p["split"] for p in disputes)
+    assert by_split["train"] >= 20 and by_split["dev"] >= 5
+    assert all(p["category"] == "dispute" for p in disputes)
+    # The dispute search also met hard negatives: denials of something else, or by the same speaker.
+    searched = Counter((p["label"], p["category"]) for p in pairs if p["stratum"] == "dispute-search")
+    assert searched["different", "hard-neg-topic"] >= 20 and searched["different", "hard-neg-same-speaker"] >= 3
+
+
 def test_the_set_holds_offsets_only_never_text(pairs):
     for pair in pairs:
         for key in ("a", "b"):
@@ -66,6 +78,10 @@ def test_the_files_are_in_their_canonical_order(check, pairs):
     candidates = [json.loads(line) for line in CANDIDATES.read_text(encoding="utf-8").splitlines()]
     assert len({c["id"] for c in candidates}) == len(candidates)
     assert all(c["a"]["doc_id"] != c["b"]["doc_id"] for c in candidates)
+    disputes = [json.loads(line) for line in DISPUTE_CANDIDATES.read_text(encoding="utf-8").splitlines()]
+    assert len({c["id"] for c in disputes}) == len(disputes) > 0
+    assert all(c["a"]["doc_id"] != c["b"]["doc_id"] and set(c["a"]) == {"doc_id", "content", "source"}
+               for c in disputes)
 
 
 def test_a_pair_within_one_document_or_with_a_wrong_category_is_refused(check, tmp_path):
@@ -79,6 +95,9 @@ def test_a_pair_within_one_document_or_with_a_wrong_category_is_refused(check, t
         check.check_pair(dict(pair, category="hard-neg-topic"), "p")
     with pytest.raises(check.PairError, match="bad span"):
         check.check_pair(dict(pair, a=dict(side, content=[[5, 5]])), "p")
+    check.check_pair(dict(pair, label="disputes", category="dispute", stratum="dispute-search"), "ok")
+    with pytest.raises(check.PairError, match="unknown stratum"):
+        check.check_pair(dict(pair, stratum="disputes"), "p")
 
 
 def test_the_checker_reports_an_offset_beyond_the_text_in_one_line(tmp_path):
@@ -124,6 +143,48 @@ def test_the_generator_pairs_the_same_quote_across_outlets_and_writes_no_text(tm
     candidates = [json.loads(line) for line in outputs[0].decode().splitlines()]
     assert [(c["a"]["doc_id"], c["b"]["doc_id"], c["stratum"]) for c in candidates] == [("alpha_1", "beta_1", "high")]
     assert "levee" not in outputs[0].decode()
+
+
+def test_the_dispute_generator_pairs_a_denial_with_the_claim_it_denies_and_writes_no_text(tmp_path):
+    claim = "the new dam flooded the valley villages last spring"
+    articles = [  # (doc_id, publisher, date, text, cue word, content)
+        ("alpha_1", "alpha", "2020-05-01", f"Activists said {claim}.", "said", claim),
+        ("beta_1", "beta", "2020-05-03", "The ministry denied that the new dam flooded the valley villages.",
+         "denied", "that the new dam flooded the valley villages"),
+        ("gamma_1", "gamma", "2020-05-02", "The mayor said the harbor tunnel will cost nine billion dollars.",
+         "said", "the harbor tunnel will cost nine billion dollars"),
+    ]
+    lines = []
+    for doc_id, publisher, date, text, cue, content in articles:
+        start, cue_start = text.index(content), text.index(cue)
+        lines.append(json.dumps({"doc_id": doc_id, "split": "dev", "publisher": publisher, "publication_date": date,
+                                 "text": text, "attributions": [{"id": "E1", "source": [[0, cue_start - 1]],
+                                                                 "cue": [[cue_start, cue_start + len(cue)]],
+                                                                 "content": [[start, start + len(content)]]}]}))
+    corpus = tmp_path / "mini.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = []
+    for seed in ("1", "2"):  # the same file under any hash seed
+        out = tmp_path / f"disputes{seed}.jsonl"
+        subprocess.run([sys.executable, str(SCRIPTS / "make_dispute_candidates.py"), "--polnear", str(corpus),
+                        "--out", str(out)], check=True, capture_output=True, timeout=120,
+                       env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"})
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    candidates = [json.loads(line) for line in outputs[0].decode().splitlines()]
+    assert [(c["a"]["doc_id"], c["b"]["doc_id"], c["stratum"], c["direction"]) for c in candidates] == [
+        ("alpha_1", "beta_1", "cue", "denial-later")]
+    assert "dam" not in outputs[0].decode()
+
+
+def test_the_dispute_generator_reports_articles_without_text_in_one_line(tmp_path):
+    corpus = tmp_path / "bad.jsonl"
+    corpus.write_text(json.dumps({"doc_id": "d1", "split": "dev"}) + "\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(SCRIPTS / "make_dispute_candidates.py"), "--polnear", str(corpus),
+                             "--out", str(tmp_path / "out.jsonl")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "not PolNeAR articles" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 @pytest.mark.skipif(CORPUS is None, reason="the PolNeAR corpus is not on this machine")
