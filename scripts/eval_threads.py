@@ -11,7 +11,8 @@ document overlapping it most. A pair is predicted "same" when both sides map to 
 Prints pairwise precision/recall/F1 (label `same` positive; `different` and `disputes` negative),
 B-cubed F1 over the pair sides (gold clusters: connected components of `same` pairs), the share of gold
 threads whose first statement is found right (the predicted thread's first claim lies in the gold
-thread's earliest-dated article), and the disputes found. `--grid` tries thresholds (tune on train).
+thread's earliest-dated article), and the disputes: labelled `disputes` pairs found (one side disputes the other's
+thread, or the other claim itself when no thread holds it) and labelled pairs that are no dispute predicted one. `--grid` tries thresholds (tune on train).
 PolNeAR's texts are read from the given path and never copied into the repository; the extraction is
 cached as N-Quads under --cache (default: a temporary folder named after the split).
 """
@@ -103,11 +104,13 @@ def score(pairs: list[dict], claims, claims_by_doc: dict[str, list], article_ids
     change = linker.update({article: (article, members) for article, members in by_article.items()})
     thread_of = {m.iri: t.iri for t in change.threads for m in t.members}
     first_of = {t.iri: t.first for t in change.threads}
+    # (disputing claim, disputed thread), and (disputing claim, disputed claim) for a claim no thread holds
     disputed = {(d, t.iri) for t in change.threads for d in t.disputers}
+    disputed |= {(d, claim) for claim, disputers in change.disputes.items() for d in disputers}
     mapped = {}
     tp = fp = fn = tn = 0
     unmapped = 0
-    dispute_found = dispute_total = 0
+    dispute_found = dispute_total = dispute_wrong = 0
     items = []
     gold_links = []
     for pair in pairs:
@@ -127,9 +130,13 @@ def score(pairs: list[dict], claims, claims_by_doc: dict[str, list], article_ids
         fp += predicted and not gold
         fn += gold and not predicted
         tn += not predicted and not gold
+        disputes = any((first, second) in disputed for first, second in (
+            (mapped[a], tb or mapped[b]), (mapped[b], ta or mapped[a])) if first and second)
         if pair["label"] == "disputes":
             dispute_total += 1
-            dispute_found += (mapped[a], tb) in disputed or (mapped[b], ta) in disputed
+            dispute_found += disputes
+        else:
+            dispute_wrong += disputes  # a labelled pair that is no dispute, predicted one
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -168,7 +175,8 @@ def score(pairs: list[dict], claims, claims_by_doc: dict[str, list], article_ids
             "bcubed_precision": round(b_precision, 3), "bcubed_recall": round(b_recall, 3),
             "bcubed_f1": round(b_f1, 3), "first_right": first_right, "gold_threads": first_total,
             "gold_threads_found": first_found,
-            "disputes_found": dispute_found, "disputes": dispute_total, "unmapped_sides": unmapped,
+            "disputes_found": dispute_found, "disputes": dispute_total, "disputes_wrong": dispute_wrong,
+            "unmapped_sides": unmapped,
             "threads": len(change.threads), "largest_thread": max((len(t.members) for t in change.threads), default=0)}
 
 
