@@ -174,7 +174,7 @@ def test_a_bad_or_unreachable_scheduler_is_one_line_and_no_store(corpus, tmp_pat
 def test_shards_need_a_scheduler_and_no_store(corpus, tmp_path):
     result = run_kg("ingest", corpus, "--shards", tmp_path / "shards")
     assert result.returncode == 2
-    assert "--shards and --partition go with --scheduler" in result.stderr_text
+    assert "--shards, --partition and --partition-timeout go with --scheduler" in result.stderr_text
     result = run_kg("ingest", corpus, "--shards", tmp_path / "shards", "--store", tmp_path / "store",
                     "--scheduler", "tcp://127.0.0.1:1")
     assert result.returncode == 2
