@@ -259,8 +259,10 @@ def _outcome(future, deadline: float, seconds: float):
     except UserError:
         raise  # no spaCy model, a shard folder it cannot write
     except Exception as error:  # noqa: BLE001 -- this task failed for good (or its result could not be fetched)
-        # a result lost with its worker while we fetched it puts the task back to be run again
-        return error if future.done() else PartitionTimeout(seconds)
+        # Not the task's own error: a result lost with its worker while we fetched it (the task is back to be
+        # run again), or held by a worker that stopped answering after it finished
+        fetching = not future.done() or (isinstance(error, TimeoutError) and future.status != "error")
+        return PartitionTimeout(seconds) if fetching else error
 
 
 def _some_worker_left(client, number: int, seconds: float) -> None:

@@ -219,6 +219,60 @@ def test_a_worker_killed_mid_run_loses_no_document(cluster, tmp_path):
     assert victim not in cluster.worker_pids()
 
 
+HUNG_SECONDS = 300  # the ingest below ends in ~2 timeouts (30 s); without the bound it waits for good
+
+
+def test_workers_that_stop_answering_do_not_hang_the_ingest(cluster, tmp_path):
+    """Both worker processes frozen (SIGSTOP: alive, connected, never answering) once the first result is in.
+    Before --partition-timeout the ingest waited for them for good (the scheduler drops a silent worker after
+    5 minutes, then has none, and keeps the tasks). Now each partition not back 15 s after it was sent has its
+    articles named as skipped, the run exits 1, and every other article is stored exactly once. At the first
+    result at most 7 of the 12 partitions are out, so at least 5 are sent to the frozen workers."""
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 24)
+    victims = cluster.worker_pids()
+    store = tmp_path / "store"
+    process = subprocess.Popen([sys.executable, "-m", "kg", "ingest", str(corpus), "--store", str(store),
+                                "--scheduler", cluster.address, "--partition", "2", "--report-every", "0",
+                                "--partition-timeout", "15"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        for line in process.stderr:
+            lines.append(line)
+            if line.startswith("kg: ingest: "):
+                for victim in victims:
+                    os.kill(victim, signal.SIGSTOP)
+                break
+        else:
+            pytest.fail("no progress line before the end:\n" + "".join(lines))
+        lines.extend(process.stderr)
+        process.wait(timeout=HUNG_SECONDS)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the ingest still runs {HUNG_SECONDS} s after its workers froze:\n" + "".join(lines))
+    finally:
+        for victim in victims:
+            os.kill(victim, signal.SIGCONT)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    stderr = "".join(lines)
+    assert "Traceback" not in stderr, stderr
+    assert process.returncode == 1, stderr
+    skipped = dict(re.findall(r"^kg: skipped (f\d+): internal error while extracting: RuntimeError: partition (\d+) "
+                              r"did not come back from the cluster within 15 s \(--partition-timeout\)$", stderr,
+                              re.MULTILINE))
+    assert len(skipped) == len(re.findall("^kg: skipped ", stderr, re.MULTILINE)), stderr[-6000:]
+    assert len(skipped) >= 10, stderr
+    assert all(int(skipped[f"f{number}"]) == number // 2 for number in range(24) if f"f{number}" in skipped)
+    texts = [text for text in stored_texts(store) if "ferry" in text]
+    kept = [number for number in range(24) if f"f{number}" not in skipped]
+    assert len(texts) == len(kept), stderr  # each stored once
+    for number in range(24):
+        assert any(f"every {number + 3} hours" in text for text in texts) == (number in kept), number
+    assert f"{len(kept)} article(s) ingested" in stderr
+    cluster.wait_for_workers(2)  # thawed, the workers serve the next runs
+    assert cluster.worker_pids() == victims
+
+
 # Preloaded into each worker of the next test: a partition holding article f7 ends its worker process at once,
 # as a crash in native code or the OOM killer would, wherever and however often it runs.
 DIE_ON_F7 = """
