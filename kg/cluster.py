@@ -76,12 +76,20 @@ def extract_partition(articles: list[Article], batch_size: int) -> list[tuple]:
     """A task: ("ok", index, Extraction) or ("failed", index, step, document, error) per article."""
     from kg.parallel import extract_chunk
 
+    return _portably(lambda: portable_results(extract_chunk(articles, batch_size, _pipeline())))
+
+
+def _portably(task: Callable[[], list[tuple]]) -> list[tuple]:
+    """``task()``, raising only what the client can unpickle: the error made portable, without the chain of
+    errors it was raised in (Dask pickles that too, and the client reports a type and a message only)."""
     try:
-        return portable_results(extract_chunk(articles, batch_size, _pipeline()))
+        return task()
     except UserError:
         raise
-    except Exception as error:  # noqa: BLE001 -- raised again as something the client can unpickle
-        raise portable(error) from None
+    except Exception as error:  # noqa: BLE001 -- raised again below, as something the client can unpickle
+        failure = portable(error)
+    failure.__cause__ = failure.__context__ = None
+    raise failure
 
 
 def portable(error: BaseException) -> BaseException:
@@ -107,18 +115,16 @@ def shard_partition(articles: list[Article], batch_size: int, path: str) -> list
     """A task: the partition's document graphs as one N-Quads file at ``path``, written whole or not at all
     (a temporary file, synced, then renamed over ``path``; a retried task writes the same bytes again).
     Returns ("ok", index, claims, statements, faults) or ("failed", ...) per article."""
+    return _portably(lambda: portable_results(_shard_partition(articles, batch_size, path)))
+
+
+def _shard_partition(articles: list[Article], batch_size: int, path: str) -> list[tuple]:
     from kg.errors import during
     from kg.parallel import extract_chunk, picklable
     from kg.rdf import extraction_quads
 
     report, quads = [], []
-    try:
-        results = extract_chunk(articles, batch_size, _pipeline())
-    except UserError:
-        raise
-    except Exception as error:  # noqa: BLE001 -- raised again as something the client can unpickle
-        raise portable(error) from None
-    for result in results:
+    for result in extract_chunk(articles, batch_size, _pipeline()):
         if result[0] != "ok":
             report.append(result)
             continue
@@ -133,11 +139,8 @@ def shard_partition(articles: list[Article], batch_size: int, path: str) -> list
         quads.extend(document_quads)
         report.append(("ok", index, len(extraction.claims), len(document_quads), extraction.faults))
     if quads:
-        try:
-            _write_shard(Path(path), quads)
-        except Exception as error:  # noqa: BLE001 -- raised again as something the client can unpickle
-            raise portable(error) from None
-    return portable_results(report)
+        _write_shard(Path(path), quads)
+    return report
 
 
 def _write_shard(path: Path, quads) -> None:
