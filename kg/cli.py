@@ -255,12 +255,16 @@ def ingest(
                                                       "for kg ingest DIR --store or a triple store's bulk loader."),
     partition: int = typer.Option(None, "--partition", min=1, help="With --scheduler: articles per task and "
                                                                    "per shard (default 8)."),
+    partition_timeout: float = typer.Option(None, "--partition-timeout", min=0.001,
+                                            help="With --scheduler: seconds a partition may take from being sent "
+                                                 "out to coming back, retries included (default 600); one not back "
+                                                 "by then has its articles named as skipped."),
 ) -> None:
     """Extract a corpus into an on-disk store: one named graph per document, replaced on re-ingest."""
     if scheduler and workers:
         raise typer.BadParameter("give --workers (this machine) or --scheduler (a Dask cluster), not both")
-    if (shards or partition) and not scheduler:
-        raise typer.BadParameter("--shards and --partition go with --scheduler tcp://HOST:PORT")
+    if (shards or partition or partition_timeout) and not scheduler:
+        raise typer.BadParameter("--shards, --partition and --partition-timeout go with --scheduler tcp://HOST:PORT")
     if shards and store:
         raise typer.BadParameter("give --store or --shards, not both (load the shards into a store later)")
     if not shards and not store:
@@ -281,13 +285,15 @@ def ingest(
 
         client = cluster.connect(scheduler)
     try:
-        _ingest_with(paths, store, shards, client, partition, batch_size, report_every, threads, workers)
+        _ingest_with(paths, store, shards, client, partition, batch_size, report_every, threads, workers,
+                     partition_timeout)
     finally:
         if client is not None:
             client.close()
 
 
-def _ingest_with(paths, store, shards, client, partition, batch_size, report_every, threads, workers) -> None:
+def _ingest_with(paths, store, shards, client, partition, batch_size, report_every, threads, workers,
+                 partition_timeout=None) -> None:
     from kg.ingest import Progress, count_inputs, ingest as run_ingest, summary
     from kg.store import open_store
 
@@ -296,6 +302,7 @@ def _ingest_with(paths, store, shards, client, partition, batch_size, report_eve
 
         result = cluster.shard(paths, shards, client=client, batch_size=batch_size,
                                partition=partition or cluster.PARTITION,
+                               seconds=partition_timeout or cluster.PARTITION_SECONDS,
                                progress=Progress(count_inputs(paths), every=report_every))
         print(cluster.shard_summary(result, shards), file=sys.stderr)
         if result.interrupted:
@@ -318,7 +325,8 @@ def _ingest_with(paths, store, shards, client, partition, batch_size, report_eve
     if client is not None:
         from kg import cluster
 
-        extract = cluster.extractor(client, partition or cluster.PARTITION)
+        extract = cluster.extractor(client, partition or cluster.PARTITION,
+                                    partition_timeout or cluster.PARTITION_SECONDS)
     progress = Progress(total, every=report_every)
     try:
         result = run_ingest(graph_store, paths, batch_size=batch_size, progress=progress, threads=linker,

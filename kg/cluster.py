@@ -24,6 +24,14 @@ RETRIES = 2  # a task that raises (a full disk under a shard, say) runs this man
 IN_FLIGHT_PER_THREAD = 3  # partitions queued or running per worker thread: busy workers, bounded memory
 CONNECT_SECONDS = 20
 WORKERS_SECONDS = 60  # how long to wait for a scheduler that has no worker yet
+# How long a partition may take from being sent out to coming back, retries and reruns after a lost worker
+# included (kg ingest --partition-timeout). Without a bound a cluster that stops answering (every worker and
+# nanny gone: the scheduler keeps the tasks for workers that never come; a frozen worker: the scheduler waits
+# 5 minutes, then has none) hangs the ingest for good. 8 articles take a worker thread ~3 s: 600 s is room for
+# a loaded cluster and a long article, and still ends a dead run.
+PARTITION_SECONDS = 600.0
+FETCH_SECONDS = 60  # fetching a finished partition's result from its worker (distributed's own comm timeouts: 30 s)
+PLUGIN_SECONDS = 60  # waiting for every worker to load spaCy before the first task (each task loads it if need be)
 SHARD_PREFIX = "part-"
 
 ADDRESS = re.compile(r"^(?:(tcp|tls)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$")
@@ -95,13 +103,49 @@ def extract_partition(articles: list[Article], batch_size: int) -> list[tuple]:
     """A task: ("ok", index, Extraction) or ("failed", index, step, document, error) per article."""
     from kg.parallel import extract_chunk
 
-    return extract_chunk(articles, batch_size, _pipeline())
+    return _portably(lambda: portable_results(extract_chunk(articles, batch_size, _pipeline())))
+
+
+def _portably(task: Callable[[], list[tuple]]) -> list[tuple]:
+    """``task()``, raising only what the client can unpickle: the error made portable, without the chain of
+    errors it was raised in (Dask pickles that too, and the client reports a type and a message only)."""
+    try:
+        return task()
+    except UserError:
+        raise
+    except Exception as error:  # noqa: BLE001 -- raised again below, as something the client can unpickle
+        failure = portable(error)
+    failure.__cause__ = failure.__context__ = None
+    raise failure
+
+
+def portable(error: BaseException) -> BaseException:
+    """The error itself when the client can rebuild it (a built-in or claimgraph exception that survives
+    pickling), else a RuntimeError naming its type and message, as kg.parallel.picklable does. A task's
+    error or result is unpickled on the client, which may lack the worker's module (a library installed
+    on the workers only, a --preload): the whole partition's result would then be lost on the client, or
+    its error arrive as pickled bytes."""
+    from kg.parallel import picklable
+
+    module = type(error).__module__
+    if module == "builtins" or module == "kg" or module.startswith("kg."):
+        return picklable(error)
+    return RuntimeError(f"{type(error).__name__}: {error}")
+
+
+def portable_results(results: list[tuple]) -> list[tuple]:
+    """A task's per-article results with each failure's error made portable."""
+    return [(*result[:4], portable(result[4])) if result[0] == "failed" else result for result in results]
 
 
 def shard_partition(articles: list[Article], batch_size: int, path: str) -> list[tuple]:
     """A task: the partition's document graphs as one N-Quads file at ``path``, written whole or not at all
     (a temporary file, synced, then renamed over ``path``; a retried task writes the same bytes again).
     Returns ("ok", index, claims, statements, faults) or ("failed", ...) per article."""
+    return _portably(lambda: portable_results(_shard_partition(articles, batch_size, path)))
+
+
+def _shard_partition(articles: list[Article], batch_size: int, path: str) -> list[tuple]:
     from kg.errors import during
     from kg.parallel import extract_chunk, picklable
     from kg.rdf import extraction_quads
@@ -169,8 +213,28 @@ def connect(address: str):
         client.close()
         raise UserError(f"the Dask scheduler at {address} has no workers (waited {WORKERS_SECONDS} s)") from None
     logging.getLogger("distributed").setLevel(logging.ERROR)  # a lost worker is worth a line
-    client.register_plugin(LoadSpacy())
+    # the client's event loop logs, as a traceback at exit, the gather it gave up on when a partition timed out
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    _load_spacy_on_workers(client, PLUGIN_SECONDS)
     return client
+
+
+def _load_spacy_on_workers(client, seconds: float) -> None:
+    """Register LoadSpacy, waiting at most ``seconds`` for the workers to run it. The scheduler keeps the
+    plugin before it asks the workers (and gives it to those that join later), so a worker that does not
+    answer (frozen, cut off) need not hold the run: Client.register_plugin waits for every worker with no
+    timeout, and that worker's tasks load spaCy themselves. An error (a worker lost meanwhile) is the tasks'
+    to meet too."""
+
+    def register() -> None:
+        try:
+            client.register_plugin(LoadSpacy())
+        except Exception:  # noqa: BLE001 -- see above: only the preloading is lost
+            pass
+
+    waiting = threading.Thread(target=register, name="kg-load-spacy", daemon=True)
+    waiting.start()
+    waiting.join(seconds)
 
 
 def _probe(address: str, host: str, port: int) -> None:
@@ -201,11 +265,53 @@ def _partitions(articles: Iterable[Article], size: int) -> Iterator[list[Article
     return iter(lambda: list(islice(source, size)), [])
 
 
-def _in_order(client, articles: Iterable[Article], size: int, submit: Callable) -> Iterator[tuple[int, list[Article], object]]:
+class PartitionTimeout(Exception):
+    """A task that did not come back within the partition timeout (from when it was sent out)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(f"no result within {seconds:g} s (--partition-timeout)")
+
+
+def _outcome(future, deadline: float, seconds: float):
+    """The task's result, or the exception that ended it, or PartitionTimeout once ``deadline`` (monotonic)
+    has passed with the task still out. A UserError (the same on every worker) is raised."""
+    remaining = deadline - time.monotonic()
+    if not future.done() and remaining > 0:
+        try:
+            future.exception(timeout=remaining)  # waits for the task to end without fetching its result
+        except Exception:  # noqa: BLE001 -- the timeout (or a cancellation): future.done() below says which
+            pass
+    if not future.done():  # done is local state: a task that ended is fetched however late we look
+        return PartitionTimeout(seconds)
+    try:
+        return future.result(timeout=max(deadline - time.monotonic(), min(FETCH_SECONDS, seconds)))
+    except UserError:
+        raise  # no spaCy model, a shard folder it cannot write
+    except Exception as error:  # noqa: BLE001 -- this task failed for good (or its result could not be fetched)
+        # Not the task's own error: a result lost with its worker while we fetched it (the task is back to be
+        # run again), or held by a worker that stopped answering after it finished
+        fetching = not future.done() or (isinstance(error, TimeoutError) and future.status != "error")
+        return PartitionTimeout(seconds) if fetching else error
+
+
+def _some_worker_left(client, number: int, seconds: float) -> None:
+    """After a timeout: stop the run in one line when the scheduler has no worker left (every worker and its
+    nanny gone, or dropped after its heartbeats stopped): each partition still to go would wait the whole
+    timeout for nothing. The documents stored so far are whole; the same command again finishes the run."""
+    if not client.nthreads():
+        raise UserError(f"the Dask scheduler at {client.scheduler.address} has no workers left (partition {number} "
+                        f"was not back within {seconds:g} s); what was stored is whole: run the same command again "
+                        f"to finish")
+
+
+def _in_order(client, articles: Iterable[Article], size: int, submit: Callable,
+              seconds: float = PARTITION_SECONDS) -> Iterator[tuple[int, list[Article], object]]:
     """(number, partition, outcome) in input order, ``outcome`` being the task's result or the exception that
     ended it after Dask's retries (a worker that dies has its tasks run elsewhere by the scheduler, up to
-    its allowed-failures). At most IN_FLIGHT_PER_THREAD partitions per worker thread are out at a time;
-    the ones still out when the generator is closed are cancelled."""
+    its allowed-failures), or PartitionTimeout when it was not back ``seconds`` after it was sent out. At most
+    IN_FLIGHT_PER_THREAD partitions per worker thread are out at a time (so one waits behind two others per
+    thread at most); the ones still out when the generator is closed, or timed out, are cancelled."""
     run = uuid.uuid4().hex[:8]
     source = enumerate(_partitions(articles, size))
     pending: deque = deque()
@@ -217,24 +323,23 @@ def _in_order(client, articles: Iterable[Article], size: int, submit: Callable) 
             if item is None:
                 return
             number, chunk = item
-            pending.append((number, chunk, submit(f"kg-{run}-{number:06d}", number, chunk)))
+            future = submit(f"kg-{run}-{number:06d}", number, chunk)
+            pending.append((number, chunk, future, time.monotonic() + seconds))
 
     try:
         fill()
         while pending:
-            number, chunk, future = pending.popleft()
-            try:
-                outcome = future.result()
-            except UserError:
-                raise  # the same on every worker (no spaCy model, a shard folder it cannot write)
-            except Exception as error:  # noqa: BLE001 -- this partition failed for good: reported by the caller
-                outcome = error
+            number, chunk, future, deadline = pending.popleft()
+            outcome = _outcome(future, deadline, seconds)
+            if isinstance(outcome, PartitionTimeout):
+                client.cancel([future], force=True)  # its result, if it ever comes, is not wanted
+                _some_worker_left(client, number, seconds)
             future.release()
             fill()  # before handing the result out: the workers stay busy while the store writes
             yield number, chunk, outcome
     finally:
         if pending:
-            client.cancel([future for _, _, future in pending], force=True)
+            client.cancel([future for _, _, future, _ in pending], force=True)
 
 
 def _killed_workers(error: BaseException) -> bool:
@@ -242,23 +347,24 @@ def _killed_workers(error: BaseException) -> bool:
     return type(error).__name__ == "KilledWorker"
 
 
-def _alone(client, number: int, chunk: list[Article], batch_size: int) -> list[tuple]:
+def _alone(client, number: int, chunk: list[Article], batch_size: int,
+           seconds: float = PARTITION_SECONDS) -> list[tuple]:
     """The articles of a partition whose workers died, each extracted as a task of its own: when one article
     kills every worker it runs on, the others of its partition are not lost with it. Results as
-    extract_partition's, indexed in ``chunk``; an article that fails alone comes back as a failure."""
+    extract_partition's, indexed in ``chunk``; an article that fails alone, or is not back within
+    ``seconds`` (one timeout for them all, as for the partition), comes back as a failure."""
     run = uuid.uuid4().hex[:8]
     futures = [client.submit(extract_partition, [article], batch_size, key=f"kg-{run}-{number:06d}-alone-{index}",
                              retries=RETRIES) for index, article in enumerate(chunk)]
+    deadline = time.monotonic() + seconds
     results = []
     try:
         for index, (article, future) in enumerate(zip(chunk, futures)):
-            try:
-                (result,) = future.result()
-            except UserError:
-                raise
-            except Exception as error:  # noqa: BLE001 -- this article failed on its own: reported by the caller
-                results.append(("failed", index, "extracting", article.identifier, _alone_failed(number, error)))
+            outcome = _outcome(future, deadline, seconds)
+            if isinstance(outcome, BaseException):  # this article failed on its own: reported by the caller
+                results.append(("failed", index, "extracting", article.identifier, _alone_failed(number, outcome)))
                 continue
+            (result,) = outcome
             results.append((result[0], index, *result[2:]))
     finally:
         client.cancel(futures, force=True)
@@ -266,29 +372,35 @@ def _alone(client, number: int, chunk: list[Article], batch_size: int) -> list[t
 
 
 def _alone_failed(number: int, error: BaseException) -> RuntimeError:
+    if isinstance(error, PartitionTimeout):
+        return RuntimeError(f"it did not come back from the cluster on its own (partition {number}) "
+                            f"within {error.seconds:g} s (--partition-timeout)")
     return RuntimeError(f"it failed on the cluster on its own (partition {number}), retries included "
                         f"({type(error).__name__}: {_reason(error)})")
 
 
 def _partition_failed(number: int, error: BaseException) -> RuntimeError:
+    if isinstance(error, PartitionTimeout):  # a worker frozen or gone for good, or an article that never ends
+        return RuntimeError(f"partition {number} did not come back from the cluster within {error.seconds:g} s "
+                            f"(--partition-timeout)")
     # Dask has run it again already: RETRIES times after an error, elsewhere after each lost worker
     return RuntimeError(f"partition {number} failed on the cluster, retries included "
                         f"({type(error).__name__}: {_reason(error)})")
 
 
-def extractor(client, partition: int = PARTITION) -> Callable:
+def extractor(client, partition: int = PARTITION, seconds: float = PARTITION_SECONDS) -> Callable:
     """An ``extract`` for kg.ingest.ingest: (article, Extraction) pairs in input order, extracted on the
-    cluster; failures go to ``on_failure`` in input order, a partition that failed for good as a failure
-    of each of its articles."""
+    cluster; failures go to ``on_failure`` in input order, a partition that failed for good (or was not back
+    within ``seconds``) as a failure of each of its articles."""
 
     def extract_on_cluster(articles: Iterable[Article], on_failure: Callable[[Article, InternalError], None], *,
                            batch_size: int) -> Iterator[tuple[Article, Extraction]]:
         def submit(key: str, number: int, chunk: list[Article]):
             return client.submit(extract_partition, chunk, batch_size, key=key, retries=RETRIES)
 
-        for number, chunk, outcome in _in_order(client, articles, partition, submit):
+        for number, chunk, outcome in _in_order(client, articles, partition, submit, seconds):
             if isinstance(outcome, BaseException) and _killed_workers(outcome) and len(chunk) > 1:
-                outcome = _alone(client, number, chunk, batch_size)
+                outcome = _alone(client, number, chunk, batch_size, seconds)
             if isinstance(outcome, BaseException):
                 for article in chunk:
                     on_failure(article, _failure(article, number, outcome))
@@ -333,7 +445,7 @@ class ShardResult:
 
 
 def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 16, partition: int = PARTITION,
-          progress=None, stdin: BinaryIO | None = None) -> ShardResult:
+          seconds: float = PARTITION_SECONDS, progress=None, stdin: BinaryIO | None = None) -> ShardResult:
     """Extract every input on the cluster into ``directory``: one N-Quads file per partition, written by the
     worker (the folder must be the same path on every worker: a shared file system), named by the
     partition's place in the input so that a run again replaces the same files. `kg ingest DIR --store S`
@@ -373,13 +485,13 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
                              retries=RETRIES)
 
     done = 0
-    outcomes = _in_order(client, articles(), partition, submit)
+    outcomes = _in_order(client, articles(), partition, submit, seconds)
     try:
         with ctrl_c_stops() as stop:
             for number, chunk, outcome in outcomes:
                 if isinstance(outcome, BaseException) and _killed_workers(outcome) and len(chunk) > 1:
                     outcome = _shard_without_culprits(client, number, chunk, batch_size,
-                                                      str(folder / shard_name(number)))
+                                                      str(folder / shard_name(number)), seconds)
                 if isinstance(outcome, BaseException):
                     for article in chunk:
                         failed(article, _failure(article, number, outcome))
@@ -412,20 +524,20 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
     return result
 
 
-def _shard_without_culprits(client, number: int, chunk: list[Article], batch_size: int, path: str) -> list[tuple] | BaseException:
+def _shard_without_culprits(client, number: int, chunk: list[Article], batch_size: int, path: str,
+                            seconds: float = PARTITION_SECONDS) -> list[tuple] | BaseException:
     """A partition whose workers died, written again without the articles that fail on their own (found by
     extracting each alone): shard_partition's report, indexed in ``chunk``, or the error that ended it."""
-    alone = _alone(client, number, chunk, batch_size)
+    alone = _alone(client, number, chunk, batch_size, seconds)
     kept = [index for index, result in enumerate(alone) if result[0] == "ok"]
     report = [result for result in alone if result[0] != "ok"]
     if kept:
-        try:
-            written = client.submit(shard_partition, [chunk[index] for index in kept], batch_size, path,
-                                    key=f"kg-{uuid.uuid4().hex[:8]}-{number:06d}-kept", retries=RETRIES).result()
-        except UserError:
-            raise
-        except Exception as error:  # noqa: BLE001 -- reported by the caller, as any failed partition
-            return error
+        future = client.submit(shard_partition, [chunk[index] for index in kept], batch_size, path,
+                               key=f"kg-{uuid.uuid4().hex[:8]}-{number:06d}-kept", retries=RETRIES)
+        written = _outcome(future, time.monotonic() + seconds, seconds)
+        if isinstance(written, BaseException):  # reported by the caller, as any failed partition
+            client.cancel([future], force=True)
+            return written
         report += [(result[0], kept[result[1]], *result[2:]) for result in written]
     return sorted(report, key=lambda result: result[1])
 

@@ -9,7 +9,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ import pytest
 from conftest import ROOT, run_kg
 from kg.store import sorted_nquads
 from test_parallel import invented
-from test_robustness import no_traceback, stored_texts
+from test_robustness import no_traceback, skipped_lines, stored_texts
 
 pytest.importorskip("distributed")
 
@@ -174,7 +176,7 @@ def test_a_bad_or_unreachable_scheduler_is_one_line_and_no_store(corpus, tmp_pat
 def test_shards_need_a_scheduler_and_no_store(corpus, tmp_path):
     result = run_kg("ingest", corpus, "--shards", tmp_path / "shards")
     assert result.returncode == 2
-    assert "--shards and --partition go with --scheduler" in result.stderr_text
+    assert "--shards, --partition and --partition-timeout go with --scheduler" in result.stderr_text
     result = run_kg("ingest", corpus, "--shards", tmp_path / "shards", "--store", tmp_path / "store",
                     "--scheduler", "tcp://127.0.0.1:1")
     assert result.returncode == 2
@@ -217,6 +219,97 @@ def test_a_worker_killed_mid_run_loses_no_document(cluster, tmp_path):
     assert sorted_nquads(store) == sorted_nquads(local)
     cluster.wait_for_workers(2)  # the nanny's new worker: the cluster is whole again
     assert victim not in cluster.worker_pids()
+
+
+HUNG_SECONDS = 300  # the ingests below end in ~2 timeouts (30 s); without the bound they wait for good
+
+
+def ingest_with_a_fault(arguments: list[str], fault: Callable[[], None], undo: Callable[[], None] = lambda: None):
+    """`kg ingest ARGUMENTS --report-every 0` in a process; ``fault()`` once the first result is in, ``undo()`` at
+    the end. (return code, stderr); a test failure when the ingest is not over HUNG_SECONDS after the fault."""
+    process = subprocess.Popen([sys.executable, "-m", "kg", "ingest", *map(str, arguments), "--report-every", "0"],
+                               cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        for line in process.stderr:
+            lines.append(line)
+            if line.startswith("kg: ingest: "):  # "kg: ingest: 1/24 articles extracted, ..."
+                fault()
+                break
+        else:
+            pytest.fail("no progress line before the end:\n" + "".join(lines))
+        # the rest is read aside: reading to the end here would wait as long as a hung ingest
+        reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
+        reader.start()
+        process.wait(timeout=HUNG_SECONDS)
+        reader.join()
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the ingest still runs {HUNG_SECONDS} s after the fault:\n" + "".join(lines))
+    finally:
+        undo()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return process.returncode, "".join(lines)
+
+
+def test_workers_that_stop_answering_do_not_hang_the_ingest(cluster, tmp_path):
+    """Both worker processes frozen (SIGSTOP: alive, connected, never answering) once the first result is in.
+    Before --partition-timeout the ingest waited for them for good (the scheduler drops a silent worker after
+    5 minutes, then has none, and keeps the tasks). Now each partition not back 15 s after it was sent has its
+    articles named as skipped, the run exits 1, and every other article is stored exactly once. (The freeze
+    comes milliseconds after the first result, the other 11 partitions take the workers seconds.)"""
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 24)
+    victims = cluster.worker_pids()
+    store = tmp_path / "store"
+
+    def signal_all(number: int) -> None:
+        for victim in victims:
+            os.kill(victim, number)
+
+    returncode, stderr = ingest_with_a_fault([corpus, "--store", store, "--scheduler", cluster.address, "--partition",
+                                              "2", "--partition-timeout", "15"],
+                                             lambda: signal_all(signal.SIGSTOP), lambda: signal_all(signal.SIGCONT))
+    assert "Traceback" not in stderr, stderr
+    assert returncode == 1, stderr
+    skipped = dict(re.findall(r"^kg: skipped (f\d+): internal error while extracting: RuntimeError: partition (\d+) "
+                              r"did not come back from the cluster within 15 s \(--partition-timeout\)$", stderr,
+                              re.MULTILINE))
+    assert len(skipped) == len(re.findall("^kg: skipped ", stderr, re.MULTILINE)), stderr[-6000:]
+    assert skipped, stderr
+    assert all(int(skipped[f"f{number}"]) == number // 2 for number in range(24) if f"f{number}" in skipped)
+    texts = [text for text in stored_texts(store) if "ferry" in text]
+    kept = [number for number in range(24) if f"f{number}" not in skipped]
+    assert len(texts) == len(kept), stderr  # each stored once
+    for number in range(24):
+        assert any(f"every {number + 3} hours" in text for text in texts) == (number in kept), number
+    assert f"{len(kept)} article(s) ingested" in stderr
+    cluster.wait_for_workers(2)  # thawed, the workers serve the next runs
+    assert cluster.worker_pids() == victims
+
+
+def test_a_cluster_that_loses_every_worker_stops_in_one_line(corpus, tmp_path):
+    """Every worker and its nanny killed once the first result is in: the scheduler keeps the tasks for workers
+    that never come (the ingest used to wait for good). The first partition not back within the timeout ends
+    the run in one line, exit 1; what was stored is whole, each document once."""
+    doomed = Cluster(tmp_path)
+    workers = doomed.processes[1:]
+    try:
+        returncode, stderr = ingest_with_a_fault(
+            [corpus, "--store", tmp_path / "store", "--scheduler", doomed.address, "--partition", "1",
+             "--partition-timeout", "15"],
+            lambda: [os.killpg(worker.pid, signal.SIGKILL) for worker in workers])
+    finally:
+        doomed.stop()
+    assert "Traceback" not in stderr, stderr
+    assert returncode == 1, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert re.fullmatch(rf"kg: error: the Dask scheduler at {doomed.address} has no workers left \(partition \d+ was "
+                        r"not back within 15 s\); what was stored is whole: run the same command again to finish",
+                        last), stderr
+    texts = [text for text in stored_texts(tmp_path / "store") if "ferry" in text]
+    stored = [number for number in range(12) if any(f"every {number + 3} hours" in text for text in texts)]
+    assert len(texts) == len(stored) < 12, stderr  # each once, and not all of them
 
 
 # Preloaded into each worker of the next test: a partition holding article f7 ends its worker process at once,
@@ -306,3 +399,69 @@ def test_workers_reuse_freed_memory_instead_of_faulting_it_in_again(cluster):
         faults = client.run(_page_faults_of_big_allocations)
     assert len(faults) == 2
     assert all(count < 5_000 for count in faults.values()), faults
+
+
+# Preloaded into each worker of the next test: an exception class the client does not have (as a library installed
+# on the workers only would raise), raised while extracting article f7 and while writing the shard part-000001.nq.
+WORKER_ONLY_ERROR = """
+import kg.cluster
+import kg.pipeline
+
+
+class Unreadable(Exception):
+    pass
+
+
+original_extract = getattr(kg.pipeline.extract, "original", kg.pipeline.extract)  # Dask may load this twice
+original_write = getattr(kg.cluster._write_shard, "original", kg.cluster._write_shard)
+
+
+def extract(article, docs):
+    if article.identifier == "f7":
+        raise Unreadable(f"cannot read {article.identifier}")
+    return original_extract(article, docs)
+
+
+def write_shard(path, quads):
+    if path.name == "part-000001.nq":
+        raise Unreadable(f"cannot write {path.name}")
+    return original_write(path, quads)
+
+
+extract.original, write_shard.original = original_extract, original_write
+kg.pipeline.extract, kg.cluster._write_shard = extract, write_shard
+"""
+
+
+def test_an_error_the_client_cannot_unpickle_costs_only_its_article(corpus, tmp_path):
+    """The workers send errors as built-in exceptions (or claimgraph's), anything else as a RuntimeError naming
+    its type: f7's error used to come back inside its partition's result, which the client then could not
+    unpickle (No module named ...), so f6 and f8 were lost with it; a task that raised such an error was reported
+    as the pickled bytes of it."""
+    preload = tmp_path / "worker_only_error.py"
+    preload.write_text(WORKER_ONLY_ERROR, encoding="utf-8")
+    odd = Cluster(tmp_path, worker_options=("--preload", str(preload)))
+    try:
+        store = tmp_path / "store"
+        result = run_kg("ingest", corpus, "--store", store, "--scheduler", odd.address, "--partition", "3")
+        shards = tmp_path / "shards"
+        sharded = run_kg("ingest", corpus, "--shards", shards, "--scheduler", odd.address, "--partition", "3")
+    finally:
+        odd.stop()
+    f7 = "kg: skipped f7: internal error while extracting: RuntimeError: Unreadable: cannot read f7"
+    for run in (result, sharded):
+        no_traceback(run)
+        assert run.returncode == 1, run.stderr_text
+    assert skipped_lines(result.stderr_text) == [f7], result.stderr_text
+    texts = [text for text in stored_texts(store) if "ferry" in text]
+    assert len(texts) == 11  # each once
+    assert [number for number in range(12) if any(f"every {number + 3} hours" in text for text in texts)] == [
+        0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11]
+    # the shard of f3-f5 could not be written: its articles are named, the other shards load
+    lost = [f"kg: skipped f{number}: internal error while extracting: RuntimeError: partition 1 failed on the "
+            f"cluster, retries included (RuntimeError: Unreadable: cannot write part-000001.nq)" for number in (3, 4, 5)]
+    assert skipped_lines(sharded.stderr_text) == lost + [f7], sharded.stderr_text
+    assert sorted(path.name for path in shards.iterdir()) == ["part-000000.nq", "part-000002.nq", "part-000003.nq"]
+    loaded = tmp_path / "from-shards"
+    assert run_kg("ingest", shards, "--store", loaded).returncode == 0
+    assert len([text for text in stored_texts(loaded) if "ferry" in text]) == 8
