@@ -38,7 +38,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_thread_pairs import NUMBER, STOPWORDS, WORD, load_articles, source_name  # noqa: E402
+from make_thread_pairs import NUMBER, STOPWORDS, WORD, described, load_articles, side, write_pairs  # noqa: E402
 
 # Denial or rejection markers, as lowercased word sequences matched against the word tokens (WORD) of the cue
 # or the content. Data, not a model: the lists were written from a reading of how news reports disputes, and
@@ -85,11 +85,7 @@ def contents_of(articles: list[dict]) -> list[dict]:
             # The marker words say "denial", not what is denied: they never count as a shared word.
             marker_words = {w for m in cue_marks | content_marks for w in m.split()}
             contents.append({
-                "split": article.get("split", "unknown"), "doc_id": article["doc_id"],
-                "publisher": article["publisher"], "date": article["publication_date"],
-                "content": [list(f) for f in attribution["content"]],
-                "source": [list(f) for f in attribution["source"]] if attribution["source"] else None,
-                "name": source_name(text, attribution["source"]),
+                **described(article, attribution),
                 "terms": [t for t in terms if t not in marker_words],
                 "denial": "cue" if cue_marks else "content" if content_marks else None,
             })
@@ -133,10 +129,6 @@ def direction(a: dict, b: dict) -> str:
         return "both-deny"
     denial, claim = (a, b) if a["denial"] else (b, a)
     return "denial-later" if denial["date"] >= claim["date"] else "denial-earlier"
-
-
-def side(c: dict) -> dict:
-    return {"doc_id": c["doc_id"], "content": c["content"], "source": c["source"]}
 
 
 def best_partners(contents: list[dict], args: argparse.Namespace) -> list[tuple]:
@@ -202,14 +194,7 @@ def main() -> int:
                             p["b"]["doc_id"], p["b"]["content"]))
     for number, pair in enumerate(out):
         pair["id"] = f"{pair['split']}-dispute-{pair['stratum']}-{number:04d}"
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as handle:
-        for pair in out:
-            handle.write(json.dumps(pair, sort_keys=True) + "\n")
-    counts = Counter((p["split"], p["stratum"]) for p in out)
-    for key in sorted(counts):
-        pool = next(p["pool"] for p in out if (p["split"], p["stratum"]) == key)
-        print(f"{key[0]:6} {key[1]:8} {counts[key]:4} sampled of {pool}")
+    write_pairs(out, args.out, 8)
     return 0
 
 

@@ -87,6 +87,29 @@ def source_name(text: str, source: list | None) -> str | None:
     return names[-1] if names else None
 
 
+def described(article: dict, attribution: dict) -> dict:
+    """Where an attribution is (split, document, publisher, date, offsets) and its source's name."""
+    return {
+        "split": article.get("split", "unknown"), "doc_id": article["doc_id"],
+        "publisher": article["publisher"], "date": article["publication_date"],
+        "content": [list(f) for f in attribution["content"]],
+        "source": [list(f) for f in attribution["source"]] if attribution["source"] else None,
+        "name": source_name(article["text"], attribution["source"]),
+    }
+
+
+def write_pairs(out: list[dict], path: Path, width: int) -> None:
+    """The pairs as sorted-key JSON Lines at ``path``, then how many each split and stratum drew of its pool."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for pair in out:
+            handle.write(json.dumps(pair, sort_keys=True) + "\n")
+    counts = Counter((p["split"], p["stratum"]) for p in out)
+    for key in sorted(counts):
+        pool = next(p["pool"] for p in out if (p["split"], p["stratum"]) == key)
+        print(f"{key[0]:6} {key[1]:{width}} {counts[key]:4} sampled of {pool}")
+
+
 def contents_of(articles: list[dict]) -> list[dict]:
     contents = []
     for article in articles:
@@ -97,11 +120,7 @@ def contents_of(articles: list[dict]) -> list[dict]:
             if len(terms) < 2:  # no statement to recognise
                 continue
             contents.append({
-                "split": article.get("split", "unknown"), "doc_id": article["doc_id"],
-                "publisher": article["publisher"], "date": article["publication_date"],
-                "content": [list(f) for f in attribution["content"]],
-                "source": [list(f) for f in attribution["source"]] if attribution["source"] else None,
-                "name": source_name(text, attribution["source"]),
+                **described(article, attribution),
                 "terms": Counter(terms), "negated": any(w in NEGATION for w in words),
                 "numbers": {w for w in terms if NUMBER.search(w)}, "short": len(terms) < MIN_TERMS,
             })
@@ -248,14 +267,7 @@ def main() -> int:
         out.extend(sample_split([c for c in contents if c["split"] == split], args.max_df, rng))
     for number, pair in enumerate(out):
         pair["id"] = f"{pair['split']}-{pair['stratum']}-{number:04d}"
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as handle:
-        for pair in out:
-            handle.write(json.dumps(pair, sort_keys=True) + "\n")
-    counts = Counter((p["split"], p["stratum"]) for p in out)
-    for key in sorted(counts):
-        pool = next(p["pool"] for p in out if (p["split"], p["stratum"]) == key)
-        print(f"{key[0]:6} {key[1]:13} {counts[key]:4} sampled of {pool}")
+    write_pairs(out, args.out, 13)
     return 0
 
 

@@ -856,7 +856,7 @@ def test_a_surname_the_tagger_read_as_another_word_speaks(extract_text, text, cu
 
 
 @pytest.mark.parametrize("text, person", [
-    # "Pike" / "Hunter" open their sentences tagged as an interjection or a noun, not as a name
+    # "Pike" / "Sterling" open their sentences tagged as an interjection or a noun, not as a name
     ("Candidate Gordon Pike spoke in Ohio. Pike said taxes would fall. The Pike campaign sent a memo. "
      "Pike added that wages would rise.", "Gordon Pike"),
     # a person named in full before any statement ("Councillor Mara Sterling spoke ..."), then "Sterling said"
