@@ -259,12 +259,16 @@ def ingest(
                                             help="With --scheduler: seconds a partition may take from being sent "
                                                  "out to coming back, retries included (default 600); one not back "
                                                  "by then has its articles named as skipped."),
+    compress: bool = typer.Option(False, "--compress", help="With --shards: gzip each shard (part-NNNNNN.nq.gz, "
+                                                            "about a twentieth of the size; kg ingest reads them)."),
 ) -> None:
     """Extract a corpus into an on-disk store: one named graph per document, replaced on re-ingest."""
     if scheduler and workers:
         raise typer.BadParameter("give --workers (this machine) or --scheduler (a Dask cluster), not both")
     if (shards or partition or partition_timeout) and not scheduler:
         raise typer.BadParameter("--shards, --partition and --partition-timeout go with --scheduler tcp://HOST:PORT")
+    if compress and not shards:
+        raise typer.BadParameter("--compress goes with --shards DIR")
     if shards and store:
         raise typer.BadParameter("give --store or --shards, not both (load the shards into a store later)")
     if not shards and not store:
@@ -286,14 +290,14 @@ def ingest(
         client = cluster.connect(scheduler)
     try:
         _ingest_with(paths, store, shards, client, partition, batch_size, report_every, threads, workers,
-                     partition_timeout)
+                     partition_timeout, compress)
     finally:
         if client is not None:
             client.close()
 
 
 def _ingest_with(paths, store, shards, client, partition, batch_size, report_every, threads, workers,
-                 partition_timeout=None) -> None:
+                 partition_timeout=None, compress=False) -> None:
     from kg.ingest import Progress, count_inputs, ingest as run_ingest, summary
     from kg.store import open_store
 
@@ -302,7 +306,7 @@ def _ingest_with(paths, store, shards, client, partition, batch_size, report_eve
 
         result = cluster.shard(paths, shards, client=client, batch_size=batch_size,
                                partition=partition or cluster.PARTITION,
-                               seconds=partition_timeout or cluster.PARTITION_SECONDS,
+                               seconds=partition_timeout or cluster.PARTITION_SECONDS, compress=compress,
                                progress=Progress(count_inputs(paths), every=report_every))
         print(cluster.shard_summary(result, shards), file=sys.stderr)
         if result.interrupted:

@@ -1,6 +1,7 @@
 """Extraction on a Dask distributed cluster (kg ingest --scheduler): partitions of articles out, extractions or N-Quads shards back."""
 from __future__ import annotations
 
+import gzip
 import re
 import threading
 import time
@@ -178,13 +179,19 @@ def _write_shard(path: Path, quads) -> None:
     from kg.output import atomic_output
 
     with atomic_output(path) as stream:
-        ox.serialize(quads, stream, ox.RdfFormat.N_QUADS)
+        if path.name.endswith(".gz"):
+            # no name or time in the gzip header: a retried task writes the same bytes again. Level 6: 84
+            # PolNeAR articles' N-Quads (24.9 MB) shrink 20.5x in 0.11 CPU s (level 9: 21.0x in 0.22 s)
+            with gzip.GzipFile(filename="", mode="wb", fileobj=stream, mtime=0, compresslevel=6) as packed:
+                ox.serialize(quads, packed, ox.RdfFormat.N_QUADS)
+        else:
+            ox.serialize(quads, stream, ox.RdfFormat.N_QUADS)
         stream.flush()
         os.fsync(stream.fileno())  # the file a rename makes visible is on disk, not only in the page cache
 
 
-def shard_name(number: int) -> str:
-    return f"{SHARD_PREFIX}{number:06d}.nq"
+def shard_name(number: int, compress: bool = False) -> str:
+    return f"{SHARD_PREFIX}{number:06d}.nq" + (".gz" if compress else "")
 
 
 # ---------------------------------------------------------------- on the client
@@ -445,11 +452,13 @@ class ShardResult:
 
 
 def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 16, partition: int = PARTITION,
-          seconds: float = PARTITION_SECONDS, progress=None, stdin: BinaryIO | None = None) -> ShardResult:
+          seconds: float = PARTITION_SECONDS, compress: bool = False, progress=None,
+          stdin: BinaryIO | None = None) -> ShardResult:
     """Extract every input on the cluster into ``directory``: one N-Quads file per partition, written by the
     worker (the folder must be the same path on every worker: a shared file system), named by the
-    partition's place in the input so that a run again replaces the same files. `kg ingest DIR --store S`
-    loads them later, in name order, to the store a local ingest would have made."""
+    partition's place in the input so that a run again replaces the same files; gzipped (``.nq.gz``) with
+    ``compress``. `kg ingest DIR --store S` loads them later, in name order, to the store a local ingest
+    would have made."""
     from kg.ingest import Progress, Skipped, StoredGraph, ctrl_c_stops, read_items
 
     folder = Path(directory).resolve()
@@ -481,7 +490,7 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
                 yield item
 
     def submit(key: str, number: int, chunk: list[Article]):
-        return client.submit(shard_partition, chunk, batch_size, str(folder / shard_name(number)), key=key,
+        return client.submit(shard_partition, chunk, batch_size, str(folder / shard_name(number, compress)), key=key,
                              retries=RETRIES)
 
     done = 0
@@ -491,7 +500,7 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
             for number, chunk, outcome in outcomes:
                 if isinstance(outcome, BaseException) and _killed_workers(outcome) and len(chunk) > 1:
                     outcome = _shard_without_culprits(client, number, chunk, batch_size,
-                                                      str(folder / shard_name(number)), seconds)
+                                                      str(folder / shard_name(number, compress)), seconds)
                 if isinstance(outcome, BaseException):
                     for article in chunk:
                         failed(article, _failure(article, number, outcome))

@@ -1,6 +1,7 @@
 """Batch ingest: article files, folders, JSON Lines corpora, N-Quads shards and stdin -> one named graph per document in a store."""
 from __future__ import annotations
 
+import gzip
 import itertools
 import json
 import os
@@ -10,6 +11,7 @@ import signal
 import sys
 import threading
 import time
+import zlib
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -26,7 +28,12 @@ from kg.store import replace_document, statement_count
 
 ARTICLE_SUFFIXES = {".txt", ".text", ".md"}
 CORPUS_SUFFIXES = {".jsonl", ".ndjson"}
-GRAPH_SUFFIXES = {".nq"}  # document graphs already extracted: kg ingest --shards, kg export -f nquads
+GRAPH_SUFFIXES = {".nq", ".nq.gz"}  # document graphs already extracted: kg ingest --shards, kg export -f nquads
+
+
+def is_graph_file(path: Path) -> bool:
+    """N-Quads of document graphs, plain or gzipped (kg ingest --shards --compress)."""
+    return path.name.lower().endswith(tuple(GRAPH_SUFFIXES))
 STDIN = "-"
 
 
@@ -121,7 +128,7 @@ def _is_dir(path: Path) -> bool:
 def _is_input_name(path: Path) -> bool:
     if path.name.endswith(".meta.json"):  # an article's metadata sidecar, read with the article
         return False
-    return path.suffix.lower() in ARTICLE_SUFFIXES | CORPUS_SUFFIXES | GRAPH_SUFFIXES or is_web_input(path)
+    return path.suffix.lower() in ARTICLE_SUFFIXES | CORPUS_SUFFIXES or is_graph_file(path) or is_web_input(path)
 
 
 def os_reason(error: OSError) -> str:
@@ -141,7 +148,7 @@ def read_items(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[
             yield from _read_url(path)
         elif path.suffix.lower() in CORPUS_SUFFIXES and not _is_dir(path):
             yield from _read_corpus_file(path)
-        elif path.suffix.lower() in GRAPH_SUFFIXES and not _is_dir(path):
+        elif is_graph_file(path) and not _is_dir(path):
             yield from _read_graph_file(path)
         else:
             yield from _read_article_file(path)
@@ -203,6 +210,10 @@ def _read_corpus_file(path: Path) -> Iterator[Article | Skipped]:
 CLAIM_CLASS = ox.NamedNode("https://w3id.org/claimkg#Claim")
 
 
+def _graph_stream(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+
+
 def _read_graph_file(path: Path) -> Iterator[StoredGraph | Skipped]:
     """The document graphs of an N-Quads file, in the order they first appear. The whole file is parsed
     before any graph is handed out, so a broken file stores nothing. Graphs that are not a document's
@@ -218,11 +229,15 @@ def _read_graph_file(path: Path) -> Iterator[StoredGraph | Skipped]:
         return
     graphs: dict[ox.NamedNode, list[ox.Quad]] = {}  # insertion order: the file's order
     try:
-        for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-            if isinstance(quad.graph_name, ox.NamedNode):
-                graphs.setdefault(quad.graph_name, []).append(quad)
+        with _graph_stream(path) as stream:
+            for quad in ox.parse(input=stream, format=ox.RdfFormat.N_QUADS):
+                if isinstance(quad.graph_name, ox.NamedNode):
+                    graphs.setdefault(quad.graph_name, []).append(quad)
     except SyntaxError as error:
         yield Skipped(str(path), f"not valid N-Quads ({str(error).splitlines()[0] if str(error) else 'syntax'})")
+        return
+    except (EOFError, gzip.BadGzipFile, zlib.error) as error:  # a shard cut short, or not gzip at all
+        yield Skipped(str(path), f"not a whole gzip file ({error})")
         return
     except OSError as error:
         yield Skipped(str(path), f"cannot read ({os_reason(error)})")
@@ -638,7 +653,7 @@ def count_inputs(paths: list[str]) -> int | None:
     for path in expand_paths(paths):
         if isinstance(path, Skipped):
             continue
-        if path == STDIN or (isinstance(path, Path) and (is_archive(path) or path.suffix.lower() in GRAPH_SUFFIXES)):
+        if path == STDIN or (isinstance(path, Path) and (is_archive(path) or is_graph_file(path))):
             return None  # unknowable up front: stdin, how many pages an archive or graphs an N-Quads file holds
         if isinstance(path, str):  # a URL
             total += 1

@@ -278,6 +278,41 @@ def test_an_exported_store_ingested_again_is_the_same_store(tmp_path):
     assert sorted_nquads(again) == sorted_nquads(first)
 
 
+def test_gzipped_nquads_in_a_folder_load_like_plain_ones_and_a_cut_one_is_named(tmp_path):
+    """kg ingest --shards --compress writes part-NNNNNN.nq.gz: a folder of them loads to the store the plain
+    file makes; a gzip file cut short (a copy that stopped) is one skipped input, the others are stored."""
+    import gzip
+
+    from kg.store import sorted_nquads
+
+    first = tmp_path / "first"
+    run_kg("ingest", write_corpus(tmp_path / "corpus.jsonl", range(4)), "--store", first, "--workers", "1", check=True)
+    exported = tmp_path / "export.nq"
+    run_kg("export", "--store", first, "-o", exported, check=True)
+    lines = exported.read_bytes().splitlines(keepends=True)
+    half = len(lines) // 2
+    while lines[half - 1].split()[-2:] == lines[half].split()[-2:]:
+        half += 1  # split between two graphs, as shards are
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    (shards / "part-000000.nq.gz").write_bytes(gzip.compress(b"".join(lines[:half]), mtime=0))
+    (shards / "part-000001.nq.gz").write_bytes(gzip.compress(b"".join(lines[half:]), mtime=0))
+    store = tmp_path / "store"
+    result = run_kg("ingest", shards, "--store", store)
+    assert result.returncode == 0, result.stderr_text
+    assert "4 article(s) ingested" in result.stderr_text
+    assert sorted_nquads(store) == sorted_nquads(first)
+
+    whole = (shards / "part-000001.nq.gz").read_bytes()
+    (shards / "part-000001.nq.gz").write_bytes(whole[: len(whole) // 2])
+    store = tmp_path / "cut"
+    result = run_kg("ingest", shards, "--store", store)
+    assert result.returncode == 1
+    assert re.search(r"kg: skipped \S*part-000001\.nq\.gz: not a whole gzip file \(", result.stderr_text), result.stderr_text
+    assert "Traceback" not in result.stderr_text
+    assert graph_count(store) > 0  # the first shard's documents are stored
+
+
 def test_a_broken_nquads_file_stores_nothing_of_it(tmp_path):
     """The whole file is parsed before any graph is stored: a bad line at its end leaves the store without
     the graphs before it, and the run names the file."""
