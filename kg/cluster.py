@@ -148,7 +148,7 @@ def shard_partition(articles: list[Article], batch_size: int, path: str) -> list
 
 def _shard_partition(articles: list[Article], batch_size: int, path: str) -> list[tuple]:
     from kg.errors import during
-    from kg.parallel import extract_chunk, picklable
+    from kg.parallel import extract_chunk
     from kg.rdf import extraction_quads
 
     report, quads = [], []
@@ -162,7 +162,7 @@ def _shard_partition(articles: list[Article], batch_size: int, path: str) -> lis
                 _, document_quads = extraction_quads(extraction)
         except InternalError as error:
             warn_internal(error)
-            report.append(("failed", index, error.step, error.document, picklable(error.error)))
+            report.append(("failed", index, error.step, error.document, error.error))  # made portable by the caller
             continue
         quads.extend(document_quads)
         report.append(("ok", index, len(extraction.claims), len(document_quads), extraction.faults))
@@ -489,9 +489,11 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
                     progress.note(f"kg: warning: {warning}")
                 yield item
 
+    def path_of(number: int) -> str:
+        return str(folder / shard_name(number, compress))
+
     def submit(key: str, number: int, chunk: list[Article]):
-        return client.submit(shard_partition, chunk, batch_size, str(folder / shard_name(number, compress)), key=key,
-                             retries=RETRIES)
+        return client.submit(shard_partition, chunk, batch_size, path_of(number), key=key, retries=RETRIES)
 
     done = 0
     outcomes = _in_order(client, articles(), partition, submit, seconds)
@@ -499,8 +501,7 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
         with ctrl_c_stops() as stop:
             for number, chunk, outcome in outcomes:
                 if isinstance(outcome, BaseException) and _killed_workers(outcome) and len(chunk) > 1:
-                    outcome = _shard_without_culprits(client, number, chunk, batch_size,
-                                                      str(folder / shard_name(number, compress)), seconds)
+                    outcome = _shard_without_culprits(client, number, chunk, batch_size, path_of(number), seconds)
                 if isinstance(outcome, BaseException):
                     for article in chunk:
                         failed(article, _failure(article, number, outcome))

@@ -38,7 +38,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_thread_pairs import NUMBER, STOPWORDS, WORD, described, load_articles, side, write_pairs  # noqa: E402
+from make_thread_pairs import (NUMBER, STOPWORDS, WORD, described, load_articles, shared_rare_words,  # noqa: E402
+                               side, write_pairs)
 
 # Denial or rejection markers, as lowercased word sequences matched against the word tokens (WORD) of the cue
 # or the content. Data, not a model: the lists were written from a reading of how news reports disputes, and
@@ -94,26 +95,11 @@ def contents_of(articles: list[dict]) -> list[dict]:
 
 def shared_rare(contents: list[dict], max_share: float) -> tuple[dict, dict]:
     """For each pair of contents (different documents, not one publisher's same day) with a denial side: the
-    rare words they share. Inverted index over words in 2 to max_share of the contents; no all-pairs pass."""
+    rare words they share (words in 2 to max_share of the contents), and the words' idf."""
     df = Counter(t for c in contents for t in c["terms"])
     # A share, not a count: train has ten times dev's contents, and a name like "saudi" is rare in both.
     max_df = max(2, round(max_share * len(contents)))
-    postings = defaultdict(list)
-    for i, c in enumerate(contents):
-        for t in c["terms"]:
-            if 2 <= df[t] <= max_df:
-                postings[t].append(i)
-    shared = defaultdict(list)
-    for t in sorted(postings):
-        ids = postings[t]
-        for x in range(len(ids)):
-            for y in range(x + 1, len(ids)):
-                a, b = contents[ids[x]], contents[ids[y]]
-                if not (a["denial"] or b["denial"]) or a["doc_id"] == b["doc_id"]:
-                    continue
-                if a["publisher"] == b["publisher"] and a["date"] == b["date"]:
-                    continue
-                shared[ids[x], ids[y]].append(t)
+    shared = shared_rare_words(contents, df, max_df, keep=lambda a, b: bool(a["denial"] or b["denial"]))
     idf = {t: math.log(len(contents) / k) for t, k in df.items()}
     return shared, idf
 

@@ -36,6 +36,7 @@ import random
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -138,26 +139,32 @@ def vectors(contents: list[dict]) -> tuple[list[dict], dict]:
     return result, df
 
 
-def candidate_pairs(contents: list[dict], df: dict, max_df: int) -> Counter:
-    """Pairs of contents from different documents sharing a rare word, with how many such words they share
-    (inverted index; no all-pairs pass)."""
+def shared_rare_words(contents: list[dict], df: dict, max_df: int,
+                      keep: Callable[[dict, dict], bool] | None = None) -> dict[tuple[int, int], list[str]]:
+    """Pairs of contents from different documents (and not one publisher's on one day) sharing words that 2 to
+    ``max_df`` contents hold, with those words (inverted index; no all-pairs pass); ``keep`` narrows the pairs."""
     postings = defaultdict(list)
     for i, c in enumerate(contents):
         for t in sorted(c["terms"]):
             if 2 <= df[t] <= max_df:
                 postings[t].append(i)
-    pairs = Counter()
+    shared = defaultdict(list)
     for t in sorted(postings):
         ids = postings[t]
         for x in range(len(ids)):
             for y in range(x + 1, len(ids)):
                 a, b = contents[ids[x]], contents[ids[y]]
-                if a["doc_id"] == b["doc_id"]:
+                if a["doc_id"] == b["doc_id"] or (keep is not None and not keep(a, b)):
                     continue
                 if a["publisher"] == b["publisher"] and a["date"] == b["date"]:
                     continue
-                pairs[ids[x], ids[y]] += 1
-    return pairs
+                shared[ids[x], ids[y]].append(t)
+    return shared
+
+
+def candidate_pairs(contents: list[dict], df: dict, max_df: int) -> Counter:
+    """Pairs of contents from different documents sharing a rare word, with how many such words they share."""
+    return Counter({pair: len(words) for pair, words in shared_rare_words(contents, df, max_df).items()})
 
 
 def cosine(u: dict, v: dict) -> float:

@@ -359,22 +359,28 @@ kg.parallel.extract_chunk = dying
 """
 
 
+def ingest_on_preloaded_workers(preload: str, corpus: Path, tmp_path: Path, env: dict | None = None):
+    """A cluster of its own whose workers run ``preload`` first; the corpus ingested through it into
+    tmp_path/store and into tmp_path/shards (partitions of 3): the two runs' results."""
+    script = tmp_path / "preload.py"
+    script.write_text(preload, encoding="utf-8")
+    special = Cluster(tmp_path, worker_options=("--preload", str(script)), env=env)
+    try:
+        return (run_kg("ingest", corpus, "--store", tmp_path / "store", "--scheduler", special.address, "--partition", "3"),
+                run_kg("ingest", corpus, "--shards", tmp_path / "shards", "--scheduler", special.address,
+                       "--partition", "3"))
+    finally:
+        special.stop()
+
+
 def test_an_article_that_kills_every_worker_is_named_and_the_rest_stored(corpus, tmp_path):
     """The scheduler gives up on f7's partition once it has killed its workers (allowed-failures, here 1: two
     deaths); its articles are then extracted one task each, f7 kills its workers again and is named as
     skipped, the others are stored, each exactly once, and the run exits 1. (A partition that shared a dying
     worker may be given up on too; its articles go the same way and are stored or named.)"""
-    preload = tmp_path / "die_on_f7.py"
-    preload.write_text(DIE_ON_F7, encoding="utf-8")
-    crashing = Cluster(tmp_path, worker_options=("--preload", str(preload)),
-                       env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"})
-    try:
-        store = tmp_path / "store"
-        result = run_kg("ingest", corpus, "--store", store, "--scheduler", crashing.address, "--partition", "3")
-        shards = tmp_path / "shards"
-        sharded = run_kg("ingest", corpus, "--shards", shards, "--scheduler", crashing.address, "--partition", "3")
-    finally:
-        crashing.stop()
+    store, shards = tmp_path / "store", tmp_path / "shards"
+    result, sharded = ingest_on_preloaded_workers(DIE_ON_F7, corpus, tmp_path,
+                                                  env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"})
     assert_only_failures_lost(result, store)
     # the same with --shards: f7's shard is written again without it
     assert_only_failures_lost(sharded, tmp_path / "from-shards", shards)
@@ -465,16 +471,8 @@ def test_an_error_the_client_cannot_unpickle_costs_only_its_article(corpus, tmp_
     its type: f7's error used to come back inside its partition's result, which the client then could not
     unpickle (No module named ...), so f6 and f8 were lost with it; a task that raised such an error was reported
     as the pickled bytes of it."""
-    preload = tmp_path / "worker_only_error.py"
-    preload.write_text(WORKER_ONLY_ERROR, encoding="utf-8")
-    odd = Cluster(tmp_path, worker_options=("--preload", str(preload)))
-    try:
-        store = tmp_path / "store"
-        result = run_kg("ingest", corpus, "--store", store, "--scheduler", odd.address, "--partition", "3")
-        shards = tmp_path / "shards"
-        sharded = run_kg("ingest", corpus, "--shards", shards, "--scheduler", odd.address, "--partition", "3")
-    finally:
-        odd.stop()
+    store, shards = tmp_path / "store", tmp_path / "shards"
+    result, sharded = ingest_on_preloaded_workers(WORKER_ONLY_ERROR, corpus, tmp_path)
     f7 = "kg: skipped f7: internal error while extracting: RuntimeError: Unreadable: cannot read f7"
     for run in (result, sharded):
         no_traceback(run)

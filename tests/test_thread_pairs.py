@@ -116,6 +116,18 @@ def test_the_checker_reports_an_offset_beyond_the_text_in_one_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def output_under_two_hash_seeds(script: str, corpus: Path, tmp_path: Path, *options: str) -> str:
+    """What a generator script writes for ``corpus``, checked to be the same file under two hash seeds."""
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"{script}.{seed}.jsonl"
+        subprocess.run([sys.executable, str(SCRIPTS / script), "--polnear", str(corpus), "--out", str(out), *options],
+                       check=True, capture_output=True, timeout=120, env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"})
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    return outputs[0].decode()
+
+
 def test_the_generator_pairs_the_same_quote_across_outlets_and_writes_no_text(tmp_path):
     quote = "“The new levee will protect twelve thousand homes from the river floods,”"
     texts = {
@@ -132,17 +144,10 @@ def test_the_generator_pairs_the_same_quote_across_outlets_and_writes_no_text(tm
                                                                  "content": [[start, end]]}]}))
     corpus = tmp_path / "mini.jsonl"
     corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    outputs = []
-    for seed in ("1", "2"):  # the same file under any hash seed
-        out = tmp_path / f"candidates{seed}.jsonl"
-        subprocess.run([sys.executable, str(SCRIPTS / "make_thread_pairs.py"), "--polnear", str(corpus),
-                        "--out", str(out), "--max-df", "5"], check=True, capture_output=True, timeout=120,
-                       env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"})
-        outputs.append(out.read_bytes())
-    assert outputs[0] == outputs[1]
-    candidates = [json.loads(line) for line in outputs[0].decode().splitlines()]
+    written = output_under_two_hash_seeds("make_thread_pairs.py", corpus, tmp_path, "--max-df", "5")
+    candidates = [json.loads(line) for line in written.splitlines()]
     assert [(c["a"]["doc_id"], c["b"]["doc_id"], c["stratum"]) for c in candidates] == [("alpha_1", "beta_1", "high")]
-    assert "levee" not in outputs[0].decode()
+    assert "levee" not in written
 
 
 def test_the_dispute_generator_pairs_a_denial_with_the_claim_it_denies_and_writes_no_text(tmp_path):
@@ -163,18 +168,11 @@ def test_the_dispute_generator_pairs_a_denial_with_the_claim_it_denies_and_write
                                                                  "content": [[start, start + len(content)]]}]}))
     corpus = tmp_path / "mini.jsonl"
     corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    outputs = []
-    for seed in ("1", "2"):  # the same file under any hash seed
-        out = tmp_path / f"disputes{seed}.jsonl"
-        subprocess.run([sys.executable, str(SCRIPTS / "make_dispute_candidates.py"), "--polnear", str(corpus),
-                        "--out", str(out)], check=True, capture_output=True, timeout=120,
-                       env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"})
-        outputs.append(out.read_bytes())
-    assert outputs[0] == outputs[1]
-    candidates = [json.loads(line) for line in outputs[0].decode().splitlines()]
+    written = output_under_two_hash_seeds("make_dispute_candidates.py", corpus, tmp_path)
+    candidates = [json.loads(line) for line in written.splitlines()]
     assert [(c["a"]["doc_id"], c["b"]["doc_id"], c["stratum"], c["direction"]) for c in candidates] == [
         ("alpha_1", "beta_1", "cue", "denial-later")]
-    assert "dam" not in outputs[0].decode()
+    assert "dam" not in written
 
 
 def test_the_dispute_generator_reports_articles_without_text_in_one_line(tmp_path):

@@ -25,6 +25,11 @@ class _Entry:
     organizations: set[int] = field(default_factory=set)  # entry ids this one is a member of
 
 
+def _ends_with(full_key: str, surname_key: str) -> bool:
+    """Whether a normalised full name ends with a normalised surname ("donald trump", "trump")."""
+    return full_key.endswith(" " + surname_key)
+
+
 def _surname_of_the_person(entry: _Entry, name: str) -> bool:
     """A bare surname of a person named in full before ("Trump" after "Donald Trump"). The parser often labels
     such a surname an organisation (companies and brands bear their founders' names): that label is no vote
@@ -34,8 +39,8 @@ def _surname_of_the_person(entry: _Entry, name: str) -> bool:
     person = votes.get(AgentKind.PERSON, 0.0)
     if " " in name or not person or person < max(votes.values()):
         return False
-    surname = " " + normalize(name)
-    return any(normalize(known).endswith(surname) for known in entry.names)
+    surname = normalize(name)
+    return any(_ends_with(normalize(known), surname) for known in entry.names)
 
 
 class Resolver:
@@ -90,7 +95,7 @@ class Resolver:
         if kind != AgentKind.MEDIA_OUTLET and " " not in key and not name.isupper():
             # a surname ("al-Shami", "Clinton") refers to the last full name ending with it
             for known, entry_id in reversed(list(self.index.items())):
-                if known.endswith(" " + key) and self._kind(entry_id) == AgentKind.PERSON:
+                if _ends_with(known, key) and self._kind(entry_id) == AgentKind.PERSON:
                     return entry_id
         if name.isupper() and 2 <= len(name) <= 10:
             for known, entry_id in self.index.items():
@@ -231,16 +236,16 @@ class Resolver:
         return self._entry_of(entity) if entity is not None else None
 
     def _surname_read_as_a_word(self, mention: Mention) -> int | None:
-        """"Pike added ...", "Hunter said ...": a surname the tagger read as a common word (an interjection, a
+        """"Pike added ...", "Sterling said ...": a surname the tagger read as a common word (an interjection, a
         noun) is the person named in full before with it, when there is one; otherwise it stays unnamed."""
         entry_id = self.find_name(mention.text, AgentKind.PERSON)
         if entry_id is not None:
             full = self._kind(entry_id) == AgentKind.PERSON and any(" " in known for known in self.entries[entry_id].names)
             return entry_id if full else None
         # a person the article named in full before without quoting ("Councillor Eva Price spoke on Monday.")
-        surname = " " + normalize(mention.text)
+        surname = normalize(mention.text)
         named = [e for e in (self.discourse.entities if self.discourse else ()) if e.kind == "person"
-                 and normalize(e.name).endswith(surname) and e.sites[0].start < mention.start]
+                 and _ends_with(normalize(e.name), surname) and e.sites[0].start < mention.start]
         return self._entry_of(named[-1], AgentKind.PERSON) if len({normalize(e.name) for e in named}) == 1 else None
 
     def unresolved(self, mention: Mention) -> str:
