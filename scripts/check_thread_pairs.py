@@ -28,10 +28,11 @@ CATEGORIES = {
     "disputes": {"dispute"},
 }
 KEYS = {"a", "b", "label", "category", "confidence", "split", "stratum"}
-# Where a pair was found: the strata of make_thread_pairs.py, and the dispute search (make_dispute_candidates.py
-# and the keyword search that followed it up, README).
+# Where a pair was found: the strata of make_thread_pairs.py, the dispute search (make_dispute_candidates.py
+# and the keyword search that followed it up), and the review of first statements found outside their labelled
+# thread (README).
 STRATA = {"high", "contained", "negation", "medium", "loose", "same-speaker", "numbers", "parallel", "short",
-          "dispute-search"}
+          "dispute-search", "first-review"}
 
 
 class PairError(ValueError):
