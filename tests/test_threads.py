@@ -81,6 +81,15 @@ def test_the_same_words_from_another_named_source_are_a_parallel_claim():
     assert related(union, mayor) is None
 
 
+def test_two_unnamed_sources_are_one_only_when_described_alike():
+    text = "the harbour will reopen within two weeks"
+    ministry = claim("c1", text, source="doc/d1#src-1", kind="UnnamedSource", name="Ministry")
+    authority = claim("c2", text, source="doc/d2#src-1", kind="UnnamedGroup", name="Harbour authority")
+    ministry_again = claim("c3", text, source="doc/d3#src-1", kind="UnnamedSource", name="the ministry")
+    assert related(ministry, authority) is None
+    assert related(ministry, ministry_again) == (Relation.SAME, "c1")
+
+
 def test_a_relay_a_writer_and_a_reader_may_restate_a_named_source():
     original = claim("c1", "the harbour will reopen within two weeks", source="person/lena-ortiz", name="Lena Ortiz")
     relay = claim("c2", "the harbour will reopen within two weeks", source="org/herald", kind="MediaOutlet",
