@@ -189,6 +189,16 @@ def test_a_named_source_quoting_another_word_for_word_joins_its_thread():
     assert [sorted(m.iri for m in t.members) for t in change.threads] == [["c1", "c2"]]
 
 
+def test_a_quoted_speaker_is_the_same_speaker_under_another_form_of_the_name():
+    words = "“The harbour stays open for as long as a single crane in it still works,”"
+    original = claim("c1", words, source="person/lena-ortiz", name="Lena Ortiz", article="doc/1")
+    read_out = claim("c2", words, source="person/tom-hale", name="Tom Hale", article="doc/2")
+    # the same speaker in a third article, named otherwise, quoting too little of it to reach Hale directly
+    excerpt = claim("c3", "“a single crane in it still works”", source="person/lena-m-ortiz", name="Lena M. Ortiz",
+                    article="doc/3")
+    assert link_threads([original, read_out, excerpt]) == [["c1", "c2", "c3"]]
+
+
 def test_a_claim_carried_by_many_articles_is_one_thread_over_its_strongest_links_in_any_order():
     """Each claim keeps only its few strongest links (3 here, 10 by default): a statement carried by
     hundreds of outlets costs its members' links, not every pair of them. The thread is whole, the same in

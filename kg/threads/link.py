@@ -48,14 +48,18 @@ def carried_order(claim: ThreadClaim) -> tuple:
     return (claim.published is None, claim.published or "", claim.article, claim.start, claim.iri)
 
 
+def speaker_of(claim: ThreadClaim) -> str:
+    """Who speaks, under any form of the name: "Donald Trump" and "Trump" are one speaker, as for linking."""
+    return surname(claim.source_name) or claim.source
+
+
 def make_thread(members: list[ThreadClaim], disputers: list[str]) -> Thread:
     ordered = sorted(members, key=carried_order)
     named = [m for m in ordered if m.source_kind in NAMED_KINDS and not m.speaks_for_anyone]
     first = ordered[0]
     if named:
-        # the originating source: the named speaker most members give ("Donald Trump" and "Trump" are one
-        # speaker, as they are for linking); a tie goes to the one heard first
-        speaker = {m.iri: surname(m.source_name) or m.source for m in named}
+        # the originating source: the named speaker most members give; a tie goes to the one heard first
+        speaker = {m.iri: speaker_of(m) for m in named}
         counts = Counter(speaker.values())
         best = max(counts.values())
         origin = next(speaker[m.iri] for m in named if counts[speaker[m.iri]] == best)
@@ -175,11 +179,12 @@ class Linker:
         edges = self.index.kept_edges_among(set(claims), Relation.SAME.value)
         # a direct link between two named sources was accepted by relation() (one quoting the other word for
         # word): those two sources are one statement's speakers in this component, whoever else joins
-        quoted = {frozenset((claims[first].source, claims[second].source)) for first, second, _, tier in edges
-                  if tier == 0}
+        # (whoever they are under any form of their names: "James Comey" quoted, "James B. Comey" elsewhere)
+        quoted = {frozenset((speaker_of(claims[first]), speaker_of(claims[second])))
+                  for first, second, _, tier in edges if tier == 0}
 
         def compatible(x: ThreadClaim, y: ThreadClaim) -> bool:
-            return same_speaker(x, y) or frozenset((x.source, y.source)) in quoted
+            return same_speaker(x, y) or frozenset((speaker_of(x), speaker_of(y))) in quoted
 
         parent = {iri: iri for iri in claims}
         named = {iri: ([claims[iri]] if not claims[iri].speaks_for_anyone else []) for iri in claims}
