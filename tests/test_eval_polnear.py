@@ -42,6 +42,15 @@ def test_a_quotation_continuing_a_statement_is_another_fragment(extract_text, ev
     assert len(statement["content"]) == 2 and "found the money" in spans(text, statement, "content")[1]
 
 
+def test_a_quotation_after_a_reported_statement_is_another_fragment_of_it(extract_text, eval_polnear):
+    text = ("Mayor Ana Ruiz said on Tuesday that the east pier would close for repairs next month.\n\n"
+            "“The pier has stood for ninety years, and it needs a new deck before the winter storms.”")
+    x = extract_text(text, structured=False)
+    (statement,) = eval_polnear.scorer_attributions(x)
+    assert spans(text, statement, "source") == ["Mayor Ana Ruiz"] and spans(text, statement, "cue") == ["said"]
+    assert spans(text, statement, "content")[-1].startswith("“The pier has stood for ninety years")
+
+
 def test_a_parse_cache_of_other_texts_is_not_reused(tmp_path, capsys):
     """The trainers' parse cache must never pair one split's annotations with another split's parses."""
     import sys

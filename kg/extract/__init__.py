@@ -398,8 +398,10 @@ def _attach_signoffs(found: list[_Found], parts: list[Part]) -> list[_Found]:
 
 def _resolve_sources(found: list[_Found], resolver: Resolver, text: str, faults: Faults) -> list[_Found]:
     """Resolve sources and recipients in text order, so pronouns see what came before them; a quotation
-    that continues the previous quoted statement in the same paragraph joins it as another fragment."""
+    that continues the previous quoted statement in the same paragraph joins it as another fragment. A
+    quotation opening a paragraph with no cue of its own continues the statement before it (see _continued)."""
     last_quoted: _Found | None = None
+    last_statement: _Found | None = None  # the last statement with a cue, quoted or not
     open_colon: _Found | None = None  # "X said:" waiting for the quotation that follows
     kept = []
     for item in found:
@@ -409,14 +411,15 @@ def _resolve_sources(found: list[_Found], resolver: Resolver, text: str, faults:
                 open_colon.content, open_colon.candidate.quote_type = item.content, QuoteType.DIRECT
                 last_quoted, open_colon = open_colon, None
                 continue
-            # a quotation with no cue of its own continues the last quoted speaker's statement
-            if last_quoted is None or last_quoted.part.comment != item.part.comment:
+            # a quotation with no cue of its own continues the statement before it
+            speaker = _continued(last_quoted, last_statement)
+            if speaker is None or speaker.part.comment != item.part.comment:
                 item.source_key = None
-            elif last_quoted.part == item.part and item.content[0].start > last_quoted.content[-1].end:
-                last_quoted.content = last_quoted.content + item.content  # “A,” he said. “B.”
+            elif speaker.part == item.part and item.content[0].start > speaker.content[-1].end:
+                speaker.content = speaker.content + item.content  # “A,” he said. “B.”
                 continue
             else:
-                item.source_key, item.source_span = last_quoted.source_key, last_quoted.source_span
+                item.source_key, item.source_span = speaker.source_key, speaker.source_span
             kept.append(item)
             continue
         open_colon = None
@@ -431,7 +434,36 @@ def _resolve_sources(found: list[_Found], resolver: Resolver, text: str, faults:
             kept.append(item)
             if item.candidate.quote_type in (QuoteType.DIRECT, QuoteType.MIXED) and item.source_key and item.content:
                 last_quoted = item
+            if _states(item) and not _inside_content(item, last_statement):
+                last_statement = item
     return [item for item in kept if item.content]  # a colon that no quotation followed says nothing
+
+
+def _continued(last_quoted: _Found | None, last_statement: _Found | None) -> _Found | None:
+    """The statement a quotation without a cue continues: the last quoted one, unless a later paragraph made
+    a statement without quotation marks ("The mayor said that the pier would close. ¶ “It needs a new
+    deck.”": the mayor goes on). Within one paragraph the quoted statement keeps it: "“...,” said Ana Ruiz,
+    who said she would march. ¶ “...”" is Ana Ruiz again, not what her relative clause reports."""
+    if last_statement is None or last_quoted is not None and (last_quoted.part == last_statement.part
+                                                              or last_quoted.position > last_statement.position):
+        return last_quoted
+    return last_statement
+
+
+def _states(item: _Found) -> bool:
+    """Whether a resolved candidate is a statement a following quotation can continue: one with a speaker and
+    a cue in the body (a headline is the article's title, a refusal to comment says nothing to go on with)."""
+    return bool(item.source_key and item.content and item.candidate.cue is not None
+                and item.part.kind != "headline" and not refusals.is_refusal(item.candidate))
+
+
+def _inside_content(item: _Found, statement: _Found | None) -> bool:
+    """Whether ``item``'s cue lies inside ``statement``'s content ("X said [Y claimed Z]"): a report inside a
+    report, which a quotation after them does not continue."""
+    if statement is None or statement.part.comment != item.part.comment:
+        return False
+    start = item.part.span.start + item.candidate.cue[0]
+    return any(span.start <= start < span.end for span in statement.content)
 
 
 # ---------------------------------------------------------------- documents and chains
