@@ -1,4 +1,5 @@
 """claimgraph: turn news articles into a who-said-what RDF graph."""
 
 __version__ = "0.1.0"
-EXTRACTOR_VERSION = "rule-attrib-0.7"  # 0.7: source phrases without asides or other statements, poll findings, cue conjuncts
+# 0.8: a cue-less quotation continues the statement before it; clause and prepositional frames need p >= 0.25
+EXTRACTOR_VERSION = "rule-attrib-0.8"
