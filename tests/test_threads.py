@@ -136,6 +136,15 @@ def test_a_denial_or_a_negated_claim_disputes_instead_of_joining():
                    claim("c6", "the plant is leaking chemicals into the river"))[0] == Relation.SAME
 
 
+def test_a_negation_inside_a_relative_clause_does_not_deny_the_claim():
+    ban = claim("c1", "a ban on lorries entering the old town of Marrow", published="2025-01-01")
+    qualified = claim("c2", "a ban on lorries which are not electric from entering the old town of Marrow",
+                      published="2025-01-02")
+    denied = claim("c3", "there will be no ban on lorries entering the old town of Marrow", published="2025-01-03")
+    assert related(ban, qualified) == (Relation.SAME, "c1")
+    assert related(ban, denied) == (Relation.DISPUTES, "c3")
+
+
 @pytest.mark.parametrize("first, second", [
     ("Marrow was hit by flooding that killed 12 people", "Dunbee was hit by flooding that killed 12 people"),
     ("Mr. Holt will visit the flooded quarter on Friday", "Mr. Brandt will visit the flooded quarter on Friday"),

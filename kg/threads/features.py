@@ -12,6 +12,7 @@ WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['’][^\W_]+)*")
 # Abbreviations whose full stop ends no sentence: the capitalised word after them is a name ("Mr. Trump").
 ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
                            "prof", "rev", "jr", "sr", "u.s", "vs", "no"})
+RELATIVE_PRONOUNS = frozenset({"who", "whom", "whose", "which"})  # not "that": it opens reported clauses too
 NEGATORS = frozenset({"not", "no", "never", "nobody", "none", "nothing", "neither", "nor", "cannot", "nowhere"})
 # "one" is left out: "one of them", "no one" carry no figure.
 NUMBER_WORDS = {
@@ -81,6 +82,7 @@ def features(text: str) -> Features:
     names: set[str] = set()
     negated: set[str] = set()
     scope = 0  # content words still to come under the last negator
+    relative = False  # inside a relative clause ("who ...", "which ...") until the next clause break
     previous_end = None
     previous = ""
     last_name = None  # the word just before, when it was a name
@@ -95,8 +97,14 @@ def features(text: str) -> Features:
         opens_sentence = previous_end is not None and bool(re.search(r"[.!?]", gap)) and previous not in ABBREVIATIONS
         previous_end, previous = match.end(), lower
         before, last_name = last_name, None
+        if re.search(r"[,;.!?:]", gap):
+            relative = False
+        if lower in RELATIVE_PRONOUNS:
+            relative = True
         if lower.endswith("n't") or lower in NEGATORS:
-            scope = NEGATION_SCOPE
+            # a negation inside a relative clause qualifies a noun, it does not deny the claim: "a ban on
+            # Muslims who are not citizens" states the ban
+            scope = 0 if relative else NEGATION_SCOPE
             continue
         if scope == NEGATION_SCOPE and lower in NOT_NEGATING:
             scope = 0  # "not just a loser, a liar": the negator qualifies, it does not deny
