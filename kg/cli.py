@@ -261,12 +261,19 @@ def ingest(
                                                  "by then has its articles named as skipped."),
     compress: bool = typer.Option(False, "--compress", help="With --shards: gzip each shard (part-NNNNNN.nq.gz, "
                                                             "about a twentieth of the size; kg ingest reads them)."),
+    article_timeout: float = typer.Option(None, "--article-timeout", min=0.001,
+                                          help="Seconds an article may take in a worker process before the worker "
+                                               "is ended and the article named as skipped (default 300; given "
+                                               "with one worker, it runs that worker in a process of its own)."),
 ) -> None:
     """Extract a corpus into an on-disk store: one named graph per document, replaced on re-ingest."""
     if scheduler and workers:
         raise typer.BadParameter("give --workers (this machine) or --scheduler (a Dask cluster), not both")
     if (shards or partition or partition_timeout) and not scheduler:
         raise typer.BadParameter("--shards, --partition and --partition-timeout go with --scheduler tcp://HOST:PORT")
+    if article_timeout and scheduler:
+        raise typer.BadParameter("--article-timeout is for workers on this machine; on a cluster give "
+                                 "--partition-timeout")
     if compress and not shards:
         raise typer.BadParameter("--compress goes with --shards DIR")
     if shards and store:
@@ -290,14 +297,14 @@ def ingest(
         client = cluster.connect(scheduler)
     try:
         _ingest_with(paths, store, shards, client, partition, batch_size, report_every, threads, workers,
-                     partition_timeout, compress)
+                     partition_timeout, compress, article_timeout)
     finally:
         if client is not None:
             client.close()
 
 
 def _ingest_with(paths, store, shards, client, partition, batch_size, report_every, threads, workers,
-                 partition_timeout=None, compress=False) -> None:
+                 partition_timeout=None, compress=False, article_timeout=None) -> None:
     from kg.ingest import Progress, count_inputs, ingest as run_ingest, summary
     from kg.store import open_store
 
@@ -334,7 +341,7 @@ def _ingest_with(paths, store, shards, client, partition, batch_size, report_eve
     progress = Progress(total, every=report_every)
     try:
         result = run_ingest(graph_store, paths, batch_size=batch_size, progress=progress, threads=linker,
-                            workers=workers, extract=extract)
+                            workers=workers, extract=extract, article_seconds=article_timeout)
     finally:
         if linker is not None:
             linker.close()

@@ -20,6 +20,11 @@ class InternalError(Exception):
         super().__init__(f"internal error while {where}: {describe(error)}")
 
 
+class TookTooLong(Exception):
+    """An article whose extraction did not finish in the time allowed (kg ingest --article-timeout): its
+    worker was ended. Not a bug to report with a traceback: the article is named as skipped, with this."""
+
+
 def describe(error: BaseException) -> str:
     """"ValueError: the first line of its message": enough to recognise it, short enough for one line."""
     if isinstance(error, InternalError):

@@ -21,7 +21,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg.article import MAX_BYTES, Article, article_from_text
-from kg.errors import InternalError, UserError, describe, during, warn_internal
+from kg.errors import InternalError, TookTooLong, UserError, describe, during, warn_internal
 from kg.readers import is_archive, is_web_input
 from kg.readers.url import is_url
 from kg.store import replace_document, statement_count
@@ -691,10 +691,13 @@ def ctrl_c_stops():
 
 
 def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress: Progress | None = None,
-           stdin: BinaryIO | None = None, threads=None, workers: int = 1, extract: Callable | None = None) -> IngestResult:
+           stdin: BinaryIO | None = None, threads=None, workers: int = 1, extract: Callable | None = None,
+           article_seconds: float | None = None) -> IngestResult:
     """Extract every input article and store each as its own named graph (replacing earlier versions);
     with ``threads`` (kg.threads.StoreThreads), each stored document's claims are linked into threads.
-    With ``workers`` > 1 the extraction runs in that many processes (kg.parallel); ``extract`` replaces
+    With ``workers`` > 1 the extraction runs in that many processes (kg.parallel), where an article may take
+    ``article_seconds`` (default kg.parallel.ARTICLE_SECONDS; given, it runs even one worker in a process of
+    its own, the only way to stop one that takes too long); ``extract`` replaces
     it (called like kg.pipeline.extract_robustly, e.g. kg.cluster's, on a Dask cluster). The RDF, the
     names across documents and the store writes stay here, in input order, so the store is the same.
     The document graphs of N-Quads files are stored as they are, through the same names and writer.
@@ -724,14 +727,18 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
             yield item
 
     def failed(article: Article, error: InternalError) -> None:
+        if isinstance(error.error, TookTooLong):
+            skip(article.identifier, str(error.error))  # no bug to trace: the worker was ended on purpose
+            return
         warn_internal(error)
         skip(article.identifier, f"internal error while {error.step}: {describe(error)}")
 
-    if extract is None and workers > 1:
-        from kg.parallel import extract_in_workers
+    if extract is None and (workers > 1 or article_seconds is not None):
+        from kg.parallel import ARTICLE_SECONDS, extract_in_workers
 
         def extract(articles, on_failure, batch_size):
-            return extract_in_workers(articles, on_failure, workers=workers, batch_size=batch_size)
+            return extract_in_workers(articles, on_failure, workers=workers, batch_size=batch_size,
+                                      article_seconds=article_seconds or ARTICLE_SECONDS)
     extract = extract or extract_robustly
 
     def produced() -> Iterator[tuple[Article, object] | StoredGraph]:

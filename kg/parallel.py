@@ -11,16 +11,21 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
 from kg.article import Article
-from kg.errors import InternalError, UserError, debugging, set_debug, warn_internal
+from kg.errors import InternalError, TookTooLong, UserError, debugging, set_debug, warn_internal
 from kg.model import Extraction
 
 # Articles per task: small enough that 2 workers share a 12-article corpus evenly, large enough that a
 # task's parts still fill spaCy batches and the per-task pickling stays a small share of the work.
 CHUNK = 4
 IN_FLIGHT_PER_WORKER = 3  # tasks queued or running per worker: keeps workers busy, memory flat
+# Seconds an article may take in a worker before the worker is ended and the article skipped: a news article
+# takes well under a second (about 0.15 s for PolNeAR's), so only a pathological input or a hang reaches
+# this, and without it the ingest would wait for that worker for good.
+ARTICLE_SECONDS = 300.0
 
 _nlp = None  # the worker's pipeline, loaded once by _start_worker
 
@@ -166,13 +171,17 @@ def _start_fork_server() -> None:
 
 
 def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Article, InternalError], None], *,
-                       workers: int, batch_size: int) -> Iterator[tuple[Article, Extraction]]:
+                       workers: int, batch_size: int,
+                       article_seconds: float = ARTICLE_SECONDS) -> Iterator[tuple[Article, Extraction]]:
     """Like kg.pipeline.extract_robustly, with the work spread over ``workers`` processes: (article,
     Extraction) pairs in input order, failures passed to ``on_failure`` in input order too.
 
     A worker process that dies (a crash in native code, the OOM killer) loses no other article: the
     pool is replaced, the articles of the oldest lost task run again one at a time with nothing else in
-    the pool (the one that then kills a worker is reported), and the later tasks are sent again. Closing the generator (Ctrl-C, a failed store) ends the workers at once.
+    the pool (the one that then kills a worker is reported), and the later tasks are sent again. A task not
+    back ``article_seconds`` per article after the ingest began to wait for it is handled the same way: its
+    workers are ended, and an article that alone takes longer is reported as TookTooLong. Closing the
+    generator (Ctrl-C, a failed store) ends the workers at once.
     """
     source = iter(articles)
     source_error: list[BaseException] = []
@@ -210,9 +219,14 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
         worker dies one task then takes every other task down with it, and only now is the culprit known."""
         for article in chunk:
             try:
-                results = pool.submit([article]).result()
+                results = pool.submit([article]).result(timeout=article_seconds)
             except UserError:
                 raise
+            except FutureTimeout:
+                on_failure(article, InternalError("extracting", article.identifier, TookTooLong(
+                    f"extraction did not finish within {article_seconds:g} s (--article-timeout)")))
+                pool.renew()  # the worker still runs it: end it
+                continue
             except Exception as error:  # noqa: BLE001 -- this article killed its worker, or its result is lost
                 broken = isinstance(error, BrokenProcessPool)
                 cause = RuntimeError("the worker process extracting it died") if broken else error
@@ -227,13 +241,14 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
         while pending:
             chunk, future = pending.popleft()
             try:
-                results = future.result()
+                results = future.result(timeout=article_seconds * len(chunk))
             except UserError:
                 raise  # the worker could not start (no spaCy model): the same for every article
-            except Exception as error:  # noqa: BLE001 -- a dead worker, or a result that did not come back
-                if not isinstance(error, BrokenProcessPool):  # a result that did not come back: this task only
+            except Exception as error:  # noqa: BLE001 -- a dead or stuck worker, or a result that did not come back
+                if not isinstance(error, (BrokenProcessPool, FutureTimeout)):  # a result lost: this task only
                     yield from alone(chunk)
                     continue
+                # a stuck worker is ended with the pool (a process pool cannot end one of its workers)
                 later = [articles for articles, _ in pending]
                 pending.clear()  # with a dead worker every task in the pool is lost: all run again
                 pool.renew()

@@ -107,6 +107,39 @@ def test_an_article_a_worker_fails_on_is_named_and_the_others_are_stored(corpus,
     assert not any(f"every {number + 3} hours" in text for text in texts)
 
 
+HANG_IN_WORKER_ON_F3 = """
+    import multiprocessing, time
+    import kg.extract
+    original = kg.extract._documents
+    def hanging(article, *args):
+        if article.identifier == "f3" and multiprocessing.parent_process() is not None:
+            time.sleep(3600)  # as a pathological input or a stuck native call would
+        return original(article, *args)
+    kg.extract._documents = hanging
+"""
+
+
+@pytest.mark.parametrize("workers", ["2", "1"])
+def test_an_article_that_takes_too_long_is_skipped_and_its_worker_ended(corpus, tmp_path, workers):
+    """An article stuck in its worker for good: after --article-timeout seconds the worker is ended, the article
+    is named as skipped (no traceback: no bug), the other 11 are stored and the run exits 1. With one worker the
+    timeout runs it in a process of its own, the only way to stop it. Without the timeout the run would hang."""
+    store = tmp_path / "store"
+    result = run_patched(HANG_IN_WORKER_ON_F3, "ingest", corpus, "--store", store, "--workers", workers,
+                         "--article-timeout", "3", timeout=300)
+    no_traceback(result)
+    assert result.returncode == 1, result.stderr_text
+    assert skipped_lines(result.stderr_text) == [
+        "kg: skipped f3: extraction did not finish within 3 s (--article-timeout)"], result.stderr_text
+    assert "11 article(s) ingested" in result.stderr_text
+    assert len([text for text in stored_texts(store) if "ferry" in text]) == 11
+
+
+def test_the_article_timeout_is_for_local_workers():
+    result = run_kg("ingest", "x.jsonl", "--store", "s", "--scheduler", "tcp://127.0.0.1:1", "--article-timeout", "5")
+    assert result.returncode == 2 and "--partition-timeout" in result.stderr_text, result.stderr_text
+
+
 def children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
