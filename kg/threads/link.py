@@ -178,8 +178,9 @@ class Linker:
         """
         edges = self.index.kept_edges_among(set(claims), Relation.SAME.value)
         # a direct link between two named sources was accepted by relation() (one quoting the other word for
-        # word): those two sources are one statement's speakers in this component, whoever else joins
-        # (whoever they are under any form of their names: "James Comey" quoted, "James B. Comey" elsewhere)
+        # word, or one outlet printing the same words again): those two sources are one statement's speakers
+        # in this component, whoever else joins, and under any form of their names ("James Comey" quoted,
+        # "James B. Comey" elsewhere)
         quoted = {frozenset((speaker_of(claims[first]), speaker_of(claims[second])))
                   for first, second, _, tier in edges if tier == 0}
 
