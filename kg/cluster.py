@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kg.article import Article
-from kg.errors import InternalError, UserError, describe, warn_internal
+from kg.errors import InternalError, TookTooLong, UserError, skip_reason, warn_internal
 from kg.model import Extraction
 
 # Articles per task (and per shard): enough to fill spaCy batches and make the per-task overhead of the
@@ -378,18 +378,18 @@ def _alone(client, number: int, chunk: list[Article], batch_size: int,
     return results
 
 
-def _alone_failed(number: int, error: BaseException) -> RuntimeError:
+def _alone_failed(number: int, error: BaseException) -> Exception:
     if isinstance(error, PartitionTimeout):
-        return RuntimeError(f"it did not come back from the cluster on its own (partition {number}) "
-                            f"within {error.seconds:g} s (--partition-timeout)")
+        return TookTooLong(f"it did not come back from the cluster on its own (partition {number}) "
+                           f"within {error.seconds:g} s (--partition-timeout)")
     return RuntimeError(f"it failed on the cluster on its own (partition {number}), retries included "
                         f"({type(error).__name__}: {_reason(error)})")
 
 
-def _partition_failed(number: int, error: BaseException) -> RuntimeError:
+def _partition_failed(number: int, error: BaseException) -> Exception:
     if isinstance(error, PartitionTimeout):  # a worker frozen or gone for good, or an article that never ends
-        return RuntimeError(f"partition {number} did not come back from the cluster within {error.seconds:g} s "
-                            f"(--partition-timeout)")
+        return TookTooLong(f"partition {number} did not come back from the cluster within {error.seconds:g} s "
+                           f"(--partition-timeout)")
     # Dask has run it again already: RETRIES times after an error, elsewhere after each lost worker
     return RuntimeError(f"partition {number} failed on the cluster, retries included "
                         f"({type(error).__name__}: {_reason(error)})")
@@ -475,8 +475,7 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
         progress.note(f"kg: skipped {name}: {reason}")
 
     def failed(article: Article, error: InternalError) -> None:
-        warn_internal(error)
-        skip(article.identifier, f"internal error while {error.step}: {describe(error)}")
+        skip(article.identifier, skip_reason(error))
 
     def articles() -> Iterator[Article]:
         for item in read_items(paths, stdin=stdin):

@@ -75,3 +75,12 @@ def warn_internal(error: BaseException, stream=None) -> None:
     """The traceback of an unexpected error that was isolated and reported as a warning, with --debug only."""
     if debugging():
         traceback.print_exception(error, file=stream or sys.stderr)
+
+
+def skip_reason(error: InternalError) -> str:
+    """The one line that says why an article is skipped. A timeout is no bug: its own words ("... did not finish
+    within 300 s (--article-timeout)"); anything else is an internal error, whose traceback --debug shows."""
+    if isinstance(error.error, TookTooLong):
+        return str(error.error)
+    warn_internal(error)
+    return f"internal error while {error.step}: {describe(error)}"

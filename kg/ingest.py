@@ -21,7 +21,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg.article import MAX_BYTES, Article, article_from_text
-from kg.errors import InternalError, TookTooLong, UserError, describe, during, warn_internal
+from kg.errors import InternalError, UserError, during, skip_reason
 from kg.readers import is_archive, is_web_input
 from kg.readers.url import is_url
 from kg.store import replace_document, statement_count
@@ -727,11 +727,7 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
             yield item
 
     def failed(article: Article, error: InternalError) -> None:
-        if isinstance(error.error, TookTooLong):
-            skip(article.identifier, str(error.error))  # no bug to trace: the worker was ended on purpose
-            return
-        warn_internal(error)
-        skip(article.identifier, f"internal error while {error.step}: {describe(error)}")
+        skip(article.identifier, skip_reason(error))
 
     if extract is None and (workers > 1 or article_seconds is not None):
         from kg.parallel import ARTICLE_SECONDS, extract_in_workers
@@ -769,8 +765,7 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
                         with during("storing", item.name):
                             quads = identities.canonical(item.quads)
                     except InternalError as error:
-                        warn_internal(error)
-                        skip(item.name, f"internal error while {error.step}: {describe(error)}")
+                        skip(item.name, skip_reason(error))
                         continue
                     writer.put(item.name, item.document, item.graph, quads, claims=item.claims)
                     extracted += 1

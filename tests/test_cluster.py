@@ -283,7 +283,8 @@ def test_workers_that_stop_answering_do_not_hang_the_ingest(cluster, tmp_path):
                                              lambda: signal_all(signal.SIGSTOP), lambda: signal_all(signal.SIGCONT))
     assert "Traceback" not in stderr, stderr
     assert returncode == 1, stderr
-    skipped = dict(re.findall(r"^kg: skipped (f\d+): internal error while extracting: RuntimeError: partition (\d+) "
+    # a timeout is no internal error (no bug to report): the line says what happened and which option decides
+    skipped = dict(re.findall(r"^kg: skipped (f\d+): partition (\d+) "
                               r"did not come back from the cluster within 15 s \(--partition-timeout\)$", stderr,
                               re.MULTILINE))
     assert len(skipped) == len(re.findall("^kg: skipped ", stderr, re.MULTILINE)), stderr[-6000:]
