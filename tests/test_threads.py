@@ -110,6 +110,29 @@ def test_an_outlet_printing_the_same_words_again_repeats_one_statement():
                    claim("c2", "ferry fares will double", outlet=herald, **tom)) is None
 
 
+def test_a_reprint_joins_its_two_claims_without_making_their_speakers_one():
+    """A reprint whose "He" was resolved to two people links those two claims; the two people are not thereby
+    one speaker for their other claims (before, the pair counted like a quotation for the whole component)."""
+    text = "the $40 million bailout of the regional ferry lines will close three depots"
+    ana = claim("c1", text, source="person/ana", name="Ana Ruiz", outlet="org/herald")
+    tom = claim("c2", text, source="person/tom", name="Tom Berg", outlet="org/herald")
+    toms_own = claim("c3", "the bailout of the regional ferry lines will close three depots", source="person/tom",
+                     name="Tom Berg", outlet="org/post")
+    threads = link_threads([ana, tom, toms_own])
+    assert any({"c1", "c2"} <= set(t) or {"c2", "c3"} <= set(t) for t in threads), threads
+    assert not any({"c1", "c3"} <= set(t) for t in threads), threads
+
+
+def test_organisations_are_one_speaker_by_their_whole_name():
+    times = dict(kind="MediaOutlet", outlet=None)
+    text = "the harbour will reopen within two weeks"
+    ny = claim("c1", text, source="org/nyt", name="The New York Times", **times)
+    la = claim("c2", text, source="org/lat", name="Los Angeles Times", **times)
+    ny_again = claim("c3", text, source="org/nyt-2", name="New York Times", **times)
+    assert related(ny, la) is None
+    assert related(ny, ny_again) == (Relation.SAME, "c1")
+
+
 def test_a_relay_a_writer_and_a_reader_may_restate_a_named_source():
     original = claim("c1", "the harbour will reopen within two weeks", source="person/lena-ortiz", name="Lena Ortiz")
     relay = claim("c2", "the harbour will reopen within two weeks", source="org/herald", kind="MediaOutlet",
@@ -143,6 +166,10 @@ def test_a_negation_inside_a_relative_clause_does_not_deny_the_claim():
     denied = claim("c3", "there will be no ban on lorries entering the old town of Marrow", published="2025-01-03")
     assert related(ban, qualified) == (Relation.SAME, "c1")
     assert related(ban, denied) == (Relation.DISPUTES, "c3")
+    # the main verb's negation after a relative clause (which seldom ends with a comma) still denies
+    charged = claim("c4", "people who voted twice in Marrow will be charged with fraud", published="2025-01-01")
+    spared = claim("c5", "people who voted twice in Marrow will not be charged with fraud", published="2025-01-02")
+    assert related(charged, spared) == (Relation.DISPUTES, "c5")
 
 
 @pytest.mark.parametrize("first, second", [

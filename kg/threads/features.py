@@ -13,6 +13,7 @@ WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['’][^\W_]+)*")
 ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
                            "prof", "rev", "jr", "sr", "u.s", "vs", "no"})
 RELATIVE_PRONOUNS = frozenset({"who", "whom", "whose", "which"})  # not "that": it opens reported clauses too
+RELATIVE_REACH = 2  # words from a relative pronoun to its clause's own negator: "who are not", "which never"
 NEGATORS = frozenset({"not", "no", "never", "nobody", "none", "nothing", "neither", "nor", "cannot", "nowhere"})
 # "one" is left out: "one of them", "no one" carry no figure.
 NUMBER_WORDS = {
@@ -82,7 +83,8 @@ def features(text: str) -> Features:
     names: set[str] = set()
     negated: set[str] = set()
     scope = 0  # content words still to come under the last negator
-    relative = False  # inside a relative clause ("who ...", "which ...") until the next clause break
+    position = 0  # words read so far, stop words included
+    relative_at = -RELATIVE_REACH - 1  # where the last relative pronoun stood
     previous_end = None
     previous = ""
     last_name = None  # the word just before, when it was a name
@@ -97,14 +99,16 @@ def features(text: str) -> Features:
         opens_sentence = previous_end is not None and bool(re.search(r"[.!?]", gap)) and previous not in ABBREVIATIONS
         previous_end, previous = match.end(), lower
         before, last_name = last_name, None
-        if re.search(r"[,;.!?:]", gap):
-            relative = False
+        position += 1
         if lower in RELATIVE_PRONOUNS:
-            relative = True
+            relative_at = position
         if lower.endswith("n't") or lower in NEGATORS:
-            # a negation inside a relative clause qualifies a noun, it does not deny the claim: "a ban on
-            # Muslims who are not citizens" states the ban
-            scope = 0 if relative else NEGATION_SCOPE
+            # a negation right after a relative pronoun qualifies a noun, it does not deny the claim: "a ban on
+            # Muslims who are not citizens" states the ban. Further on it is the main verb's ("people who voted
+            # for him will not be charged": a relative clause rarely ends with a comma), and an outer
+            # negation's reach goes on either way ("no ban on people who are not citizens entering")
+            if position - relative_at > RELATIVE_REACH:
+                scope = NEGATION_SCOPE
             continue
         if scope == NEGATION_SCOPE and lower in NOT_NEGATING:
             scope = 0  # "not just a loser, a liar": the negator qualifies, it does not deny

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from kg.threads.claims import ThreadClaim
 from kg.threads.features import Features, features
 from kg.threads.index import ThreadIndex
-from kg.threads.match import DEFAULT, Relation, Thresholds, disagree, relation, same_speaker, surname
+from kg.threads.match import (DEFAULT, Relation, Thresholds, disagree, relation, repeats_a_quotation, same_speaker,
+                                speaker_key)
 
 THREAD_BASE = "https://w3id.org/claimkg/id/thread/"
 NAMED_KINDS = ("Person", "Organization", "MediaOutlet")
@@ -48,18 +49,13 @@ def carried_order(claim: ThreadClaim) -> tuple:
     return (claim.published is None, claim.published or "", claim.article, claim.start, claim.iri)
 
 
-def speaker_of(claim: ThreadClaim) -> str:
-    """Who speaks, under any form of the name: "Donald Trump" and "Trump" are one speaker, as for linking."""
-    return surname(claim.source_name) or claim.source
-
-
 def make_thread(members: list[ThreadClaim], disputers: list[str]) -> Thread:
     ordered = sorted(members, key=carried_order)
     named = [m for m in ordered if m.source_kind in NAMED_KINDS and not m.speaks_for_anyone]
     first = ordered[0]
     if named:
         # the originating source: the named speaker most members give; a tie goes to the one heard first
-        speaker = {m.iri: speaker_of(m) for m in named}
+        speaker = {m.iri: speaker_key(m) for m in named}
         counts = Counter(speaker.values())
         best = max(counts.values())
         origin = next(speaker[m.iri] for m in named if counts[speaker[m.iri]] == best)
@@ -177,15 +173,25 @@ class Linker:
         Deterministic: the order depends only on the links, not on the order in which articles arrived.
         """
         edges = self.index.kept_edges_among(set(claims), Relation.SAME.value)
-        # a direct link between two named sources was accepted by relation() (one quoting the other word for
-        # word, or one outlet printing the same words again): those two sources are one statement's speakers
-        # in this component, whoever else joins, and under any form of their names ("James Comey" quoted,
-        # "James B. Comey" elsewhere)
-        quoted = {frozenset((speaker_of(claims[first]), speaker_of(claims[second])))
-                  for first, second, _, tier in edges if tier == 0}
+        # a direct link between two named sources that are not one speaker was accepted by relation() for one
+        # of two reasons. One quoting the other word for word: the two are one statement's speakers in this
+        # component, whoever else joins, under any form of their names ("James Comey" quoted, "James B. Comey"
+        # elsewhere). One outlet printing the same words again, its "He" resolved to two people: those two
+        # claims only, or the two people's parallel claims would meet through them.
+        quoted: set[frozenset] = set()
+        reprinted: set[frozenset] = set()
+        for first, second, _, tier in edges:
+            x, y = claims[first], claims[second]
+            if tier or same_speaker(x, y):
+                continue
+            if repeats_a_quotation(x, self.features(x), y, self.features(y), self.limits):
+                quoted.add(frozenset((speaker_key(x), speaker_key(y))))
+            else:
+                reprinted.add(frozenset((first, second)))
 
         def compatible(x: ThreadClaim, y: ThreadClaim) -> bool:
-            return same_speaker(x, y) or frozenset((speaker_of(x), speaker_of(y))) in quoted
+            return (same_speaker(x, y) or frozenset((speaker_key(x), speaker_key(y))) in quoted
+                    or frozenset((x.iri, y.iri)) in reprinted)
 
         parent = {iri: iri for iri in claims}
         named = {iri: ([claims[iri]] if not claims[iri].speaks_for_anyone else []) for iri in claims}

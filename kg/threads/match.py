@@ -10,6 +10,8 @@ from kg.threads.claims import UNNAMED_KINDS, ThreadClaim
 from kg.threads.features import Features, stem
 
 NON_WORD = re.compile(r"\W+")
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+ORGANIZATION_KINDS = frozenset({"Organization", "MediaOutlet"})
 
 
 class Relation(str, Enum):
@@ -31,6 +33,8 @@ class Thresholds:
     verbatim: float = 0.9  # two named speakers are one statement when both quote this much of the same words
     verbatim_words: int = 5
     min_shared_keys: int = 1  # index keys in common (kg.threads.features): the words must also stand together
+    reprint_words: int = 3  # content words or figures of a text one outlet prints again: one statement
+    reprint_any_speaker_words: int = 5  # ... even when its two articles named two different speakers
 
 
 DEFAULT = Thresholds()
@@ -76,18 +80,35 @@ def disagree(a: Features, b: Features) -> str | None:
     return None
 
 
-def surname(name: str) -> str:
-    """The last word of a name, without accents, case or possessive ("Calderón" and "calderon's" agree)."""
+def _name_words(name: str) -> list[str]:
+    """A name's words without accents, case, quotation marks, possessives or suffixes ("Jr.", "III")."""
     plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
-    words = plain.casefold().replace("’", "'").split()
-    return words[-1].removesuffix("'s").strip(".,") if words else ""
+    words = [word.removesuffix("'s").strip(".,'\"“”") for word in plain.casefold().replace("’", "'").split()]
+    words = [word for word in words if word]
+    return [word for word in words if word not in NAME_SUFFIXES] or words
+
+
+def surname(name: str) -> str:
+    """The last word of a name ("Calderón" and "calderon's" agree, "Duncan Hunter Sr." is a Hunter)."""
+    words = _name_words(name)
+    return words[-1] if words else ""
 
 
 def head_noun(name: str) -> str:
-    """The last word of a description, singular ("local police" and "Police" agree, so do "Rebels" and "a rebel")."""
-    words = [word.strip(".,'’\"“”").casefold() for word in name.split()]
-    words = [word for word in words if word]
-    return words[-1].removesuffix("s") if words else ""
+    """The last word of a description, singular ("local police" and "Police" agree, so do "Rebels" and "a rebel",
+    "the Pentagon's" and "Pentagon")."""
+    word = surname(name)
+    return word.removesuffix("es") if word.endswith(("ches", "shes", "sses", "xes")) else word.removesuffix("s")
+
+
+def speaker_key(claim: ThreadClaim) -> str:
+    """Who speaks, under any form of the name: a person by surname ("Donald Trump" and "Trump" are one
+    speaker), an organisation or outlet by its whole name ("The New York Times" and "the Los Angeles Times" are
+    two); a source without a name by its node."""
+    if claim.source_kind in ORGANIZATION_KINDS:
+        words = _name_words(claim.source_name)
+        return " ".join(words[1:] if words[:1] == ["the"] else words) or claim.source
+    return surname(claim.source_name) or claim.source
 
 
 def same_speaker(a: ThreadClaim, b: ThreadClaim) -> bool:
@@ -104,6 +125,8 @@ def same_speaker(a: ThreadClaim, b: ThreadClaim) -> bool:
         # chained "State", "the intelligence community" and "23 percent" into one thread of eight).
         # Descriptions by a role or group noun ("officials") speak for anyone and never get here.
         return head_noun(a.source_name) == head_noun(b.source_name)
+    if a.source_kind in ORGANIZATION_KINDS and b.source_kind in ORGANIZATION_KINDS:
+        return speaker_key(a) == speaker_key(b)
     return bool(a.source_name) and surname(a.source_name) == surname(b.source_name)
 
 
@@ -115,12 +138,12 @@ def repeats_a_quotation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Featur
             and shared / min(len(fa.words), len(fb.words)) >= limits.verbatim)
 
 
-def republished(a: ThreadClaim, fa: Features, b: ThreadClaim) -> bool:
+def republished(a: ThreadClaim, fa: Features, b: ThreadClaim, limits: Thresholds = DEFAULT) -> bool:
     """One outlet carries the same words again (an updated or re-run article): the same text, punctuation and
-    case aside, of at least three content words or figures. A coincidence of so many words in one outlet's
-    articles is the same sentence, not a phrase in common (PolNeAR train pairs: recall 0.610 -> 0.638,
+    case aside, of at least ``reprint_words`` content words or figures. A coincidence of so many words in one
+    outlet's articles is the same sentence, not a phrase in common (PolNeAR train pairs: recall 0.610 -> 0.638,
     precision unchanged)."""
-    return (bool(a.outlet) and a.outlet == b.outlet and len(fa.words) + len(fa.numbers) >= 3
+    return (bool(a.outlet) and a.outlet == b.outlet and len(fa.words) + len(fa.numbers) >= limits.reprint_words
             and _plain(a.text) == _plain(b.text))
 
 
@@ -142,7 +165,7 @@ def relation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features,
     score = overlap(fa, fb, limits)
     if a.document == b.document or score < limits.containment or disagree(fa, fb):
         return None
-    reprinted = republished(a, fa, b)
+    reprinted = republished(a, fa, b, limits)
     if _said_briefly(fa, fb) and not (a.quotes and b.quotes) and not reprinted:
         return None  # "the general election", "the next president": a phrase, not a statement, unless quoted
     # polarity over what both say: "I'm not a politician" elsewhere in a long quote does not negate its excerpt
@@ -152,7 +175,7 @@ def relation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features,
     if a_negative == b_negative:
         # a long passage an outlet prints again is one statement even when the extractor named its speaker
         # differently in the two articles ("He" resolved to two different people)
-        reprinted_at_length = reprinted and len(fa.words) + len(fa.numbers) >= limits.verbatim_words
+        reprinted_at_length = reprinted and len(fa.words) + len(fa.numbers) >= limits.reprint_any_speaker_words
         if not same_speaker(a, b) and not repeats_a_quotation(a, fa, b, fb, limits) and not reprinted_at_length:
             return None
         first, second = sorted((a.iri, b.iri))
