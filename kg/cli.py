@@ -262,9 +262,10 @@ def ingest(
     compress: bool = typer.Option(False, "--compress", help="With --shards: gzip each shard (part-NNNNNN.nq.gz, "
                                                             "about a twentieth of the size; kg ingest reads them)."),
     article_timeout: float = typer.Option(None, "--article-timeout", min=0.001,
-                                          help="Seconds an article may take in a worker process before the worker "
-                                               "is ended and the article named as skipped (default 300; given "
-                                               "with one worker, it runs that worker in a process of its own)."),
+                                          help="Seconds an article may take in a worker process, per 100,000 "
+                                               "characters of text, before the workers are ended and the article "
+                                               "named as skipped (default 300; given with one worker, it runs that "
+                                               "worker in a process of its own)."),
 ) -> None:
     """Extract a corpus into an on-disk store: one named graph per document, replaced on re-ingest."""
     if scheduler and workers:

@@ -380,7 +380,7 @@ def _alone(client, number: int, chunk: list[Article], batch_size: int,
 
 def _alone_failed(number: int, error: BaseException) -> Exception:
     if isinstance(error, PartitionTimeout):
-        return TookTooLong(f"it did not come back from the cluster on its own (partition {number}) "
+        return TookTooLong(f"run on its own (partition {number}), it did not come back from the cluster "
                            f"within {error.seconds:g} s (--partition-timeout)")
     return RuntimeError(f"it failed on the cluster on its own (partition {number}), retries included "
                         f"({type(error).__name__}: {_reason(error)})")

@@ -21,8 +21,10 @@ class InternalError(Exception):
 
 
 class TookTooLong(Exception):
-    """An article whose extraction did not finish in the time allowed (kg ingest --article-timeout): its
-    worker was ended. Not a bug to report with a traceback: the article is named as skipped, with this."""
+    """An article whose extraction did not come back in the time allowed (kg ingest --article-timeout, or a
+    cluster's --partition-timeout): the work was ended or given up. Not a bug to report with a traceback: the
+    article is named as skipped with these words alone, through skip_reason (the InternalError that carries it
+    would say "internal error")."""
 
 
 def describe(error: BaseException) -> str:

@@ -696,8 +696,9 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
     """Extract every input article and store each as its own named graph (replacing earlier versions);
     with ``threads`` (kg.threads.StoreThreads), each stored document's claims are linked into threads.
     With ``workers`` > 1 the extraction runs in that many processes (kg.parallel), where an article may take
-    ``article_seconds`` (default kg.parallel.ARTICLE_SECONDS; given, it runs even one worker in a process of
-    its own, the only way to stop one that takes too long); ``extract`` replaces
+    ``article_seconds`` per 100,000 characters (default kg.parallel.ARTICLE_SECONDS; given, it runs even one
+    worker in a process of its own, the only way to stop one that takes too long; in this process nothing
+    stops it); ``extract`` replaces
     it (called like kg.pipeline.extract_robustly, e.g. kg.cluster's, on a Dask cluster). The RDF, the
     names across documents and the store writes stay here, in input order, so the store is the same.
     The document graphs of N-Quads files are stored as they are, through the same names and writer.
@@ -807,6 +808,8 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
 # the kinds of reasons an input is skipped for, in the order the summary lists them
 REASON_GROUPS = (
     ("internal error", "internal error (a bug; --debug shows the traceback)"),
+    ("did not finish within", "took too long (--article-timeout)"),
+    ("did not come back from the cluster within", "took too long (--partition-timeout)"),
     ("cannot read", "unreadable"),
     ("no such file", "missing"),
     ("a link to nothing", "missing"),

@@ -22,10 +22,18 @@ from kg.model import Extraction
 # task's parts still fill spaCy batches and the per-task pickling stays a small share of the work.
 CHUNK = 4
 IN_FLIGHT_PER_WORKER = 3  # tasks queued or running per worker: keeps workers busy, memory flat
-# Seconds an article may take in a worker before the worker is ended and the article skipped: a news article
-# takes well under a second (about 0.15 s for PolNeAR's), so only a pathological input or a hang reaches
-# this, and without it the ingest would wait for that worker for good.
+# Seconds an article may take in a worker, per 100,000 characters of its text (a shorter one counts as 100,000),
+# before the worker is ended and the article skipped: a news article takes well under a second (about 0.15 s
+# for PolNeAR's) and a 218 KB one about 14 s, so only a pathological input or a hang reaches this, and without
+# it the ingest would wait for that worker for good. Scaled with the text, it never cuts short the 5 MB
+# article the readers accept (about 5 minutes here), which one process would store.
 ARTICLE_SECONDS = 300.0
+TIMEOUT_CHARACTERS = 100_000
+
+
+def allowed_seconds(article: Article, article_seconds: float) -> float:
+    """How long ``article`` may take: ``article_seconds`` per TIMEOUT_CHARACTERS of its text, at least once."""
+    return article_seconds * max(1.0, len(article.text) / TIMEOUT_CHARACTERS)
 
 _nlp = None  # the worker's pipeline, loaded once by _start_worker
 
@@ -144,7 +152,10 @@ class _Pool:
             if process.is_alive():
                 process.terminate()
         for process in processes:
-            process.join()
+            process.join(5)
+            if process.is_alive():  # deaf to SIGTERM (stuck in the kernel, or a library's own handler)
+                process.kill()
+                process.join()
 
 
 # The workers are the parallelism: a BLAS thread pool in each of them only oversubscribes the cores
@@ -179,9 +190,9 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
     A worker process that dies (a crash in native code, the OOM killer) loses no other article: the
     pool is replaced, the articles of the oldest lost task run again one at a time with nothing else in
     the pool (the one that then kills a worker is reported), and the later tasks are sent again. A task not
-    back ``article_seconds`` per article after the ingest began to wait for it is handled the same way: its
-    workers are ended, and an article that alone takes longer is reported as TookTooLong. Closing the
-    generator (Ctrl-C, a failed store) ends the workers at once.
+    back in the time its articles may take (allowed_seconds, summed; counted from when the ingest began to
+    wait for it) is handled the same way: the pool is ended, and an article that alone takes longer than it
+    may is reported as TookTooLong. Closing the generator (Ctrl-C, a failed store) ends the workers at once.
     """
     source = iter(articles)
     source_error: list[BaseException] = []
@@ -214,17 +225,23 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
                 internal.__cause__ = error
                 on_failure(article, internal)
 
-    def alone(chunk: list[Article]) -> Iterator[tuple[Article, Extraction]]:
+    def alone(chunk: list[Article], queued: float = 0.0) -> Iterator[tuple[Article, Extraction]]:
         """The articles of a task lost with its worker, each run with nothing else in the pool: when a
-        worker dies one task then takes every other task down with it, and only now is the culprit known."""
+        worker dies one task then takes every other task down with it, and only now is the culprit known.
+        (``queued``: the seconds the tasks still in the pool may take first, when it is not empty.)"""
         for article in chunk:
+            allowed = allowed_seconds(article, article_seconds)
+            future = pool.submit([article])
             try:
-                results = pool.submit([article]).result(timeout=article_seconds)
+                results = future.result(timeout=allowed + queued)
             except UserError:
                 raise
             except FutureTimeout:
+                if future.done():  # the task's own TimeoutError, not a wait cut short
+                    on_failure(article, InternalError("extracting", article.identifier, future.exception()))
+                    continue
                 on_failure(article, InternalError("extracting", article.identifier, TookTooLong(
-                    f"extraction did not finish within {article_seconds:g} s (--article-timeout)")))
+                    f"extraction did not finish within {allowed:g} s (--article-timeout)")))
                 pool.renew()  # the worker still runs it: end it
                 continue
             except Exception as error:  # noqa: BLE001 -- this article killed its worker, or its result is lost
@@ -241,12 +258,15 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
         while pending:
             chunk, future = pending.popleft()
             try:
-                results = future.result(timeout=article_seconds * len(chunk))
+                results = future.result(timeout=sum(allowed_seconds(article, article_seconds) for article in chunk))
             except UserError:
                 raise  # the worker could not start (no spaCy model): the same for every article
             except Exception as error:  # noqa: BLE001 -- a dead or stuck worker, or a result that did not come back
-                if not isinstance(error, (BrokenProcessPool, FutureTimeout)):  # a result lost: this task only
-                    yield from alone(chunk)
+                stuck = isinstance(error, FutureTimeout) and not future.done()
+                if not stuck and not isinstance(error, BrokenProcessPool):  # a result lost: this task only
+                    queued = sum(allowed_seconds(article, article_seconds) for articles, _ in pending
+                                 for article in articles)
+                    yield from alone(chunk, queued)
                     continue
                 # a stuck worker is ended with the pool (a process pool cannot end one of its workers)
                 later = [articles for articles, _ in pending]

@@ -125,14 +125,36 @@ def test_an_article_that_takes_too_long_is_skipped_and_its_worker_ended(corpus, 
     is named as skipped (no traceback: no bug), the other 11 are stored and the run exits 1. With one worker the
     timeout runs it in a process of its own, the only way to stop it. Without the timeout the run would hang."""
     store = tmp_path / "store"
-    result = run_patched(HANG_IN_WORKER_ON_F3, "ingest", corpus, "--store", store, "--workers", workers,
-                         "--article-timeout", "3", timeout=300)
-    no_traceback(result)
+    result = run_patched(HANG_IN_WORKER_ON_F3, "--debug", "ingest", corpus, "--store", store, "--workers", workers,
+                         "--article-timeout", "5", timeout=300)
+    no_traceback(result)  # a timeout is no bug: no traceback, even with --debug
     assert result.returncode == 1, result.stderr_text
     assert skipped_lines(result.stderr_text) == [
-        "kg: skipped f3: extraction did not finish within 3 s (--article-timeout)"], result.stderr_text
+        "kg: skipped f3: extraction did not finish within 5 s (--article-timeout)"], result.stderr_text
     assert "11 article(s) ingested" in result.stderr_text
+    assert "1 input(s) skipped, each named above: 1 took too long (--article-timeout)" in result.stderr_text
     assert len([text for text in stored_texts(store) if "ferry" in text]) == 11
+
+
+SLOW_IN_WORKER = """
+    import multiprocessing, time
+    import kg.extract
+    original = kg.extract._documents
+    def slow(article, *args):
+        if multiprocessing.parent_process() is not None:
+            time.sleep(1)  # slow but healthy: a task of 4 such articles takes 4 s and more
+        return original(article, *args)
+    kg.extract._documents = slow
+"""
+
+
+def test_a_task_of_slow_articles_has_the_time_of_all_its_articles(corpus, one_worker_store, tmp_path):
+    """--article-timeout is per article: a task of 4 articles taking 1 s each is not cut short at 3 s."""
+    store = tmp_path / "store"
+    result = run_patched(SLOW_IN_WORKER, "ingest", corpus, "--store", store, "--workers", "2",
+                         "--article-timeout", "3", timeout=300)
+    assert result.returncode == 0, result.stderr_text
+    assert sorted_nquads(store) == sorted_nquads(one_worker_store)
 
 
 def test_the_article_timeout_is_for_local_workers():
