@@ -168,7 +168,8 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         options.pop("ccomp")  # "X blame Y for Z, it's easier ...": a comma-spliced clause is not the content
     scored: list[tuple[float, str]] = []
     model = cuemodel.load()
-    light_object = "dobj" in options and _light_object(verb, lexicon, LIGHT_ANY_VERB_P) is not None
+    light = _light_object(verb, lexicon) if "dobj" in options else None
+    light_object = light is not None and light[2] >= LIGHT_ANY_VERB_P  # [2]: how often train marks the noun a cue
     for frame, indices in options.items():
         if model is not None:
             if learned is None and hand is None and frame not in CLAUSAL_FRAMES and not light_object:
@@ -235,9 +236,8 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         return None
     p, frame = max(scored)
     addressee = hand is not None and hand.object == "addressee"
-    light = _light_object(verb, lexicon) if frame == "dobj" else None
-    if light is not None:
-        (indices, cue_tokens), frame = light, "light"  # "expressed concern [about the plan]": the noun's complement
+    if frame == "dobj" and light is not None:
+        (indices, cue_tokens, _), frame = light, "light"  # "expressed concern [about the plan]": the noun's complement
     else:
         indices, cue_tokens = extent.extend(verb, frame, options[frame], addressee), None
     indices -= nested_according(verb.doc, indices)
@@ -254,7 +254,7 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
 def frame_threshold(frame: str) -> float:
     """The trained model's threshold for a frame: its own, else its kind's ("prep-with" is a "prep-"), else
     MODEL_THRESHOLD."""
-    kind = frame.split("-", 1)[0] + "-" if frame.startswith("prep-") else frame
+    kind = "prep-" if frame.startswith("prep-") else frame
     return MODEL_FRAME_THRESHOLDS.get(frame, MODEL_FRAME_THRESHOLDS.get(kind, MODEL_THRESHOLD))
 
 
@@ -267,14 +267,14 @@ def _yes_or_no(verb):
     return None
 
 
-def _light_object(verb, lexicon: Lexicon, min_p: float = LIGHT_P):
+def _light_object(verb, lexicon: Lexicon):
     """"expressed concern about the plan", "voiced displeasure with it": the verb's object noun is part of the
     cue, not its content, when the train split annotates that noun so at least LIGHT_P of the times it is a
-    cue's object (kind "light" in cues_learned.tsv). (content indices, cue tokens) from the noun's dependent
-    that then most often holds the content, or None."""
+    cue's object (kind "light" in cues_learned.tsv). (content indices, cue tokens, that share) from the noun's
+    dependent that then most often holds the content, or None."""
     noun = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"), None)
     learned = lexicon.learned.get((noun.lemma_.lower(), "light")) if noun is not None else None
-    if learned is None or learned.p_cue < min_p:
+    if learned is None or learned.p_cue < LIGHT_P:
         return None
     options = frame_options(noun)
     scored = [(p, frame) for frame, indices in options.items()
@@ -287,7 +287,7 @@ def _light_object(verb, lexicon: Lexicon, min_p: float = LIGHT_P):
         preposition = extent.frame_preposition(noun, frame)  # "concern [about]" belongs to the cue
         indices.discard(preposition.i)
         cue.append(preposition)
-    return indices, cue
+    return indices, cue, learned.p_cue
 
 
 def _comma_spliced(verb) -> bool:
