@@ -181,6 +181,11 @@ def _start_fork_server() -> None:
                 os.environ[name] = value
 
 
+def stuck(error: BaseException, future) -> bool:
+    """The wait for ``future`` ran out while its task still runs (not the task's own TimeoutError)."""
+    return isinstance(error, FutureTimeout) and not future.done()
+
+
 def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Article, InternalError], None], *,
                        workers: int, batch_size: int,
                        article_seconds: float = ARTICLE_SECONDS) -> Iterator[tuple[Article, Extraction]]:
@@ -214,6 +219,9 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
         while len(pending) < workers * IN_FLIGHT_PER_WORKER and (chunk := next_chunk()):
             pending.append((chunk, pool.submit(chunk)))
 
+    def allowed(chunk: list[Article]) -> float:
+        return sum(allowed_seconds(article, article_seconds) for article in chunk)
+
     def handed_out(chunk: list[Article], results: list[tuple]) -> Iterator[tuple[Article, Extraction]]:
         for result in results:
             article = chunk[result[1]]
@@ -236,19 +244,15 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
                 results = future.result(timeout=allowed + queued)
             except UserError:
                 raise
-            except FutureTimeout:
-                if future.done():  # the task's own TimeoutError, not a wait cut short
-                    on_failure(article, InternalError("extracting", article.identifier, future.exception()))
-                    continue
-                on_failure(article, InternalError("extracting", article.identifier, TookTooLong(
-                    f"extraction did not finish within {allowed:g} s (--article-timeout)")))
-                pool.renew()  # the worker still runs it: end it
-                continue
-            except Exception as error:  # noqa: BLE001 -- this article killed its worker, or its result is lost
-                broken = isinstance(error, BrokenProcessPool)
-                cause = RuntimeError("the worker process extracting it died") if broken else error
+            except Exception as error:  # noqa: BLE001 -- it killed its worker, took too long, or its result is lost
+                if stuck(error, future):
+                    cause = TookTooLong(f"extraction did not finish within {allowed:g} s (--article-timeout)")
+                elif isinstance(error, BrokenProcessPool):
+                    cause = RuntimeError("the worker process extracting it died")
+                else:
+                    cause = error
                 on_failure(article, InternalError("extracting", article.identifier, cause))
-                if broken:
+                if cause is not error:  # a worker died or still runs it: a new pool
                     pool.renew()
                 continue
             yield from handed_out([article], results)
@@ -258,15 +262,12 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
         while pending:
             chunk, future = pending.popleft()
             try:
-                results = future.result(timeout=sum(allowed_seconds(article, article_seconds) for article in chunk))
+                results = future.result(timeout=allowed(chunk))
             except UserError:
                 raise  # the worker could not start (no spaCy model): the same for every article
             except Exception as error:  # noqa: BLE001 -- a dead or stuck worker, or a result that did not come back
-                stuck = isinstance(error, FutureTimeout) and not future.done()
-                if not stuck and not isinstance(error, BrokenProcessPool):  # a result lost: this task only
-                    queued = sum(allowed_seconds(article, article_seconds) for articles, _ in pending
-                                 for article in articles)
-                    yield from alone(chunk, queued)
+                if not stuck(error, future) and not isinstance(error, BrokenProcessPool):  # a result lost: this task
+                    yield from alone(chunk, queued=sum(allowed(articles) for articles, _ in pending))
                     continue
                 # a stuck worker is ended with the pool (a process pool cannot end one of its workers)
                 later = [articles for articles, _ in pending]
