@@ -28,13 +28,13 @@ from kg.store import replace_document, statement_count
 
 ARTICLE_SUFFIXES = {".txt", ".text", ".md"}
 CORPUS_SUFFIXES = {".jsonl", ".ndjson"}
-GRAPH_SUFFIXES = {".nq", ".nq.gz"}  # document graphs already extracted: kg ingest --shards, kg export -f nquads
+GRAPH_SUFFIXES = (".nq", ".nq.gz")  # document graphs already extracted: kg ingest --shards, kg export -f nquads
+STDIN = "-"
 
 
 def is_graph_file(path: Path) -> bool:
     """N-Quads of document graphs, plain or gzipped (kg ingest --shards --compress)."""
-    return path.name.lower().endswith(tuple(GRAPH_SUFFIXES))
-STDIN = "-"
+    return path.name.lower().endswith(GRAPH_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -848,8 +848,8 @@ def summary(result: IngestResult, store_path: str) -> str:
         lines.append(f"kg: stopped early, the store writer failed (below): {result.unstored} extracted article(s) "
                      f"were not stored and the inputs after them were not read")
     if not result.articles and not result.skipped and not result.failure and not result.interrupted:
-        lines.append("kg: no input found (articles: " + " ".join(sorted(ARTICLE_SUFFIXES | CORPUS_SUFFIXES | GRAPH_SUFFIXES))
-                     + ", or '-' for stdin)")
+        suffixes = sorted(ARTICLE_SUFFIXES | CORPUS_SUFFIXES | set(GRAPH_SUFFIXES))
+        lines.append("kg: no input found (articles: " + " ".join(suffixes) + ", or '-' for stdin)")
     if result.interrupted:
         lines.append("kg: every stored document is complete; run the same command again to finish")
     lines.append(f"kg: the store now holds {result.store_statements} statements")
