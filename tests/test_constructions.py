@@ -21,6 +21,11 @@ def source_name(extraction, claim):
     return extraction.agent(claim.chain[0].source).name
 
 
+def claims_cued(extraction, cue):
+    """The claims whose own cue (the innermost link's) is ``cue``."""
+    return [c for c in extraction.claims if c.chain[0].cue is not None and c.chain[0].cue.text == cue]
+
+
 def find_claim(extraction, fragment):
     matches = [c for c in extraction.claims if fragment in c.text]
     assert matches, f"no claim containing {fragment!r} in {[c.text for c in extraction.claims]}"
@@ -350,14 +355,14 @@ def test_source_colon_claim_line(extract_text, structured):
 ])
 def test_source_colon_lines_the_label_words_do_not_stop(extract_text, line, source):
     x = extract_text(line + "\n\nThe city council met on Monday.", structured=False)
-    (claim,) = [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == ":"]
+    (claim,) = claims_cued(x, ":")
     assert claim.chain[0].source_span.text == source
 
 
 def test_a_topic_heading_a_paragraph_is_not_its_source(extract_text):
     x = extract_text("Voter turnout: Mayor Ana Ruiz said closed primaries keep young voters away. On Tuesday her "
                      "deputy, Tom Berg, called for open primaries.", structured=False)
-    assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == ":"]
+    assert not claims_cued(x, ":")
     assert source_name(x, find_claim(x, "closed primaries keep")) == "Ana Ruiz"
 
 
@@ -373,7 +378,7 @@ def test_a_topic_heading_a_paragraph_is_not_its_source(extract_text):
                                   "The mayor is back: Ana Ruiz returns to the harbour campaign."])
 def test_label_colon_lines_are_not_sources(extract_text, line):
     x = extract_text(line + "\n\nThe city council met on Monday.", structured=False)
-    assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == ":"]
+    assert not claims_cued(x, ":")
 
 
 def test_possessed_cue_noun_with_its_object(extract_text):
@@ -381,8 +386,8 @@ def test_possessed_cue_noun_with_its_object(extract_text):
                      "Her criticism of the new tax plan angered the mayor. "
                      "Governor Tom Reyes defended his decision to close the port.")
     # the subject of "angered" cannot be both what is said and who says it
-    assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == "angered"]
-    criticism = [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == "criticism of"]
+    assert not claims_cued(x, "angered")
+    criticism = claims_cued(x, "criticism of")
     assert len(criticism) == 1 and criticism[0].text == "the new tax plan"
     assert source_name(x, criticism[0]) == "Maria Lopez"
     decision = find_claim(x, "to close the port")
@@ -397,7 +402,7 @@ def test_cue_noun_without_a_possessor_is_not_an_attribution(extract_text):
 
 def test_quotation_of_a_coordinated_verb_is_not_the_first_verbs_content(extract_text):
     x = extract_text("Nadia Brooks praised the new budget and said the city can “finally fix its roads” this year.")
-    praised = [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == "praised"]
+    praised = claims_cued(x, "praised")
     assert [c.text for c in praised] == ["the new budget"]
     said = find_claim(x, "finally fix its roads")
     assert said.chain[0].cue.text == "said" and source_name(x, said) == "Nadia Brooks"
@@ -606,7 +611,7 @@ def test_name_with_a_long_apposition_after_a_quotation(extract_text):
 def test_a_quotation_is_not_given_to_a_verb_that_is_rarely_a_cue(extract_text):
     # away from the quotation, a verb rarely a cue does not take it; right beside it, any verb would
     x = extract_text("“The levy is a tax on the poor and the old,” the minister said as the crowd booed.")
-    assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == "booed"]
+    assert not claims_cued(x, "booed")
     assert find_claim(x, "tax on the poor").chain[0].cue.text == "said"
 
 
@@ -873,7 +878,7 @@ def test_speaker_named_between_the_content_and_the_verb(extract_text):
 ])
 def test_speakers_of_controlled_and_passive_verbs(extract_text, text, cue, speaker):
     x = extract_text(text, structured=False)
-    (claim,) = [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == cue]
+    (claim,) = claims_cued(x, cue)
     assert claim.chain[0].source_span.text == speaker
 
 
@@ -888,7 +893,7 @@ def test_speakers_of_controlled_and_passive_verbs(extract_text, text, cue, speak
 ])
 def test_a_surname_the_tagger_read_as_another_word_speaks(extract_text, text, cue, speaker):
     x = extract_text(text, structured=False)
-    claim = next(c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == cue)
+    claim = claims_cued(x, cue)[0]
     assert claim.chain[0].source_span.text == speaker
 
 
@@ -949,7 +954,7 @@ def test_a_speech_verb_under_a_preposition_leaves_the_quotation_to_the_main_verb
 ])
 def test_a_source_phrase_never_holds_another_statement(extract_text, text, cue, source_phrase):
     x = extract_text(text, structured=False)
-    claim = next(c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == cue)
+    claim = claims_cued(x, cue)[0]
     assert claim.chain[0].source_span.text == source_phrase
     assert "rattled" not in claim.text  # the other statement's quotation is not this one's second part
 
@@ -1006,5 +1011,5 @@ def test_said_yes_or_no_is_an_answer(extract_text, text, speaker, answer):
 def test_a_named_speaker_turn_or_a_quotation_after_a_label_of_several_sentences(extract_text, line, source):
     # a person's name, or a quotation after the colon, is a speaker's turn, not a topic heading the paragraph
     x = extract_text("The hearing ran late.\n\n" + line, structured=False)
-    (claim,) = [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text == ":"]
+    (claim,) = claims_cued(x, ":")
     assert claim.chain[0].source_span.text == source
