@@ -38,8 +38,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_thread_pairs import (NUMBER, STOPWORDS, WORD, described, load_articles, shared_rare_words,  # noqa: E402
-                               side, write_pairs)
+from make_thread_pairs import (NUMBER, STOPWORDS, WORD, add_corpus_arguments, described,  # noqa: E402
+                               load_articles, pair_record, shared_rare_words, write_pairs)
 
 # Denial or rejection markers, as lowercased word sequences matched against the word tokens (WORD) of the cue
 # or the content. Data, not a model: the lists were written from a reading of how news reports disputes, and
@@ -148,17 +148,14 @@ def sample_split(contents: list[dict], args: argparse.Namespace, rng: random.Ran
         # All of a small pool; of a large one a seeded sample, so that the weaker matches are seen too.
         taken = pool if len(pool) <= QUOTA[name] else rng.sample(pool, QUOTA[name])
         for a, b, count, weight in taken:
-            x, y = sorted((a, b), key=lambda c: (c["doc_id"], c["content"]))
-            chosen.append({"split": x["split"], "stratum": name, "direction": direction(a, b), "shared": count,
-                           "weight": weight, "pool": len(pool), "a": side(x), "b": side(y)})
+            chosen.append(pair_record(a, b, stratum=name, direction=direction(a, b), shared=count, weight=weight,
+                                      pool=len(pool)))
     return chosen
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--polnear", type=Path, nargs="+", required=True, help="PolNeAR JSON Lines files")
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=15)
+    add_corpus_arguments(parser)
     parser.add_argument("--max-df", type=float, default=0.012,
                         help="a word in more than this share of the split's contents is not indexed")
     parser.add_argument("--min-shared", type=int, default=2, help="rare words two contents must share")

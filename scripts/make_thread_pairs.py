@@ -206,6 +206,19 @@ def side(c: dict) -> dict:
     return {"doc_id": c["doc_id"], "content": c["content"], "source": c["source"]}
 
 
+def pair_record(x: dict, y: dict, **fields) -> dict:
+    """A candidate pair of two contents: the split, ``fields``, and the two sides in (document, offsets) order."""
+    a, b = sorted((x, y), key=lambda c: (c["doc_id"], c["content"]))
+    return {"split": a["split"], **fields, "a": side(a), "b": side(b)}
+
+
+def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments both candidate scripts take: the PolNeAR files, the output, the sampling seed."""
+    parser.add_argument("--polnear", type=Path, nargs="+", required=True, help="PolNeAR JSON Lines files")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=15)
+
+
 def short_pairs(contents: list[dict], max_df: int) -> list[tuple[int, int]]:
     """Pairs of a short content and a content of another document holding all its terms."""
     df = Counter(t for c in contents for t in c["terms"])
@@ -253,17 +266,13 @@ def sample_split(everything: list[dict], max_df: int, rng: random.Random) -> lis
             uses[kx] += 1
             uses[ky] += 1
             taken += 1
-            a, b = sorted((x, y), key=lambda c: (c["doc_id"], c["content"]))
-            chosen.append({"split": a["split"], "stratum": name, "cosine": cos, "pool": len(pool),
-                           "a": side(a), "b": side(b)})
+            chosen.append(pair_record(x, y, stratum=name, cosine=cos, pool=len(pool)))
     return chosen
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--polnear", type=Path, nargs="+", required=True, help="PolNeAR JSON Lines files")
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=15)
+    add_corpus_arguments(parser)
     parser.add_argument("--max-df", type=int, default=25, help="a word in more contents is not indexed")
     args = parser.parse_args()
     contents = contents_of(load_articles(args.polnear))
