@@ -26,7 +26,8 @@ STATES, RELAYED, MEMBER, AFFILIATED, REPORTED, COMMENT_ON, DISPUTES, WROTE, REFU
     "declined to comment in")
 EDGE_KINDS = (STATES, RELAYED, MEMBER, AFFILIATED, REPORTED, COMMENT_ON, DISPUTES, WROTE, REFUSED)
 # ckgv refusal concepts (kg/queries/refusals.rq gives their last part) as the viewer says them
-REFUSAL_WORDS = {"declined": "declined to comment", "no-response": "did not respond", "unreachable": "could not be reached"}
+REFUSAL_WORDS = {"declined": "declined to comment", "no-response": "did not respond",
+                 "unreachable": "could not be reached"}
 
 # Class -> kind; the first class in this order wins when a node has several (a MediaOutlet is also an Organization).
 _KIND_BY_CLASS = [

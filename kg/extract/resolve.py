@@ -240,8 +240,8 @@ class Resolver:
         noun) is the person named in full before with it, when there is one; otherwise it stays unnamed."""
         entry_id = self.find_name(mention.text, AgentKind.PERSON)
         if entry_id is not None:
-            full = self._kind(entry_id) == AgentKind.PERSON and any(" " in known for known in self.entries[entry_id].names)
-            return entry_id if full else None
+            named_in_full = any(" " in known for known in self.entries[entry_id].names)
+            return entry_id if self._kind(entry_id) == AgentKind.PERSON and named_in_full else None
         # a person the article named in full before without quoting ("Councillor Eva Price spoke on Monday.")
         surname = normalize(mention.text)
         named = [e for e in (self.discourse.entities if self.discourse else ()) if e.kind == "person"
