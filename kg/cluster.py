@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kg.article import Article
-from kg.errors import InternalError, TookTooLong, UserError, skip_reason, warn_internal
+from kg.errors import InternalError, Stopped, TookTooLong, UserError, skip_reason, wait_for, warn_internal
 from kg.model import Extraction
 
 # Articles per task (and per shard): enough to fill spaCy batches and make the per-task overhead of the
@@ -280,19 +280,22 @@ class PartitionTimeout(Exception):
         super().__init__(f"no result within {seconds:g} s (--partition-timeout)")
 
 
-def _outcome(future, deadline: float, seconds: float):
+def _outcome(future, deadline: float, seconds: float, stop: threading.Event | None = None):
     """The task's result, or the exception that ended it, or PartitionTimeout once ``deadline`` (monotonic)
-    has passed with the task still out. A UserError (the same on every worker) is raised."""
-    remaining = deadline - time.monotonic()
-    if not future.done() and remaining > 0:
+    has passed with the task still out. A UserError (the same on every worker) is raised, and so is Stopped
+    once ``stop`` is set (Ctrl-C) while the task is out."""
+
+    def wait(timeout: float) -> None:
         try:
-            future.exception(timeout=remaining)  # waits for the task to end without fetching its result
+            future.exception(timeout=timeout)  # waits for the task to end without fetching its result
         except Exception:  # noqa: BLE001 -- the timeout (or a cancellation): future.done() below says which
             pass
+
+    wait_for(future.done, wait, deadline - time.monotonic(), stop)
     if not future.done():  # done is local state: a task that ended is fetched however late we look
         return PartitionTimeout(seconds)
     try:
-        return future.result(timeout=max(deadline - time.monotonic(), min(FETCH_SECONDS, seconds)))
+        return _fetch(future, max(deadline - time.monotonic(), min(FETCH_SECONDS, seconds)), stop)
     except UserError:
         raise  # no spaCy model, a shard folder it cannot write
     except Exception as error:  # noqa: BLE001 -- this task failed for good (or its result could not be fetched)
@@ -300,6 +303,31 @@ def _outcome(future, deadline: float, seconds: float):
         # run again), or held by a worker that stopped answering after it finished
         fetching = not future.done() or (isinstance(error, TimeoutError) and future.status != "error")
         return PartitionTimeout(seconds) if fetching else error
+
+
+def _fetch(future, timeout: float, stop: threading.Event | None):
+    """``future.result(timeout)``; with ``stop``, fetched in a thread of its own so that Ctrl-C is heard while a
+    worker that stopped answering holds the result (a fetch cannot be cut into short tries: each would start
+    the transfer again). Raises Stopped once ``stop`` is set; the thread then ends with its timeout."""
+    if stop is None:
+        return future.result(timeout=timeout)
+    outcome: list = []
+
+    def fetch() -> None:
+        try:
+            outcome.append((True, future.result(timeout=timeout)))
+        except BaseException as error:  # noqa: BLE001 -- handed to the caller, as future.result would raise it
+            outcome.append((False, error))
+
+    thread = threading.Thread(target=fetch, name="kg-fetch", daemon=True)
+    thread.start()
+    wait_for(lambda: not thread.is_alive(), thread.join, timeout + FETCH_SECONDS, stop)
+    if not outcome:  # the fetch outlived its own timeout (cannot happen unless distributed ignores it)
+        raise TimeoutError(f"no result within {timeout:g} s")
+    fetched, value = outcome[0]
+    if fetched:
+        return value
+    raise value
 
 
 def _some_worker_left(client, number: int, seconds: float) -> None:
@@ -312,13 +340,14 @@ def _some_worker_left(client, number: int, seconds: float) -> None:
                         f"to finish")
 
 
-def _in_order(client, articles: Iterable[Article], size: int, submit: Callable,
-              seconds: float = PARTITION_SECONDS) -> Iterator[tuple[int, list[Article], object]]:
+def _in_order(client, articles: Iterable[Article], size: int, submit: Callable, seconds: float = PARTITION_SECONDS,
+              stop: threading.Event | None = None) -> Iterator[tuple[int, list[Article], object]]:
     """(number, partition, outcome) in input order, ``outcome`` being the task's result or the exception that
     ended it after Dask's retries (a worker that dies has its tasks run elsewhere by the scheduler, up to
     its allowed-failures), or PartitionTimeout when it was not back ``seconds`` after it was sent out. At most
     IN_FLIGHT_PER_THREAD partitions per worker thread are out at a time (so one waits behind two others per
-    thread at most); the ones still out when the generator is closed, or timed out, are cancelled."""
+    thread at most); the ones still out when the generator is closed, or timed out, are cancelled. Raises
+    Stopped once ``stop`` is set (Ctrl-C) while it waits."""
     run = uuid.uuid4().hex[:8]
     source = enumerate(_partitions(articles, size))
     pending: deque = deque()
@@ -337,7 +366,7 @@ def _in_order(client, articles: Iterable[Article], size: int, submit: Callable,
         fill()
         while pending:
             number, chunk, future, deadline = pending.popleft()
-            outcome = _outcome(future, deadline, seconds)
+            outcome = _outcome(future, deadline, seconds, stop)
             if isinstance(outcome, PartitionTimeout):
                 client.cancel([future], force=True)  # its result, if it ever comes, is not wanted
                 _some_worker_left(client, number, seconds)
@@ -354,8 +383,8 @@ def _killed_workers(error: BaseException) -> bool:
     return type(error).__name__ == "KilledWorker"
 
 
-def _alone(client, number: int, chunk: list[Article], batch_size: int,
-           seconds: float = PARTITION_SECONDS) -> list[tuple]:
+def _alone(client, number: int, chunk: list[Article], batch_size: int, seconds: float = PARTITION_SECONDS,
+           stop: threading.Event | None = None) -> list[tuple]:
     """The articles of a partition whose workers died, each extracted as a task of its own: when one article
     kills every worker it runs on, the others of its partition are not lost with it. Results as
     extract_partition's, indexed in ``chunk``; an article that fails alone, or is not back within
@@ -367,7 +396,7 @@ def _alone(client, number: int, chunk: list[Article], batch_size: int,
     results = []
     try:
         for index, (article, future) in enumerate(zip(chunk, futures)):
-            outcome = _outcome(future, deadline, seconds)
+            outcome = _outcome(future, deadline, seconds, stop)
             if isinstance(outcome, BaseException):  # this article failed on its own: reported by the caller
                 results.append(("failed", index, "extracting", article.identifier, _alone_failed(number, outcome)))
                 continue
@@ -401,23 +430,26 @@ def extractor(client, partition: int = PARTITION, seconds: float = PARTITION_SEC
     within ``seconds``) as a failure of each of its articles."""
 
     def extract_on_cluster(articles: Iterable[Article], on_failure: Callable[[Article, InternalError], None], *,
-                           batch_size: int) -> Iterator[tuple[Article, Extraction]]:
+                           batch_size: int, stop: threading.Event | None = None) -> Iterator[tuple[Article, Extraction]]:
         def submit(key: str, number: int, chunk: list[Article]):
             return client.submit(extract_partition, chunk, batch_size, key=key, retries=RETRIES)
 
-        for number, chunk, outcome in _in_order(client, articles, partition, submit, seconds):
-            if isinstance(outcome, BaseException) and _killed_workers(outcome) and len(chunk) > 1:
-                outcome = _alone(client, number, chunk, batch_size, seconds)
-            if isinstance(outcome, BaseException):
-                for article in chunk:
-                    on_failure(article, _failure(article, number, outcome))
-                continue
-            for result in outcome:
-                article = chunk[result[1]]
-                if result[0] == "ok":
-                    yield article, result[2]
-                else:
-                    on_failure(article, _failure_of(result))
+        try:
+            for number, chunk, outcome in _in_order(client, articles, partition, submit, seconds, stop):
+                if isinstance(outcome, BaseException) and _killed_workers(outcome) and len(chunk) > 1:
+                    outcome = _alone(client, number, chunk, batch_size, seconds, stop)
+                if isinstance(outcome, BaseException):
+                    for article in chunk:
+                        on_failure(article, _failure(article, number, outcome))
+                    continue
+                for result in outcome:
+                    article = chunk[result[1]]
+                    if result[0] == "ok":
+                        yield article, result[2]
+                    else:
+                        on_failure(article, _failure_of(result))
+        except Stopped:
+            return  # the ingest was stopped (Ctrl-C): the partitions still out were cancelled
 
     return extract_on_cluster
 
@@ -495,12 +527,14 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
         return client.submit(shard_partition, chunk, batch_size, path_of(number), key=key, retries=RETRIES)
 
     done = 0
-    outcomes = _in_order(client, articles(), partition, submit, seconds)
+    stop = threading.Event()  # set by Ctrl-C: the run stops after the partition in hand
+    outcomes = _in_order(client, articles(), partition, submit, seconds, stop)
     try:
-        with ctrl_c_stops() as stop:
+        with ctrl_c_stops(stop):
             for number, chunk, outcome in outcomes:
                 if isinstance(outcome, BaseException) and _killed_workers(outcome) and len(chunk) > 1:
-                    outcome = _shard_without_culprits(client, number, chunk, batch_size, path_of(number), seconds)
+                    outcome = _shard_without_culprits(client, number, chunk, batch_size, path_of(number), seconds,
+                                                      stop)
                 if isinstance(outcome, BaseException):
                     for article in chunk:
                         failed(article, _failure(article, number, outcome))
@@ -524,7 +558,7 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
                 if stop.is_set():
                     result.interrupted = True
                     break
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped):  # a second Ctrl-C, or the first one during a wait
         result.interrupted = True
     finally:
         outcomes.close()  # cancels what is still out: a shard is written whole or not at all
@@ -534,16 +568,21 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
 
 
 def _shard_without_culprits(client, number: int, chunk: list[Article], batch_size: int, path: str,
-                            seconds: float = PARTITION_SECONDS) -> list[tuple] | BaseException:
+                            seconds: float = PARTITION_SECONDS,
+                            stop: threading.Event | None = None) -> list[tuple] | BaseException:
     """A partition whose workers died, written again without the articles that fail on their own (found by
     extracting each alone): shard_partition's report, indexed in ``chunk``, or the error that ended it."""
-    alone = _alone(client, number, chunk, batch_size, seconds)
+    alone = _alone(client, number, chunk, batch_size, seconds, stop)
     kept = [index for index, result in enumerate(alone) if result[0] == "ok"]
     report = [result for result in alone if result[0] != "ok"]
     if kept:
         future = client.submit(shard_partition, [chunk[index] for index in kept], batch_size, path,
                                key=f"kg-{uuid.uuid4().hex[:8]}-{number:06d}-kept", retries=RETRIES)
-        written = _outcome(future, time.monotonic() + seconds, seconds)
+        try:
+            written = _outcome(future, time.monotonic() + seconds, seconds, stop)
+        except Stopped:
+            client.cancel([future], force=True)
+            raise
         if isinstance(written, BaseException):  # reported by the caller, as any failed partition
             client.cancel([future], force=True)
             return written

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
 import traceback
+from collections.abc import Callable
 from contextlib import contextmanager
 
 
@@ -25,6 +28,30 @@ class TookTooLong(Exception):
     cluster's --partition-timeout): the work was ended or given up. Not a bug to report with a traceback: the
     article is named as skipped with these words alone, through skip_reason (the InternalError that carries it
     would say "internal error")."""
+
+
+class Stopped(BaseException):
+    """The run was stopped (Ctrl-C) while it waited for work done elsewhere (a worker process, a cluster): the
+    extractor ends its stream there, and the ingest reports the run as interrupted. A BaseException, as
+    KeyboardInterrupt is: the handlers that turn a failed task into a skipped article must let it through."""
+
+
+POLL_SECONDS = 0.25  # how often a long wait looks whether the run was stopped
+
+
+def wait_for(done: Callable[[], bool], wait: Callable[[float], object], seconds: float,
+             stop: threading.Event | None) -> None:
+    """Wait up to ``seconds`` for ``done()`` by calling ``wait(timeout)``; with ``stop``, in slices of
+    POLL_SECONDS, raising Stopped once it is set: a Ctrl-C is heard at once, not when a wait of minutes for a
+    stuck worker ends (the handler only sets ``stop``, see kg.ingest.ctrl_c_stops)."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        if stop is not None and stop.is_set():
+            raise Stopped
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return
+        wait(remaining if stop is None else min(POLL_SECONDS, remaining))
 
 
 def describe(error: BaseException) -> str:

@@ -669,13 +669,12 @@ def count_inputs(paths: list[str]) -> int | None:
 
 
 @contextmanager
-def ctrl_c_stops():
-    """Within the block, Ctrl-C sets the yielded Event instead of raising KeyboardInterrupt at an arbitrary
+def ctrl_c_stops(stop: threading.Event):
+    """Within the block, Ctrl-C sets ``stop`` instead of raising KeyboardInterrupt at an arbitrary
     bytecode: one raised inside ``with lock:`` of the writer's queue can leave the lock held and hang the
     run (CPython cannot make that atomic). A second Ctrl-C interrupts at once."""
-    stop = threading.Event()
     if threading.current_thread() is not threading.main_thread():
-        yield stop  # signals reach the main thread only
+        yield  # signals reach the main thread only
         return
     previous = signal.getsignal(signal.SIGINT)
 
@@ -685,7 +684,7 @@ def ctrl_c_stops():
 
     signal.signal(signal.SIGINT, on_interrupt)
     try:
-        yield stop
+        yield
     finally:
         signal.signal(signal.SIGINT, previous)
 
@@ -733,9 +732,9 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
     if extract is None and (workers > 1 or article_seconds is not None):
         from kg.parallel import ARTICLE_SECONDS, extract_in_workers
 
-        def extract(articles, on_failure, batch_size):
+        def extract(articles, on_failure, batch_size, stop):
             return extract_in_workers(articles, on_failure, workers=workers, batch_size=batch_size,
-                                      article_seconds=article_seconds or ARTICLE_SECONDS)
+                                      article_seconds=article_seconds or ARTICLE_SECONDS, stop=stop)
     extract = extract or extract_robustly
 
     def produced() -> Iterator[tuple[Article, object] | StoredGraph]:
@@ -745,7 +744,7 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
             if is_graph:
                 yield from run
                 continue
-            pairs = extract(run, failed, batch_size=batch_size)
+            pairs = extract(run, failed, batch_size=batch_size, stop=stop)
             try:
                 yield from pairs
             finally:
@@ -754,8 +753,9 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
     identities = Identities(store)
     writer = StoreWriter(store, after_write=threads.document_written if threads is not None else None)
     extracted_pairs = None
+    stop = threading.Event()  # set by Ctrl-C: the run stops after the document being written
     try:
-        with ctrl_c_stops() as stop:
+        with ctrl_c_stops(stop):
             extracted_pairs = produced()
             for item in extracted_pairs:
                 if stop.is_set():
@@ -786,6 +786,8 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
                            claims=len(extraction.claims))
                 extracted += 1
                 progress.advance(extracted, writer.written)
+            # an extractor waiting for its workers ends its stream early when stopped
+            result.interrupted = result.interrupted or stop.is_set()
     except KeyboardInterrupt:  # a second Ctrl-C: stop at once, still writing what is queued
         result.interrupted = True
     except WriterStopped:

@@ -11,11 +11,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import wait as wait_for_futures
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
 from kg.article import Article
-from kg.errors import InternalError, TookTooLong, UserError, debugging, set_debug, warn_internal
+from kg.errors import (InternalError, Stopped, TookTooLong, UserError, debugging, set_debug, wait_for,
+                       warn_internal)
 from kg.model import Extraction
 
 # Articles per task: small enough that 2 workers share a 12-article corpus evenly, large enough that a
@@ -187,8 +189,8 @@ def stuck(error: BaseException, future) -> bool:
 
 
 def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Article, InternalError], None], *,
-                       workers: int, batch_size: int,
-                       article_seconds: float = ARTICLE_SECONDS) -> Iterator[tuple[Article, Extraction]]:
+                       workers: int, batch_size: int, article_seconds: float = ARTICLE_SECONDS,
+                       stop: threading.Event | None = None) -> Iterator[tuple[Article, Extraction]]:
     """Like kg.pipeline.extract_robustly, with the work spread over ``workers`` processes: (article,
     Extraction) pairs in input order, failures passed to ``on_failure`` in input order too.
 
@@ -222,6 +224,11 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
     def allowed(chunk: list[Article]) -> float:
         return sum(allowed_seconds(article, article_seconds) for article in chunk)
 
+    def result_within(future, seconds: float) -> list[tuple]:
+        """The task's results; a TimeoutError while it still runs after ``seconds``, Stopped on Ctrl-C."""
+        wait_for(future.done, lambda timeout: wait_for_futures([future], timeout=timeout), seconds, stop)
+        return future.result(timeout=0)
+
     def handed_out(chunk: list[Article], results: list[tuple]) -> Iterator[tuple[Article, Extraction]]:
         for result in results:
             article = chunk[result[1]]
@@ -241,7 +248,7 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
             allowed = allowed_seconds(article, article_seconds)
             future = pool.submit([article])
             try:
-                results = future.result(timeout=allowed + queued)
+                results = result_within(future, allowed + queued)
             except UserError:
                 raise
             except Exception as error:  # noqa: BLE001 -- it killed its worker, took too long, or its result is lost
@@ -262,7 +269,7 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
         while pending:
             chunk, future = pending.popleft()
             try:
-                results = future.result(timeout=allowed(chunk))
+                results = result_within(future, allowed(chunk))
             except UserError:
                 raise  # the worker could not start (no spaCy model): the same for every article
             except Exception as error:  # noqa: BLE001 -- a dead or stuck worker, or a result that did not come back
@@ -278,6 +285,8 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
                 continue
             fill()  # before handing results out: the workers stay busy while the store writes
             yield from handed_out(chunk, results)
+    except Stopped:
+        return  # the ingest was stopped: the workers end below, and what was handed out is all
     finally:
         pool.close()
     if source_error:

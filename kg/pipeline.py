@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
@@ -71,7 +72,8 @@ def extract_article(article: Article, nlp=None) -> Extraction:
 
 
 def extract_robustly(articles: Iterable[Article], on_failure: Callable[[Article, InternalError], None], *,
-                     batch_size: int = nlp_module.BATCH_SIZE, nlp=None) -> Iterator[tuple[Article, Extraction]]:
+                     batch_size: int = nlp_module.BATCH_SIZE, nlp=None,
+                     stop: threading.Event | None = None) -> Iterator[tuple[Article, Extraction]]:
     """(article, Extraction) pairs in input order; an article the pipeline fails on is passed to
     ``on_failure`` and left out, and only that article is lost.
 
@@ -79,7 +81,7 @@ def extract_robustly(articles: Iterable[Article], on_failure: Callable[[Article,
     without saying whose part it was: the articles of that batch are then parsed again one by one, and
     only the one that fails alone is reported. An extraction failure names its article, so the stream
     simply goes on after it. An exception from ``articles`` itself is raised once the articles read
-    before it are done.
+    before it are done. Once ``stop`` is set (Ctrl-C) no further article is read.
     """
     nlp = nlp or nlp_module.load()
     fed: deque[Article] = deque()  # handed to spaCy, not yet yielded
@@ -87,7 +89,7 @@ def extract_robustly(articles: Iterable[Article], on_failure: Callable[[Article,
     source = iter(articles)
 
     def feed() -> Iterator[Article]:
-        while True:
+        while stop is None or not stop.is_set():
             try:
                 article = next(source)
             except StopIteration:

@@ -220,7 +220,7 @@ def test_a_worker_killed_mid_run_loses_no_document(cluster, tmp_path):
     victim = cluster.worker_pids()[0]
     store = tmp_path / "store"
     returncode, stderr = ingest_with_a_fault([corpus, "--store", store, "--scheduler", cluster.address,
-                                              "--partition", "2"], lambda: os.kill(victim, signal.SIGKILL))
+                                              "--partition", "2"], lambda _: os.kill(victim, signal.SIGKILL))
     # the articles extracted when the kill came: "kg: ingest: 1/40 articles extracted, ..."
     done = int(next(line for line in stderr.splitlines() if line.startswith("kg: ingest: ")).split()[2].split("/")[0])
     assert done < 40, stderr  # the kill came before the end
@@ -235,9 +235,10 @@ def test_a_worker_killed_mid_run_loses_no_document(cluster, tmp_path):
 HUNG_SECONDS = 300  # the fault tests end in well under a minute (~2 timeouts); without the bound a hung one waits for good
 
 
-def ingest_with_a_fault(arguments: list[str], fault: Callable[[], None], undo: Callable[[], None] = lambda: None):
-    """`kg ingest ARGUMENTS --report-every 0` in a process; ``fault()`` once the first result is in, ``undo()`` at
-    the end. (return code, stderr); a test failure when the ingest is not over HUNG_SECONDS after the fault."""
+def ingest_with_a_fault(arguments: list[str], fault: Callable[[subprocess.Popen], None],
+                        undo: Callable[[], None] = lambda: None):
+    """`kg ingest ARGUMENTS --report-every 0` in a process; ``fault(process)`` once the first result is in, ``undo()``
+    at the end. (return code, stderr); a test failure when the ingest is not over HUNG_SECONDS after the fault."""
     process = subprocess.Popen([sys.executable, "-m", "kg", "ingest", *map(str, arguments), "--report-every", "0"],
                                cwd=ROOT, stderr=subprocess.PIPE, text=True)
     lines = []
@@ -245,7 +246,7 @@ def ingest_with_a_fault(arguments: list[str], fault: Callable[[], None], undo: C
         for line in process.stderr:
             lines.append(line)
             if line.startswith("kg: ingest: "):  # "kg: ingest: 1/24 articles extracted, ..."
-                fault()
+                fault(process)
                 break
         else:
             pytest.fail("no progress line before the end:\n" + "".join(lines))
@@ -280,7 +281,7 @@ def test_workers_that_stop_answering_do_not_hang_the_ingest(cluster, tmp_path):
 
     returncode, stderr = ingest_with_a_fault([corpus, "--store", store, "--scheduler", cluster.address, "--partition",
                                               "2", "--partition-timeout", "15"],
-                                             lambda: signal_all(signal.SIGSTOP), lambda: signal_all(signal.SIGCONT))
+                                             lambda _: signal_all(signal.SIGSTOP), lambda: signal_all(signal.SIGCONT))
     assert "Traceback" not in stderr, stderr
     assert returncode == 1, stderr
     # a timeout is no internal error (no bug to report): the line says what happened and which option decides
@@ -300,6 +301,36 @@ def test_workers_that_stop_answering_do_not_hang_the_ingest(cluster, tmp_path):
     assert cluster.worker_pids() == victims
 
 
+def test_ctrl_c_is_heard_while_the_workers_do_not_answer(cluster, tmp_path):
+    """Ctrl-C while the ingest waits for frozen workers (an hour allowed per partition): the run stops now, not
+    when the wait would end. It says it was interrupted (exit 130, no traceback), and each document it stored is
+    there once and whole."""
+    corpus = write_corpus(tmp_path / "corpus.jsonl", 24)
+    victims = cluster.worker_pids()
+    store = tmp_path / "store"
+
+    def signal_all(number: int) -> None:
+        for victim in victims:
+            os.kill(victim, number)
+
+    def freeze_then_interrupt(process: subprocess.Popen) -> None:
+        signal_all(signal.SIGSTOP)
+        time.sleep(3)  # the results already in are stored by now: the ingest waits for a frozen worker
+        process.send_signal(signal.SIGINT)
+
+    returncode, stderr = ingest_with_a_fault([corpus, "--store", store, "--scheduler", cluster.address, "--partition",
+                                              "2", "--partition-timeout", "3600"],
+                                             freeze_then_interrupt, lambda: signal_all(signal.SIGCONT))
+    assert returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr, stderr
+    assert "skipped" not in stderr, stderr  # the partitions out were not lost to an error: the next run has them
+    texts = [text for text in stored_texts(store) if "ferry" in text]
+    stored = [number for number in range(24) if any(f"every {number + 3} hours" in text for text in texts)]
+    assert len(texts) == len(stored) < 24, stderr
+    cluster.wait_for_workers(2)  # thawed, the workers serve the next runs
+    assert cluster.worker_pids() == victims
+
+
 def test_a_cluster_that_loses_every_worker_stops_in_one_line(corpus, tmp_path):
     """Every worker and its nanny killed once the first result is in: the scheduler keeps the tasks for workers
     that never come (the ingest used to wait for good). The first partition not back within the timeout ends
@@ -310,7 +341,7 @@ def test_a_cluster_that_loses_every_worker_stops_in_one_line(corpus, tmp_path):
         returncode, stderr = ingest_with_a_fault(
             [corpus, "--store", tmp_path / "store", "--scheduler", doomed.address, "--partition", "1",
              "--partition-timeout", "15"],
-            lambda: [os.killpg(worker.pid, signal.SIGKILL) for worker in workers])
+            lambda _: [os.killpg(worker.pid, signal.SIGKILL) for worker in workers])
     finally:
         doomed.stop()
     assert "Traceback" not in stderr, stderr
@@ -369,6 +400,42 @@ def test_an_article_that_kills_every_worker_is_named_and_the_rest_stored(corpus,
     assert_only_failures_lost(result, store)
     # the same with --shards: f7's shard is written again without it
     assert_only_failures_lost(sharded, tmp_path / "from-shards", shards)
+
+
+# Preloaded into each worker of the next test: f7 ends its worker process (as DIE_ON_F7), and f6 run on its own
+# never comes back (as a stuck native call would); in their partition (f6, f7, f8) f7 ends the worker first.
+DIE_ON_F7_HANG_ON_F6_ALONE = DIE_ON_F7.replace("""    return original(articles, *args)""", """    if [article.identifier for article in articles] == ["f6"]:
+        import time
+        time.sleep(3600)
+    return original(articles, *args)""")
+
+
+def test_an_article_that_hangs_when_run_alone_is_named_after_the_timeout(corpus, tmp_path):
+    """The articles of a partition that killed its workers are extracted one task each (as above), and one of
+    those tasks never comes back: it is named as skipped for the timeout (no internal error, no traceback),
+    f7 for killing its workers, and the other ten are stored, each exactly once."""
+    script = tmp_path / "preload.py"
+    script.write_text(DIE_ON_F7_HANG_ON_F6_ALONE, encoding="utf-8")
+    special = Cluster(tmp_path, worker_options=("--preload", str(script)),
+                      env={"DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"})
+    try:
+        # 60 s: long enough for the healthy partitions on a busy machine, a worker restarted after f7 included
+        result = run_kg("ingest", corpus, "--store", tmp_path / "store", "--scheduler", special.address,
+                        "--partition", "3", "--partition-timeout", "60")
+    finally:
+        special.stop()
+    no_traceback(result)
+    assert result.returncode == 1, result.stderr_text
+    lines = skipped_lines(result.stderr_text)
+    assert "kg: skipped f6: run on its own (partition 2), it did not come back from the cluster within 60 s "\
+           "(--partition-timeout)" in lines, result.stderr_text
+    assert any(line.startswith("kg: skipped f7: internal error while extracting: RuntimeError: it failed on the "
+                               "cluster on its own (partition 2)") for line in lines), result.stderr_text
+    assert len(lines) == 2, result.stderr_text
+    texts = [text for text in stored_texts(tmp_path / "store") if "ferry" in text]
+    assert len(texts) == 10
+    for number in range(12):
+        assert any(f"every {number + 3} hours" in text for text in texts) == (number not in (6, 7)), number
 
 
 def assert_only_failures_lost(result, store: Path, shards: Path | None = None) -> None:
