@@ -16,6 +16,7 @@ from typing import BinaryIO
 from kg.article import Article
 from kg.errors import InternalError, Stopped, TookTooLong, UserError, skip_reason, wait_for, warn_internal
 from kg.model import Extraction
+from kg.readers.html import UnreadPage
 
 # Articles per task (and per shard): enough to fill spaCy batches and make the per-task overhead of the
 # scheduler (a few ms) and of pickling small, few enough that the tasks spread over the workers and a
@@ -149,9 +150,12 @@ def shard_partition(articles: list[Article], batch_size: int, path: str) -> list
 def _shard_partition(articles: list[Article], batch_size: int, path: str) -> list[tuple]:
     from kg.errors import during
     from kg.parallel import extract_chunk
-    from kg.rdf import extraction_quads
+    from kg.rdf import document_iri, extraction_quads
 
-    report, quads = [], []
+    report = []
+    # document -> its graph's quads. A document met twice (one page in a folder and in an archive) keeps its
+    # later graph, as a store does: two graphs under one name would load as their union
+    documents: dict = {}
     for result in extract_chunk(articles, batch_size, _pipeline()):
         if result[0] != "ok":
             report.append(result)
@@ -164,10 +168,14 @@ def _shard_partition(articles: list[Article], batch_size: int, path: str) -> lis
             warn_internal(error)
             report.append(("failed", index, error.step, error.document, error.error))  # made portable by the caller
             continue
-        quads.extend(document_quads)
-        report.append(("ok", index, len(extraction.claims), len(document_quads), extraction.faults))
-    if quads:
-        _write_shard(Path(path), quads)
+        document = document_iri(extraction.doc_id)
+        documents.pop(document, None)  # the later one takes the place of the earlier, at the end
+        documents[document] = document_quads
+        # a page read here: its reader's warnings go back with the faults, to be said by the client
+        warnings = extraction.warnings if isinstance(articles[index], UnreadPage) else ()
+        report.append(("ok", index, len(extraction.claims), len(document_quads), (*warnings, *extraction.faults)))
+    if documents:
+        _write_shard(Path(path), [quad for quads in documents.values() for quad in quads])
     return report
 
 
@@ -491,7 +499,7 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
     partition's place in the input so that a run again replaces the same files; gzipped (``.nq.gz``) with
     ``compress``. `kg ingest DIR --store S` loads them later, in name order, to the store a local ingest
     would have made."""
-    from kg.ingest import Progress, Skipped, StoredGraph, ctrl_c_stops, read_items
+    from kg.ingest import Progress, Skipped, StoredGraph, ctrl_c_stops, read_items, skipped_name
 
     folder = Path(directory).resolve()
     try:
@@ -506,17 +514,17 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
         result.skipped.append(Skipped(name, reason))
         progress.note(f"kg: skipped {name}: {reason}")
 
-    def failed(article: Article, error: InternalError) -> None:
-        skip(article.identifier, skip_reason(error))
+    def failed(article: Article | UnreadPage, error: InternalError) -> None:
+        skip(skipped_name(article, error), skip_reason(error))
 
-    def articles() -> Iterator[Article]:
-        for item in read_items(paths, stdin=stdin):
+    def articles() -> Iterator[Article | UnreadPage]:
+        for item in read_items(paths, stdin=stdin, defer_pages=True):
             if isinstance(item, Skipped):
                 skip(item.name, item.reason)
             elif isinstance(item, StoredGraph):
                 skip(item.name, "already extracted (N-Quads): load it with kg ingest --store")
             else:
-                for warning in item.warnings:
+                for warning in getattr(item, "warnings", ()):  # a page's, once a worker has read it
                     progress.note(f"kg: warning: {warning}")
                 yield item
 

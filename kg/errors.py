@@ -54,6 +54,11 @@ def wait_for(done: Callable[[], bool], wait: Callable[[float], object], seconds:
         wait(remaining if stop is None else min(POLL_SECONDS, remaining))
 
 
+def without_name(message: str, name: str) -> str:
+    """UserErrors start with the input's name; a report that names the input itself drops it."""
+    return message[len(name) + 2:] if message.startswith(name + ": ") else message
+
+
 def describe(error: BaseException) -> str:
     """"ValueError: the first line of its message": enough to recognise it, short enough for one line."""
     if isinstance(error, InternalError):
@@ -108,8 +113,9 @@ def warn_internal(error: BaseException, stream=None) -> None:
 
 def skip_reason(error: InternalError) -> str:
     """The one line that says why an article is skipped. A timeout is no bug: its own words ("... did not finish
-    within 300 s (--article-timeout)"); anything else is an internal error, whose traceback --debug shows."""
-    if isinstance(error.error, TookTooLong):
+    within 300 s (--article-timeout)"), and nor is a page read in a worker that holds no article ("no article
+    text found ..."); anything else is an internal error, whose traceback --debug shows."""
+    if isinstance(error.error, (TookTooLong, UserError)):  # a timeout, or an input that holds no article
         return str(error.error)
     warn_internal(error)
     return f"internal error while {error.step}: {describe(error)}"

@@ -21,8 +21,9 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg.article import MAX_BYTES, Article, article_from_text
-from kg.errors import InternalError, UserError, during, skip_reason
+from kg.errors import InternalError, UserError, during, skip_reason, without_name
 from kg.readers import is_archive, is_web_input
+from kg.readers.html import UnreadPage
 from kg.readers.url import is_url
 from kg.store import replace_document, statement_count
 
@@ -136,9 +137,11 @@ def os_reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def read_items(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[Article | StoredGraph | Skipped]:
+def read_items(paths: Iterable[str], stdin: BinaryIO | None = None,
+               defer_pages: bool = False) -> Iterator[Article | UnreadPage | StoredGraph | Skipped]:
     """Articles (and the document graphs of N-Quads files) from every input, in order; bad inputs come out as
-    Skipped instead of stopping the run."""
+    Skipped instead of stopping the run. With ``defer_pages``, the HTML pages of files and archives come out
+    unread, to be read where they are extracted (worker processes, a cluster)."""
     for path in expand_paths(paths):
         if isinstance(path, Skipped):
             yield path
@@ -151,14 +154,14 @@ def read_items(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[
         elif is_graph_file(path) and not _is_dir(path):
             yield from _read_graph_file(path)
         else:
-            yield from _read_article_file(path)
+            yield from _read_article_file(path, defer_pages)
 
 
-def _read_article_file(path: Path) -> Iterator[Article | Skipped]:
+def _read_article_file(path: Path, defer_pages: bool = False) -> Iterator[Article | UnreadPage | Skipped]:
     """A text article, an HTML page or a WARC archive's pages (kg.readers tells them apart by content)."""
     from kg.readers import items_from_path
 
-    yield from _guarded(lambda: items_from_path(path), "reading", str(path))
+    yield from _guarded(lambda: items_from_path(path, defer_pages=defer_pages), "reading", str(path))
 
 
 def _read_url(url: str) -> Iterator[Article | Skipped]:
@@ -177,7 +180,7 @@ def _guarded(items: Callable[[], Iterable[Article | Skipped]], step: str, name: 
                 iterator = iterator or iter(items())
                 item = next(iterator, None)
         except UserError as error:
-            yield Skipped(name, _strip_name(str(error), name))
+            yield Skipped(name, without_name(str(error), name))
             return
         except InternalError as error:
             yield Skipped(name, str(error))
@@ -278,7 +281,7 @@ def _read_stdin(stream: BinaryIO) -> Iterator[Article | Skipped]:
     try:
         yield from articles_from_bytes(first + stream.read(), "<stdin>", identifier="stdin")
     except UserError as error:
-        yield Skipped("<stdin>", _strip_name(str(error), "<stdin>"))
+        yield Skipped("<stdin>", without_name(str(error), "<stdin>"))
 
 
 def _is_json_object_line(line: bytes) -> bool:
@@ -304,7 +307,7 @@ def corpus_items(lines: Iterable[bytes], source: str) -> Iterator[Article | Skip
                     f"replaced with U+FFFD",))
             yield article
         except UserError as error:
-            yield Skipped(name, _strip_name(str(error), name))
+            yield Skipped(name, without_name(str(error), name))
         except InternalError as error:
             yield Skipped(name, str(error))
 
@@ -419,11 +422,6 @@ def _with_title(article: Article, title_span: tuple[int, int] | None) -> Article
 
 def _with_warnings(article: Article, warnings: tuple[str, ...]) -> Article:
     return replace(article, warnings=article.warnings + warnings) if warnings else article
-
-
-def _strip_name(message: str, name: str) -> str:
-    """UserErrors start with the input's name; the report adds it once."""
-    return message[len(name) + 2:] if message.startswith(name + ": ") else message
 
 
 # ---------------------------------------------------------------- identity across documents
@@ -668,6 +666,12 @@ def count_inputs(paths: list[str]) -> int | None:
     return total
 
 
+def skipped_name(article: Article | UnreadPage, error: InternalError) -> str:
+    """How a skipped article is named: by its identifier, except a page read in a worker that holds no article,
+    named as reading it here would have named it (its file, or "ARCHIVE [URL]")."""
+    return article.name if isinstance(article, UnreadPage) and error.step == "reading" else article.identifier
+
+
 @contextmanager
 def ctrl_c_stops(stop: threading.Event):
     """Within the block, Ctrl-C sets ``stop`` instead of raising KeyboardInterrupt at an arbitrary
@@ -717,8 +721,12 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
         result.skipped.append(Skipped(name, reason))
         progress.note(f"kg: skipped {name}: {reason}")
 
-    def items() -> Iterator[Article | StoredGraph]:
-        for item in read_items(paths, stdin=stdin):
+    # with the extraction in other processes, pages are read there too: reading one costs a quarter of its
+    # extraction, which this process would otherwise spend for every worker
+    elsewhere = extract is not None or workers > 1 or article_seconds is not None
+
+    def items() -> Iterator[Article | UnreadPage | StoredGraph]:
+        for item in read_items(paths, stdin=stdin, defer_pages=elsewhere):
             if isinstance(item, Skipped):
                 skip(item.name, item.reason)
                 continue
@@ -726,8 +734,8 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
                 progress.note(f"kg: warning: {warning}")
             yield item
 
-    def failed(article: Article, error: InternalError) -> None:
-        skip(article.identifier, skip_reason(error))
+    def failed(article: Article | UnreadPage, error: InternalError) -> None:
+        skip(skipped_name(article, error), skip_reason(error))
 
     if extract is None and (workers > 1 or article_seconds is not None):
         from kg.parallel import ARTICLE_SECONDS, extract_in_workers
@@ -773,7 +781,9 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
                     progress.advance(extracted, writer.written)
                     continue
                 article, extraction = item
-                for fault in extraction.faults:
+                # a page read where it was extracted has its reader's warnings said now
+                warnings = extraction.warnings if isinstance(article, UnreadPage) else ()
+                for fault in (*warnings, *extraction.faults):
                     progress.note(f"kg: warning: {fault}")
                 try:
                     with during("making RDF of", article.identifier):

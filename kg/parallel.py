@@ -16,9 +16,12 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
 from kg.article import Article
-from kg.errors import (InternalError, Stopped, TookTooLong, UserError, debugging, set_debug, wait_for,
-                       warn_internal)
+from kg.errors import (InternalError, Stopped, TookTooLong, UserError, debugging, during, set_debug, wait_for,
+                       warn_internal, without_name)
 from kg.model import Extraction
+from kg.readers.html import UnreadPage
+
+READING = "reading"
 
 # Articles per task: small enough that 2 workers share a 12-article corpus evenly, large enough that a
 # task's parts still fill spaCy batches and the per-task pickling stays a small share of the work.
@@ -33,9 +36,11 @@ ARTICLE_SECONDS = 300.0
 TIMEOUT_CHARACTERS = 100_000
 
 
-def allowed_seconds(article: Article, article_seconds: float) -> float:
-    """How long ``article`` may take: ``article_seconds`` per TIMEOUT_CHARACTERS of its text, at least once."""
-    return article_seconds * max(1.0, len(article.text) / TIMEOUT_CHARACTERS)
+def allowed_seconds(article: Article | UnreadPage, article_seconds: float) -> float:
+    """How long ``article`` may take: ``article_seconds`` per TIMEOUT_CHARACTERS of its text, at least once (a
+    page not read yet counts its bytes: markup and all, more than its text, so more time rather than less)."""
+    size = len(article.data) if isinstance(article, UnreadPage) else len(article.text)
+    return article_seconds * max(1.0, size / TIMEOUT_CHARACTERS)
 
 _nlp = None  # the worker's pipeline, loaded once by _start_worker
 
@@ -93,15 +98,30 @@ def _extract_chunk(articles: list[Article], batch_size: int) -> list[tuple]:
     return extract_chunk(articles, batch_size, _nlp)
 
 
-def extract_chunk(articles: list[Article], batch_size: int, nlp) -> list[tuple]:
+def extract_chunk(items: list[Article | UnreadPage], batch_size: int, nlp) -> list[tuple]:
     """``_extract_chunk`` with the pipeline given (kg.cluster's workers keep their own); ``nlp`` may be the
-    UserError that loading it raised, raised again here."""
+    UserError that loading it raised, raised again here. Pages sent unread are read here first: one that
+    holds no article is ("failed", index, "reading", its name, UserError(why))."""
     from kg.pipeline import extract_robustly
 
     if isinstance(nlp, UserError):
         raise nlp
-    index = {id(article): number for number, article in enumerate(articles)}
     results: list[tuple] = []
+    articles: list[Article] = []
+    index: dict[int, int] = {}  # id(article) -> its place in ``items``
+    for number, item in enumerate(items):
+        try:
+            with during(READING, getattr(item, "name", None)):
+                article = item.read() if isinstance(item, UnreadPage) else item
+        except UserError as error:  # the page holds no article: said as reading it at once says it
+            results.append(("failed", number, READING, item.name, UserError(without_name(str(error), item.name))))
+            continue
+        except InternalError as error:  # a bug in the reader: this page only
+            warn_internal(error)
+            results.append(("failed", number, READING, item.name, picklable(error.error)))
+            continue
+        index[id(article)] = number
+        articles.append(article)
 
     def failed(article: Article, error: InternalError) -> None:
         warn_internal(error)  # the traceback with --debug, from the process that has it
@@ -110,6 +130,7 @@ def extract_chunk(articles: list[Article], batch_size: int, nlp) -> list[tuple]:
     for article, extraction in extract_robustly(articles, failed, batch_size=batch_size, nlp=nlp):
         results.append(("ok", index[id(article)], extraction))
     return sorted(results, key=lambda result: result[1])
+
 
 
 def picklable(error: BaseException) -> BaseException:

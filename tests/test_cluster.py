@@ -169,6 +169,30 @@ def test_compressed_shards_are_gzip_files_that_load_into_the_same_store(cluster,
     assert sorted_nquads(store) == sorted_nquads(local_store)
 
 
+def test_pages_and_archives_are_read_on_the_workers(cluster, tmp_path):
+    """HTML pages and an archive's pages go to the cluster unread (the client would otherwise read every page
+    for every worker): with the client unable to read a page, the store and the shards hold what a local
+    ingest stores, and the same pages are named as skipped. (The folder and the archive hold one page under the
+    same canonical URL: one document, whose later copy replaces the earlier, in a shard as in a store.)"""
+    import web_pages
+    from test_parallel import READ_PAGES_IN_WORKERS_ONLY
+    from test_robustness import run_patched
+
+    folder = tmp_path / "pages"
+    web_pages.write_pages(folder)
+    warc = web_pages.build_warc(tmp_path / "crawl.warc.gz")
+    local = run_kg("ingest", folder, warc, "--store", tmp_path / "local", "--workers", "1")
+    runs = [run_patched(READ_PAGES_IN_WORKERS_ONLY, "ingest", folder, warc, "--scheduler", cluster.address, *where)
+            for where in (("--store", tmp_path / "store"), ("--shards", tmp_path / "shards"))]
+    for result in runs:
+        no_traceback(result)
+        assert result.returncode == 1, result.stderr_text  # the login page and the archived 404
+        assert sorted(skipped_lines(result.stderr_text)) == sorted(skipped_lines(local.stderr_text)), result.stderr_text
+    assert run_kg("ingest", tmp_path / "shards", "--store", tmp_path / "from-shards").returncode == 0
+    assert sorted_nquads(tmp_path / "store") == sorted_nquads(tmp_path / "local")
+    assert sorted_nquads(tmp_path / "from-shards") == sorted_nquads(tmp_path / "local")
+
+
 def test_compress_without_shards_is_a_usage_error(tmp_path, corpus):
     result = run_kg("ingest", corpus, "--store", tmp_path / "store", "--compress")
     assert result.returncode == 2

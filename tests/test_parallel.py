@@ -60,6 +60,40 @@ def test_two_workers_store_exactly_what_one_process_stores(corpus, one_worker_st
     assert sorted_nquads(store) == one
 
 
+READ_PAGES_IN_WORKERS_ONLY = """
+    import multiprocessing
+    import kg.readers.html
+    original = kg.readers.html.read_html
+    def read_html(*args, **kwargs):
+        if multiprocessing.parent_process() is None:  # the ingest process itself
+            raise RuntimeError("the ingest process read a page")
+        return original(*args, **kwargs)
+    kg.readers.html.read_html = read_html
+"""
+
+
+def test_pages_and_archives_are_read_in_the_workers_with_what_one_process_says(tmp_path):
+    """HTML pages and a web archive's pages go to the workers unread (reading one costs a quarter of its
+    extraction, work the ingest process would otherwise do for every worker): with the ingest process unable
+    to read a page, two workers store what one process stores, and say the same skipped pages and warnings."""
+    import web_pages
+
+    folder = tmp_path / "pages"
+    web_pages.write_pages(folder)
+    warc = web_pages.build_warc(tmp_path / "crawl.warc.gz")
+    one = run_kg("ingest", folder, warc, "--store", tmp_path / "one", "--workers", "1")
+    two = run_patched(READ_PAGES_IN_WORKERS_ONLY, "ingest", folder, warc, "--store", tmp_path / "two",
+                      "--workers", "2")
+    no_traceback(two)
+    assert one.returncode == two.returncode == 1, two.stderr_text  # the login page and the archived 404
+    said = [sorted(line for line in result.stderr_text.splitlines() if line.startswith(("kg: skipped", "kg: warning")))
+            for result in (one, two)]
+    assert said[0] == said[1], two.stderr_text
+    assert any("login.html: no article text found" in line for line in said[1]), said[1]
+    assert "10 article(s) ingested" in two.stderr_text
+    assert sorted_nquads(tmp_path / "two") == sorted_nquads(tmp_path / "one")
+
+
 def test_the_default_runs_workers_and_gives_the_same_store(corpus, one_worker_store, tmp_path):
     """No --workers: one per core (at most one per 4-article task); the store is the same."""
     store = tmp_path / "store"

@@ -27,10 +27,11 @@ def is_archive(path: Path) -> bool:
 
 
 def items_from_path(path: str | Path, *, publisher: str | None = None, url: str | None = None,
-                    date: str | None = None, structured: bool = True) -> Iterator:
+                    date: str | None = None, structured: bool = True, defer_pages: bool = False) -> Iterator:
     """The Articles in one file, by its content: a text article, an HTML page, every page of a WARC file or every
-    line of a JSON Lines corpus (unreadable records and lines come out as kg.ingest.Skipped). A file that cannot
-    be read raises UserError."""
+    line of a JSON Lines corpus (unreadable records and lines come out as kg.ingest.Skipped). With
+    ``defer_pages`` an HTML page comes out unread (kg.readers.html.UnreadPage), to be read where it is extracted.
+    A file that cannot be read raises UserError."""
     path = regular_file(path)
     try:
         with path.open("rb") as stream:
@@ -51,17 +52,17 @@ def items_from_path(path: str | Path, *, publisher: str | None = None, url: str 
         size = path.stat().st_size
         if size > PAGE_LIMIT:
             raise UserError(f"{path}: {size:,} bytes is larger than the {PAGE_LIMIT:,}-byte limit for one page")
-        from kg.readers.html import read_html
+        from kg.readers.html import UnreadPage
 
         meta = read_sidecar(path)
         meta.update({k: v for k, v in (("publisher", publisher), ("url", url), ("date", date)) if v})
-        article = read_html(path.read_bytes(), str(path), identifier=path.stem, source=str(path),
-                            publisher=meta.get("publisher"), date=meta.get("date"))
-        yield replace(article, url=meta["url"]) if meta.get("url") else article
+        page = UnreadPage(path.read_bytes(), str(path), identifier=path.stem, source=str(path),
+                          given_url=meta.get("url"), publisher=meta.get("publisher"), date=meta.get("date"))
+        yield page if defer_pages else page.read()
     else:
         from kg.readers.warc import warc_items
 
-        yield from warc_items(path)
+        yield from warc_items(path, defer_pages)
 
 
 def articles_from_bytes(data: bytes, name: str, *, identifier: str, source: str | None = None,

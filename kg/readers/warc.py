@@ -3,24 +3,23 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 from kg.article import Article
 from kg.errors import UserError
 from kg.ingest import Skipped
 from kg.readers.detect import HTML, detect
-from kg.readers.html import read_html
+from kg.readers.html import UnreadPage
 
 PAGE_LIMIT = 20_000_000  # bytes of one archived page; a larger record is a video or a dump, not an article
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-CAPTURE_DATE = "WARC-Date"
 
 
-def warc_items(path: Path) -> Iterator[Article | Skipped]:
-    """Each HTML response (or resource) record of the archive as an Article, in archive order. Records of other
-    types (requests, metadata, revisits) and non-HTML responses (images, scripts) are not pages and are passed
-    over; an HTML record that holds no article, or a broken archive, comes out as Skipped with its reason."""
+def warc_items(path: Path, defer_pages: bool = False) -> Iterator[Article | UnreadPage | Skipped]:
+    """Each HTML response (or resource) record of the archive as an Article (an UnreadPage with ``defer_pages``:
+    read where it is extracted), in archive order. Records of other types (requests, metadata, revisits) and
+    non-HTML responses (images, scripts) are not pages and are passed over; an HTML record that holds no
+    article, or a broken archive, comes out as Skipped with its reason."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -33,13 +32,15 @@ def warc_items(path: Path) -> Iterator[Article | Skipped]:
             try:
                 record = next(records)
                 item = _page(record, path)
+                if isinstance(item, UnreadPage) and not defer_pages:
+                    item = _read(item)
             except StopIteration:
                 break
             except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as error:
                 yield Skipped(f"{path}", f"archive unreadable from record {number} on ({_one_line(error)})")
                 return
             if item is not None:
-                pages += isinstance(item, Article)
+                pages += isinstance(item, (Article, UnreadPage))
                 yield item
     truncated = _truncated(path)
     if truncated:
@@ -48,7 +49,14 @@ def warc_items(path: Path) -> Iterator[Article | Skipped]:
         yield Skipped(str(path), "the web archive holds no HTML page with an article")
 
 
-def _page(record, path: Path) -> Article | Skipped | None:
+def _read(page: UnreadPage) -> Article | Skipped:
+    try:
+        return page.read()
+    except UserError as error:
+        return Skipped(page.name, str(error).removeprefix(page.name + ": "))
+
+
+def _page(record, path: Path) -> UnreadPage | Skipped | None:
     if record.rec_type not in ("response", "resource"):
         return None
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -78,15 +86,8 @@ def _page(record, path: Path) -> Article | Skipped | None:
         return Skipped(name, f"the archived response is HTTP {status}, not a page")
     if "charset=" in content_type.lower():
         charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'")
-    try:
-        article = read_html(data, name, identifier=uri or name, source=uri or None, url=uri or None,
-                            charset=charset, captured=captured)
-    except UserError as error:
-        return Skipped(name, str(error).removeprefix(name + ": "))
-    if article.date is None and captured:
-        # the page states no date of its own: the capture date is the latest it can have been published
-        article = replace(article, date=captured[:10], date_source=CAPTURE_DATE)
-    return article
+    return UnreadPage(data, name, identifier=uri or name, source=uri or None, url=uri or None, charset=charset,
+                      captured=captured)
 
 
 def _truncated(path: Path) -> str | None:
