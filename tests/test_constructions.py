@@ -1013,3 +1013,26 @@ def test_a_named_speaker_turn_or_a_quotation_after_a_label_of_several_sentences(
     x = extract_text("The hearing ran late.\n\n" + line, structured=False)
     (claim,) = claims_cued(x, ":")
     assert claim.chain[0].source_span.text == source
+
+
+@pytest.mark.parametrize("text, cue, source", [
+    # an infinitive on the copula's noun is said of the copula's other side, not of the rank the noun names
+    ("The first member of the council to endorse the ferry plan was Senator Ana Ruiz.", "endorse",
+     "Senator Ana Ruiz"),
+    ("Ana Ruiz is the only senator to back the new tunnel.", "back", "Ana Ruiz"),
+    ("Senator Ana Ruiz was the first member of the council to endorse the ferry plan.", "endorse",
+     "Senator Ana Ruiz"),
+])
+def test_infinitive_on_a_copula_noun_speaks_for_the_other_side(extract_text, text, cue, source):
+    x = extract_text(text)
+    [claim] = claims_cued(x, cue)
+    assert claim.chain[0].source_span.text == source
+
+
+def test_participle_after_a_nouns_clause_is_the_main_subjects(extract_text):
+    # the parser hangs "saying" on the clause describing "the idea"; that clause ends at the comma
+    x = extract_text("The harbour master rejected the idea that the ferry company would be a burden on the town, "
+                     "saying the new route brings visitors.")
+    [claim] = claims_cued(x, "saying")
+    assert claim.chain[0].source_span.text == "The harbour master"
+    assert source_name(x, claim) == "Harbour master"

@@ -39,8 +39,15 @@ def subject_of(verb):
     agent = _passive_agent(verb)
     if agent is not None:
         return agent
+    if verb.dep_ in ("relcl", "acl") and to_infinitive(verb):
+        partner = _copula_partner(verb.head)
+        if partner is not None:  # "Ruiz was the first senator to endorse him": Ruiz endorsed
+            return partner
     if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return noun_phrase(verb.head)
+    main = _main_clause_of_aside(verb)
+    if main is not None:
+        return subject_of(main)  # "X rejected the idea that Y would lose, saying ...": X says it
     if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i \
             and (verb.tag_ != "VB" or to_infinitive(verb)):  # a bare "Think of ..." is an imperative
         return subject_of(verb.head)  # "X said ... and added ...", "X said, adding ..."
@@ -53,6 +60,32 @@ def subject_of(verb):
         # "his statement saying ..." is his; "internal emails showing that ...", "a union backing X" speak themselves
         return noun_source(verb.head) or noun_phrase(verb.head)
     return _name_read_as_another_word(verb) or stranded_name_before(verb)
+
+
+def _main_clause_of_aside(verb):
+    """The verb a comma-set participle ("..., saying ...") belongs to when the parser hung it on a clause that
+    only describes a noun ("rejected the idea that the mayor would lose, saying ..."): a noun's clause is
+    closed by its noun, so what follows the comma goes back to the clause governing that noun."""
+    doc = verb.doc
+    clause = verb.head
+    if verb.dep_ != "advcl" or verb.tag_ != "VBG" or clause.dep_ not in ("acl", "relcl") \
+            or verb.left_edge.i == 0 or doc[verb.left_edge.i - 1].text != ",":
+        return None
+    token = clause.head
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token if token.pos_ in ("VERB", "AUX") else None
+
+
+def _copula_partner(noun):
+    """The other side of the copula a noun stands on: the subject of "X was [the first senator] to ...", the
+    complement of "[The first senator] to ... was X". The noun itself names a rank, not who spoke."""
+    copula = noun.head
+    if copula.lemma_ != "be" or copula.i == noun.i:
+        return None
+    other = {"attr": SUBJECTS, "nsubj": ("attr",)}.get(noun.dep_)
+    partner = next((c for c in copula.children if other and c.dep_ in other), None)
+    return noun_phrase(partner) if partner is not None else None
 
 
 def _name_read_as_another_word(verb):
