@@ -1036,3 +1036,13 @@ def test_participle_after_a_nouns_clause_is_the_main_subjects(extract_text):
     [claim] = claims_cued(x, "saying")
     assert claim.chain[0].source_span.text == "The harbour master"
     assert source_name(x, claim) == "Harbour master"
+
+
+def test_cue_noun_object_of_a_verb_is_what_that_verb_is_about(extract_text):
+    # "welcomed [the senator's remarks about ...]": the residents' stance on a statement, not the statement
+    x = extract_text("Residents welcomed the senator's remarks about the harbour.")
+    assert claims_cued(x, "remarks about") == []
+    assert [c.chain[0].source_span.text for c in claims_cued(x, "welcomed")] == ["Residents"]
+    # the same noun as its clause's subject is the possessor's statement
+    x = extract_text("The governor's remarks about the harbour drew applause.")
+    assert [c.chain[0].source_span.text for c in claims_cued(x, "remarks about")] == ["The governor's"]
