@@ -1046,3 +1046,31 @@ def test_cue_noun_object_of_a_verb_is_what_that_verb_is_about(extract_text):
     # the same noun as its clause's subject is the possessor's statement
     x = extract_text("The governor's remarks about the harbour drew applause.")
     assert [c.chain[0].source_span.text for c in claims_cued(x, "remarks about")] == ["The governor's"]
+
+
+@pytest.mark.parametrize("text, cue, speaker", [
+    ("Mayor Ana Ruiz criticized the new ferry tax, which the harbour master described as unfair to fishermen.",
+     "described", "Harbour master"),
+    ("The governor defended the budget, which critics said would close three schools.", "said", "Critics"),
+])
+def test_relative_clause_with_its_own_speaker_is_the_writers_not_relayed(extract_text, text, cue, speaker):
+    # the writer says who called the noun what; the claim around the noun does not relay it
+    x = extract_text(text)
+    [claim] = claims_cued(x, cue)
+    assert source_name(x, claim) == speaker
+    assert [link.cue for link in claim.chain[1:]] == [None]  # straight from the article
+
+
+@pytest.mark.parametrize("text, verb, aside", [
+    ("She criticized the tax, which the harbour master described as unfair.", "described", True),
+    ("She criticized the tax, which was described as unfair by the harbour master.", "described", False),
+    ("She criticized the harbour master, who described the tax as unfair.", "described", False),
+    # someone's spoken words in the first or second person, not the writer's aside
+    ("It is the kind of tax that you describe as unfair when you pay it.", "describe", False),
+])
+def test_writers_aside_needs_a_third_person_speaker_of_its_own(nlp, text, verb, aside):
+    from kg.extract.sources import writers_aside
+
+    doc = nlp(text)
+    [token] = [t for t in doc if t.text == verb]
+    assert writers_aside(token) is aside

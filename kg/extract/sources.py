@@ -6,6 +6,7 @@ from kg.extract.tokens import SUBJECTS, doc_text, subtree_indices
 
 # Dependents of a cue verb that are never part of its content.
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+SPEAKER_PRONOUNS = {"i", "we", "you"}  # someone speaking in the first or second person: quoted words
 DASHES = ("—", "–", "-", "--")  # as tokens: what opens and closes an aside inside a source phrase
 FOCUS_ADVERBS = {"even", "only", "just", "also", "especially", "particularly"}  # the writer's, not the source's
 SOURCE_PREPOSITIONS = {"of", "including", "like", "along", "among"}  # asides that still say who speaks
@@ -242,6 +243,19 @@ def relative_pronoun(verb):
         if child.dep_ in SUBJECTS and child.lower_ in RELATIVE_PRONOUNS:
             return verb.doc[child.i:child.i + 1]
     return None
+
+
+def writers_aside(verb) -> bool:
+    """"the plan, which the mayor called reckless", "an aide whom he described as loyal", "an offer the
+    leadership rebuffed": a relative clause with a speaker of its own says, in the writer's voice, who said what
+    of a noun of the sentence. A claim around the noun does not relay it (PolNeAR annotates such clauses as
+    attributions of their own). With the relative pronoun as its subject ("X, who said ...") the clause is
+    about the noun's own words and stays what it was; with "I", "we" or "you" it is someone's spoken words
+    ("the kind of thing you say when ..."), not the writer's."""
+    if verb.dep_ != "relcl":
+        return False
+    subject = next((c for c in verb.children if c.dep_ in SUBJECTS), None)
+    return subject is not None and subject.lower_ not in RELATIVE_PRONOUNS | SPEAKER_PRONOUNS | {"whose", "what"}
 
 
 def phrase_extent(mention):
