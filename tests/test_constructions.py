@@ -1074,3 +1074,24 @@ def test_writers_aside_needs_a_third_person_speaker_of_its_own(nlp, text, verb, 
     doc = nlp(text)
     [token] = [t for t in doc if t.text == verb]
     assert writers_aside(token) is aside
+
+
+@pytest.mark.parametrize("structured", [False, True])
+def test_title_cased_headline_verb_is_read_as_a_verb(extract_text, structured):
+    # in title case the tagger reads "Praises" as part of the name before it; lowered for the parser, it is the cue
+    x = extract_text("Harbour Master Ana Ruiz Praises Ferry Crew After Winter Storm.\n\n"
+                     "The crew kept the ferry running through the storm on Tuesday.", structured=structured)
+    [claim] = claims_cued(x, "Praises")
+    assert claim.chain[0].source_span.text == "Harbour Master Ana Ruiz"
+    assert claim.text.startswith("Ferry Crew")
+
+
+def test_parser_text_lowers_only_inflected_cue_verbs_of_title_cased_lines():
+    from kg.pipeline import parser_text
+
+    title = "Hope Hicks Says Harbour Master Praises Ferry Crew"
+    assert parser_text(title) == "Hope Hicks says Harbour Master praises Ferry Crew"  # "Hope": a bare lemma, a name
+    sentence = "The harbour master Praises nobody, the crew said."  # not title case: left as it is
+    assert parser_text(sentence) == sentence
+    odd = "Ana İnce Praises The Ferry Crew Again"  # a capital whose lower case is longer: offsets still hold
+    assert len(parser_text(odd)) == len(odd)
