@@ -1095,3 +1095,11 @@ def test_parser_text_lowers_only_inflected_cue_verbs_of_title_cased_lines():
     assert parser_text(sentence) == sentence
     odd = "Ana İnce Praises The Ferry Crew Again"  # a capital whose lower case is longer: offsets still hold
     assert len(parser_text(odd)) == len(odd)
+
+
+def test_participle_on_a_speech_tag_hung_inside_the_statement_is_the_tags(extract_text):
+    # the parser makes "Ana Ruiz added" a clause of "say"; "saying" hangs on "added" and is Ruiz's, not the mayor's
+    x = extract_text("The mayor cannot say that “from her office,” Ana Ruiz added, saying it should be "
+                     "“up to the council to decide.”")
+    [claim] = claims_cued(x, "saying")
+    assert source_name(x, claim) == "Ana Ruiz"

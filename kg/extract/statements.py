@@ -102,11 +102,20 @@ def reporting_verb(participle, lexicon: Lexicon):
     if not _set_off_participle(participle, ("advcl", "conj")):
         return None
     token = participle.head
+    if _speech_tag(token, lexicon):
+        return None  # "“...,” Ruiz added, saying ...": hung on a speech tag with its own speaker, it is that tag's
     while token.head.i != token.i:
         if token.dep_ == "ccomp" and is_speech_verb(token.head, lexicon):
             return token.head
         token = token.head
     return None
+
+
+def _speech_tag(verb, lexicon: Lexicon) -> bool:
+    """A hand-listed cue with its subject that the parser hung as a clause of the statement it reports ("Comey
+    cannot say that ..., Lewandowski added"): it names its own speaker."""
+    return verb.dep_ in ("ccomp", "parataxis") and verb.lemma_.lower() in lexicon.verbs \
+        and any(c.dep_ in SUBJECTS for c in verb.children)
 
 
 def is_speech_verb(token, lexicon: Lexicon) -> bool:
