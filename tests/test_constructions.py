@@ -1103,3 +1103,19 @@ def test_participle_on_a_speech_tag_hung_inside_the_statement_is_the_tags(extrac
                      "“up to the council to decide.”")
     [claim] = claims_cued(x, "saying")
     assert source_name(x, claim) == "Ana Ruiz"
+
+
+@pytest.mark.parametrize("text, first, second", [
+    # the verb before the content need not be a speech verb for its subject's next act to be cut out
+    ("The minister recognized that the economy would soon rebound and praised the central bank for its patience.",
+     "recognized", "praised"),
+    # a conjunct that is a cue less than half of the time ("pushed to ...") is still the speaker's next act
+    ("The mayor proposed that more buses be added on weekends, and pushed to extend the ferry schedule.",
+     "proposed", "pushed"),
+])
+def test_cue_conjunct_hung_on_the_content_verb_is_cut_out(extract_text, text, first, second):
+    x = extract_text(text)
+    [outer] = claims_cued(x, first)
+    assert second not in outer.text
+    [claim] = claims_cued(x, second)
+    assert source_name(x, claim) == source_name(x, outer)
