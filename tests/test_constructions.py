@@ -1119,3 +1119,11 @@ def test_cue_conjunct_hung_on_the_content_verb_is_cut_out(extract_text, text, fi
     assert second not in outer.text
     [claim] = claims_cued(x, second)
     assert source_name(x, claim) == source_name(x, outer)
+
+
+def test_generic_you_says_nothing(extract_text):
+    # "you know ...": the generic person, nobody in particular; the statement inside stays the Germans'
+    x = extract_text("You know times have changed when the Germans announce they are expanding their army.")
+    assert claims_cued(x, "know") == []
+    [claim] = claims_cued(x, "announce")
+    assert claim.chain[0].source_span.text == "the Germans"
