@@ -5,11 +5,13 @@ import itertools
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 
 from kg import nlp as nlp_module
 from kg.article import Article
 from kg.errors import InternalError, during
-from kg.extract import extract, parts_of
+from kg.extract import extract, headline, parts_of
+from kg.extract.lexicon import load as load_lexicon
 from kg.model import Extraction
 
 PARSING, EXTRACTING = "parsing", "extracting"
@@ -31,10 +33,20 @@ def extract_articles(articles: Iterable[Article], *, batch_size: int = nlp_modul
             parts = parts_of(article)
             pending.append((article, len(parts)))
             for part in parts:
-                yield article.text[part.span.start:part.span.end]
+                yield parser_text(article.text[part.span.start:part.span.end])
 
     docs = nlp.pipe(texts(), batch_size=batch_size)
     yield from _chunks(_parsed(docs), pending)
+
+
+def parser_text(text: str) -> str:
+    """What the parser reads for one part of an article (headline.for_parser: title-cased cue verbs lowered)."""
+    return headline.for_parser(text, _title_verb_forms())
+
+
+@lru_cache(maxsize=1)
+def _title_verb_forms() -> frozenset[str]:
+    return headline.title_verb_forms(load_lexicon())
 
 
 def _parsed(docs: Iterator) -> Iterator:
@@ -129,7 +141,7 @@ def extract_robustly(articles: Iterable[Article], on_failure: Callable[[Article,
 
 def _extract_alone(article: Article, nlp) -> Extraction:
     with during(PARSING, article.identifier):
-        texts = [article.text[part.span.start:part.span.end] for part in parts_of(article)]
+        texts = [parser_text(article.text[part.span.start:part.span.end]) for part in parts_of(article)]
         docs = list(nlp.pipe(texts, batch_size=max(1, len(texts))))
     with during(EXTRACTING, article.identifier):
         return extract(article, docs)

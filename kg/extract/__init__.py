@@ -151,7 +151,7 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     for item in (f for f in found if not refusals.is_refusal(f.candidate)):
         with faults.isolate("a claim", *_extent(item)):
             claims.append(_claim(item, final, resolver, article, publisher, commenters))
-    claims = _nest(claims)
+    claims = _nest(claims, asides={_claim_cue(item) for item in found if item.candidate.aside})
     claims += _comment_claims(article, commenters, claims, faults)
     membership_objs = [Membership(final(m), final(o), role, span) for m, o, role, span in memberships]
     with_role = {(m.member, m.organization) for m in membership_objs if m.role}
@@ -541,6 +541,12 @@ def _claim(item: _Found, final, resolver: Resolver, article: Article, publisher:
     return Claim(content=item.content, chain=tuple(chain), document=document, confidence=candidate.confidence)
 
 
+def _claim_cue(item: _Found) -> tuple[int, int] | None:
+    """A found candidate's cue in article offsets, as its claim's cue Span has it."""
+    cue = item.candidate.cue
+    return (cue[0] + item.part.span.start, cue[1] + item.part.span.start) if cue else None
+
+
 def _refusal(item: _Found, final, article: Article, commenters) -> Refusal:
     """"X declined to comment": who said nothing, where the text says so."""
     start, end = (c + item.part.span.start for c in item.candidate.cue)
@@ -552,11 +558,14 @@ def _refusal(item: _Found, final, article: Article, commenters) -> Refusal:
                    cue=Span(start, end, article.text[start:end]), source_span=item.source_span)
 
 
-def _nest(claims: list[Claim]) -> list[Claim]:
+def _nest(claims: list[Claim], asides: set[tuple[int, int]] = frozenset()) -> list[Claim]:
     """Hearsay of hearsay: "X said that Y claimed Z" is Z from Y, relayed by X, then by the article.
 
     A claim whose cue lies inside another claim's content is relayed by that claim's chain instead of
-    directly by the document; outer claims are settled first, so chains nest to any depth.
+    directly by the document; outer claims are settled first, so chains nest to any depth. A claim whose cue
+    is in ``asides`` (article offsets: the writer's relative clause, "the plan, which the mayor called
+    reckless") is the document's own even inside another claim's content, where like any claim there it
+    needs a cue likely enough to stand alone.
     """
     order = sorted(range(len(claims)), key=lambda i: -(claims[i].anchor.end - claims[i].anchor.start))
     settled: dict[int, Claim] = {}
@@ -570,7 +579,10 @@ def _nest(claims: list[Claim]) -> list[Claim]:
                           and settled[j].anchor.start <= claim.anchor.start
                           and claim.anchor.end <= settled[j].anchor.end]
             outer = min(containing, key=lambda c: c.anchor.end - c.anchor.start, default=None)
-        if outer is not None:
+        if outer is not None and (cue.start, cue.end) in asides:
+            if claim.chain[0].confidence < NESTED_MIN_CONFIDENCE:
+                continue
+        elif outer is not None:
             if _folds_into(claim, outer):
                 continue
             claim = replace(claim, chain=claim.chain[:-1] + outer.chain)

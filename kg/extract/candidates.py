@@ -26,6 +26,7 @@ class Candidate:
     confidence: float = 0.8
     rule: str = ""
     sentence: int = 0  # index of the sentence start token, to order and deduplicate
+    aside: bool = False  # the cue is a relative clause's with a speaker of its own: not relayed by a claim around it
 
 
 def token_runs(tokens, keep_that: bool = True) -> list[tuple[int, int]]:

@@ -6,6 +6,8 @@ cue verb or at a colon instead of parsed.
 """
 from __future__ import annotations
 
+import re
+
 from kg.extract.candidates import Candidate, quote_type_of, token_runs
 from kg.extract.lexicon import Lexicon
 from kg.extract.quotes import OPENING_MARKS
@@ -30,6 +32,41 @@ def inflections(lemma: str) -> set[str]:
 
 IRREGULAR = {"say": {"says", "said"}, "tell": {"tells", "told"}, "think": {"thinks", "thought"},
              "write": {"writes", "wrote"}, "find": {"finds", "found"}, "show": {"shows", "showed"}}
+
+
+# A line is title-cased when at least this share of its longer words is capitalised ("Trump Praises Boyle's
+# Reporting"); fewer, and the capitals are names in an ordinary sentence.
+TITLE_CASE_SHARE = 0.7
+MIN_TITLE_WORDS = 3
+TITLE_VERB_MIN_P_CUE = 0.25  # learned verbs at least this often a cue, besides the hand-listed ones
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+
+
+def title_verb_forms(lexicon: Lexicon) -> frozenset[str]:
+    """The inflected forms ("praises", "slammed", "said"; never the bare lemma, which is also a name: "Hope",
+    "Grant") of the verbs that are cues often enough to be worth a headline's attention."""
+    lemmas = set(lexicon.verbs) | {lemma for (lemma, kind), learned in lexicon.learned.items()
+                                   if kind == "verb" and learned.p_cue >= TITLE_VERB_MIN_P_CUE}
+    return frozenset(form for lemma in lemmas for form in inflections(lemma) if form != lemma)
+
+
+def for_parser(text: str, verb_forms: frozenset[str]) -> str:
+    """The text the parser reads for one part: a title-cased line with its cue verb forms in lower case
+    ("Donald Trump praises Breitbart's Editor"), so that the tagger does not read them as part of a name;
+    anything else unchanged. Same length, character for character, so every offset still holds."""
+    if "\n" in text.strip():
+        return text
+    words = [m for m in _WORD.finditer(text) if len(m.group()) >= 4]
+    capitalised = sum(1 for m in words if m.group()[0].isupper())
+    if len(words) < MIN_TITLE_WORDS or capitalised < TITLE_CASE_SHARE * len(words):
+        return text
+    chars = list(text)
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if m.start() > 0 and word[0].isupper() and word[1:].islower() and word.lower() in verb_forms \
+                and len(word[0].lower()) == 1:
+            chars[m.start()] = word[0].lower()
+    return "".join(chars)
 
 
 def headline_claims(doc, lexicon: Lexicon) -> list[Candidate]:

@@ -7,6 +7,7 @@ from kg.extract.tokens import SUBJECTS, positions, subtree_indices
 
 # Words that join another speaker's statement to a content clause ("..., while others said ...").
 CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
+LIKELY_CUE_P = 0.25  # a learned verb annotated as a cue at least this often (train split)
 # The dependency labels of the clauses separate_statements cuts out (each of its rules needs one of them).
 STATEMENT_CLAUSES = frozenset({"advcl", "acl", "conj"})
 
@@ -65,20 +66,28 @@ def _conjunct_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> se
 
 def _misattached_conjunct(clause, lexicon: Lexicon):
     """"She noted that troop strength lags the target and asked whether ...": the parser joins the second
-    cue to the content's verb ("lags ... and asked"), but it is the speaker's next statement. The cue verb
-    whose content holds such a subjectless speech-verb conjunct, when the conjunct repeats that cue or its
+    cue to the content's verb ("lags ... and asked"), but it is the speaker's next statement. The verb whose
+    content holds such a subjectless conjunct that is a likely cue, when the conjunct repeats that verb or its
     tense differs from the content verb's ("would rebound and praised", "is ..., but conceded"; "knew ...
-    and thought" shares the content's subject), else None."""
+    and thought" shares the content's subject), else None. The verb need not be a speech verb: the conjunct
+    shares its subject whatever it is ("recognized that X would rebound and praised ...")."""
     content_verb = clause.head
     if clause.dep_ != "conj" or clause.tag_ not in FINITE_TAGS or content_verb.dep_ != "ccomp" \
-            or any(c.dep_ in SUBJECTS for c in clause.children) or not is_speech_verb(clause, lexicon):
+            or any(c.dep_ in SUBJECTS for c in clause.children) or not _likely_cue(clause, lexicon):
         return None
     verb = content_verb.head
-    if not is_speech_verb(verb, lexicon):
+    if verb.pos_ not in ("VERB", "AUX"):
         return None
     if clause.lemma_ == verb.lemma_ or _tense(clause) != _tense(content_verb):
         return verb
     return None
+
+
+def _likely_cue(verb, lexicon: Lexicon) -> bool:
+    """Hand-listed, or a cue at least LIKELY_CUE_P of the time ("pushed to fund ...", "praised X"): as a conjunct
+    without a subject after a content verb of another tense, such a verb is the speaker's next act."""
+    learned = lexicon.learned.get((verb.lemma_.lower(), "verb"))
+    return verb.lemma_.lower() in lexicon.verbs or (learned is not None and learned.p_cue >= LIKELY_CUE_P)
 
 
 def _tense(verb) -> str:
@@ -102,11 +111,20 @@ def reporting_verb(participle, lexicon: Lexicon):
     if not _set_off_participle(participle, ("advcl", "conj")):
         return None
     token = participle.head
+    if _speech_tag(token, lexicon):
+        return None  # "“...,” Ruiz added, saying ...": hung on a speech tag with its own speaker, it is that tag's
     while token.head.i != token.i:
         if token.dep_ == "ccomp" and is_speech_verb(token.head, lexicon):
             return token.head
         token = token.head
     return None
+
+
+def _speech_tag(verb, lexicon: Lexicon) -> bool:
+    """A hand-listed cue with its subject that the parser hung as a clause of the statement it reports ("Comey
+    cannot say that ..., Lewandowski added"): it names its own speaker."""
+    return verb.dep_ in ("ccomp", "parataxis") and verb.lemma_.lower() in lexicon.verbs \
+        and any(c.dep_ in SUBJECTS for c in verb.children)
 
 
 def is_speech_verb(token, lexicon: Lexicon) -> bool:
