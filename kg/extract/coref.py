@@ -53,7 +53,7 @@ class Site:
     nouns: tuple[str, ...] = ()  # role nouns describing it ("Commander X", "X, the company's chief")
     ancestors: tuple[int, ...] = ()  # article-wide numbers of the tokens above its head in the parse
     dep: str = ""  # its head's dependency label as parsed ("appos": "X, the son of Y"; "conj": "Y and X")
-    bracketed: bool = False  # inside parentheses: "Gary (Mikey North)" names the actor, not the one meant
+    bracketed: bool = False  # inside parentheses: an actor after the role, a maiden name, a pen name
     of_noun: bool = False  # the object of a preposition on a noun: "the daughter of X" is about the daughter
     person_label: bool = False  # the parser's entity label is PERSON (not a film, a place or a team)
     opens_sentence: bool = False  # its head is the sentence's first token
@@ -182,6 +182,7 @@ def _site(span, offset: int, sentence: int, paragraph: int, token_base: int, quo
 
 
 def _bracketed(token) -> bool:
+    """Inside an open parenthesis of its sentence (the parser hangs "(Tom Price)" on the name before it)."""
     depth = 0
     for before in token.doc[token.sent.start:token.i]:
         if before.text == "(":
@@ -192,6 +193,7 @@ def _bracketed(token) -> bool:
 
 
 def _of_noun(token) -> bool:
+    """The name (or the name it is part of) is the object of a preposition that modifies a noun."""
     while token.dep_ in ("compound", "flat", "appos", "conj") and token.head.i != token.i:
         token = token.head
     return token.dep_ == "pobj" and token.head.head.pos_ in ("NOUN", "PROPN")
@@ -344,7 +346,8 @@ CONTRASTED = ("log_tokens", "subj", "log_count", "main_subject", "parallel", "re
 FEATURES = OWN_FEATURES + LAYOUT_FEATURES + tuple("vs_" + name for name in CONTRASTED)
 
 
-def _own_features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity], speakers: dict[int, int]) -> list[float]:
+def _own_features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity],
+                  speakers: dict[int, int]) -> list[float]:
     """The features of one candidate read on its own (names in OWN_FEATURES)."""
     before = [s for s in entity.sites if s.end <= pronoun.start]
     site = before[-1] if before else min(entity.sites, key=lambda s: s.start)
@@ -376,6 +379,7 @@ def _own_features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity]
         float(distance == 0 and site.role == "pobj" and rank == 0),
         float(entity.uncertain),
     ]
+
 
 def _layout_features(pronoun: Site, entity: Entity, rivals: list[Entity]) -> list[float]:
     """Where the candidate sits in the text as a whole (names in LAYOUT_FEATURES)."""
