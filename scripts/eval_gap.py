@@ -24,11 +24,14 @@ def f1(tp: int, fp: int, fn: int) -> float:
     return 200 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def evaluate(path: Path, weights: coref.Model | None = None) -> dict:
+def evaluate(path: Path, weights: coref.Model | None = None, only: set[int] | None = None) -> dict:
+    """The scores over the file's rows (or only the rows numbered in ``only``: a fold of a cross-validation)."""
     weights = weights or coref.model()
     counts = {"m": [0, 0, 0], "f": [0, 0, 0]}  # tp, fp, fn
     found_names = total_names = 0
-    for row, discourse, site, entities in instances(path):
+    for number, (row, discourse, site, entities) in enumerate(instances(path)):
+        if only is not None and number not in only:
+            continue
         word = row.pronoun.lower()
         chosen = set()
         if site is not None:
@@ -45,7 +48,7 @@ def evaluate(path: Path, weights: coref.Model | None = None) -> dict:
     total = [a + b for a, b in zip(counts["m"], counts["f"])]
     m, f = f1(*counts["m"]), f1(*counts["f"])
     return {"masculine": m, "feminine": f, "bias": f / m if m else 0.0, "overall": f1(*total),
-            "names_found": found_names / max(total_names, 1)}
+            "names_found": found_names / max(total_names, 1), "counts": total}
 
 
 def main() -> None:

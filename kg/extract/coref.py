@@ -52,6 +52,11 @@ class Site:
     gender: str = ""  # "m" | "f" | "" from a title or a gendered noun in the mention itself
     nouns: tuple[str, ...] = ()  # role nouns describing it ("Commander X", "X, the company's chief")
     ancestors: tuple[int, ...] = ()  # article-wide numbers of the tokens above its head in the parse
+    dep: str = ""  # its head's dependency label as parsed ("appos": "X, the son of Y"; "conj": "Y and X")
+    bracketed: bool = False  # inside parentheses: an actor after the role, a maiden name, a pen name
+    of_noun: bool = False  # the object of a preposition on a noun: "the daughter of X" is about the daughter
+    person_label: bool = False  # the parser's entity label is PERSON (not a film, a place or a team)
+    opens_sentence: bool = False  # its head is the sentence's first token
 
 
 @dataclass
@@ -172,7 +177,26 @@ def _site(span, offset: int, sentence: int, paragraph: int, token_base: int, quo
     return Site(span.start_char + offset, span.end_char + offset, span.text, sentence, paragraph,
                 head.i + token_base, _role(head), _clause(head) + token_base, head.sent.root.i + token_base,
                 head.i in quoted,
-                _mention_gender(span), _described_by(span), tuple(t.i + token_base for t in head.ancestors))
+                _mention_gender(span), _described_by(span), tuple(t.i + token_base for t in head.ancestors),
+                head.dep_, _bracketed(head), _of_noun(head), head.ent_type_ == "PERSON", head.i == head.sent.start)
+
+
+def _bracketed(token) -> bool:
+    """Inside an open parenthesis of its sentence (the parser hangs "(Tom Price)" on the name before it)."""
+    depth = 0
+    for before in token.doc[token.sent.start:token.i]:
+        if before.text == "(":
+            depth += 1
+        elif before.text == ")":
+            depth = max(0, depth - 1)
+    return depth > 0
+
+
+def _of_noun(token) -> bool:
+    """The name (or the name it is part of) is the object of a preposition that modifies a noun."""
+    while token.dep_ in ("compound", "flat", "appos", "conj") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ == "pobj" and token.head.head.pos_ in ("NOUN", "PROPN")
 
 
 def _role(token) -> str:
@@ -309,15 +333,22 @@ def compatible(pronoun: str, entity: Entity) -> bool:
     return False
 
 
-FEATURES = ("bias", "before", "same_sentence", "previous_sentence", "far", "log_tokens", "subj", "obj", "poss",
-            "pobj", "parallel", "most_recent", "second_recent", "recent_subject", "log_count", "first",
-            "bound", "own_subject", "gender_known", "cataphora", "speaker", "previous_speaker", "quote_match",
-            "same_paragraph", "other_between", "subject_chain", "main_subject", "intervening", "subj_near",
-            "poss_to_subj", "obj_after_subj", "governs", "governs_subj", "pobj_near", "uncertain_kind")
+OWN_FEATURES = ("bias", "before", "same_sentence", "previous_sentence", "far", "log_tokens", "subj", "obj", "poss",
+                "pobj", "parallel", "most_recent", "second_recent", "recent_subject", "log_count", "first",
+                "bound", "own_subject", "gender_known", "cataphora", "speaker", "previous_speaker", "quote_match",
+                "same_paragraph", "other_between", "subject_chain", "main_subject", "intervening", "subj_near",
+                "poss_to_subj", "obj_after_subj", "governs", "governs_subj", "pobj_near", "uncertain_kind")
+LAYOUT_FEATURES = ("bracketed", "person_like", "first_person", "most_mentioned", "first_named",
+                   "subject_opens_sentence", "main_subject_to_subject", "of_noun", "appositive", "conjunct",
+                   "main_subject_here", "cataphora_main_subject", "sentences_back")
+CONTRASTED = ("log_tokens", "subj", "log_count", "main_subject", "parallel", "recent_subject", "governs_subj",
+              "own_subject", "obj", "pobj")
+FEATURES = OWN_FEATURES + LAYOUT_FEATURES + tuple("vs_" + name for name in CONTRASTED)
 
 
-def features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity], speakers: dict[int, int]) -> list[float]:
-    """The feature vector of "``word`` at ``pronoun`` refers to ``entity``" (names in FEATURES)."""
+def _own_features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity],
+                  speakers: dict[int, int]) -> list[float]:
+    """The features of one candidate read on its own (names in OWN_FEATURES)."""
     before = [s for s in entity.sites if s.end <= pronoun.start]
     site = before[-1] if before else min(entity.sites, key=lambda s: s.start)
     distance = pronoun.sentence - site.sentence
@@ -348,6 +379,58 @@ def features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity], spe
         float(distance == 0 and site.role == "pobj" and rank == 0),
         float(entity.uncertain),
     ]
+
+
+def _layout_features(pronoun: Site, entity: Entity, rivals: list[Entity]) -> list[float]:
+    """Where the candidate sits in the text as a whole (names in LAYOUT_FEATURES)."""
+    before = [s for s in entity.sites if s.end <= pronoun.start]
+    site = before[-1] if before else min(entity.sites, key=lambda s: s.start)
+    distance = pronoun.sentence - site.sentence
+    persons = [e for e in rivals if _person_like(e)]
+    first_person = min(persons, key=lambda e: e.sites[0].start) if persons else None
+    most = max(len(e.sites) for e in rivals)
+    main_here = any(s.sentence == pronoun.sentence and s.role == "subj" and s.clause == s.main for s in entity.sites)
+    return [
+        float(site.bracketed), float(_person_like(entity)), float(first_person is entity),
+        float(len(entity.sites) == most and sum(len(e.sites) == most for e in rivals) == 1),
+        float(entity.number == 0),
+        float(pronoun.opens_sentence and pronoun.role == "subj" and site.role == "subj"),
+        float(pronoun.role == "subj" and site.role == "subj" and site.clause == site.main and distance == 1),
+        float(site.of_noun), float(site.dep == "appos"), float(site.dep == "conj"),
+        float(main_here), float(main_here and not before), min(distance, 4) / 4 if before else 0.0,
+    ]
+
+
+def _person_like(entity: Entity) -> bool:
+    """A name the parser labelled a person, or one whose gender is known: not a film, a team or a place."""
+    return bool(entity.gender) or any(s.person_label for s in entity.sites)
+
+
+def vectors(pronoun: Site, word: str, rivals: list[Entity], speakers: dict[int, int]) -> dict[int, list[float]]:
+    """The feature vector (names in FEATURES) of "``word`` at ``pronoun`` refers to it" for each rival, by
+    entity number: its own features, where it sits, and how it compares with the best of the other rivals (the
+    nearer one, the subject of the two: GAP's pairs are told apart by such contrasts)."""
+    own = {e.number: _own_features(pronoun, word, e, rivals, speakers) + _layout_features(pronoun, e, rivals)
+           for e in rivals}
+    return {number: vector + _contrast(vector, [v for n, v in own.items() if n != number])
+            for number, vector in own.items()}
+
+
+def _contrast(vector: list[float], others: list[list[float]]) -> list[float]:
+    """The candidate's value minus the best rival value of the CONTRASTED features (the smallest distance)."""
+    contrast = []
+    for name in CONTRASTED:
+        i = FEATURES.index(name)
+        if name == "log_tokens":
+            contrast.append(vector[i] - min((o[i] for o in others), default=vector[i]))
+        else:
+            contrast.append(vector[i] - max((o[i] for o in others), default=0.0))
+    return contrast
+
+
+def features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity], speakers: dict[int, int]) -> list[float]:
+    """The feature vector of "``word`` at ``pronoun`` refers to ``entity``" (names in FEATURES)."""
+    return vectors(pronoun, word, rivals, speakers)[entity.number]
 
 
 def _last_before(entity: Entity, pronoun: Site) -> Site | None:
@@ -393,7 +476,8 @@ def scores(discourse: Discourse, pronoun: Site, word: str, speakers: dict[int, i
     """Each candidate entity with the probability that ``word`` refers to it, best first."""
     weights = weights or model()
     rivals = candidates(discourse, pronoun, word)
-    scored = [(weights.probability(features(pronoun, word, e, rivals, speakers or {})), e) for e in rivals]
+    found = vectors(pronoun, word, rivals, speakers or {})
+    scored = [(weights.probability(found[e.number]), e) for e in rivals]
     return sorted(scored, key=lambda pe: (-pe[0], pe[1].number))
 
 
