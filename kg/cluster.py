@@ -374,7 +374,11 @@ def _in_order(client, articles: Iterable[Article], size: int, submit: Callable, 
         fill()
         while pending:
             number, chunk, future, deadline = pending.popleft()
-            outcome = _outcome(future, deadline, seconds, stop)
+            try:
+                outcome = _outcome(future, deadline, seconds, stop)
+            except Stopped:
+                client.cancel([future], force=True)  # out of ``pending`` already: the finally would miss it
+                raise
             if isinstance(outcome, PartitionTimeout):
                 client.cancel([future], force=True)  # its result, if it ever comes, is not wanted
                 _some_worker_left(client, number, seconds)
@@ -524,7 +528,7 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
             elif isinstance(item, StoredGraph):
                 skip(item.name, "already extracted (N-Quads): load it with kg ingest --store")
             else:
-                for warning in getattr(item, "warnings", ()):  # a page's, once a worker has read it
+                for warning in getattr(item, "warnings", ()):  # an unread page has none yet: they come with its result
                     progress.note(f"kg: warning: {warning}")
                 yield item
 

@@ -30,6 +30,9 @@ class TookTooLong(Exception):
     would say "internal error")."""
 
 
+READING = "reading"  # the step of reading an input, in InternalErrors and skip reports
+
+
 class Stopped(BaseException):
     """The run was stopped (Ctrl-C) while it waited for work done elsewhere (a worker process, a cluster): the
     extractor ends its stream there, and the ingest reports the run as interrupted. A BaseException, as
@@ -51,7 +54,11 @@ def wait_for(done: Callable[[], bool], wait: Callable[[float], object], seconds:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return
-        wait(remaining if stop is None else min(POLL_SECONDS, remaining))
+        slice_seconds = remaining if stop is None else min(POLL_SECONDS, remaining)
+        began = time.monotonic()
+        wait(slice_seconds)
+        if not done() and time.monotonic() - began < slice_seconds / 2:
+            time.sleep(slice_seconds / 2)  # a wait that returns early without the work done: no busy loop
 
 
 def without_name(message: str, name: str) -> str:

@@ -21,7 +21,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from kg.article import MAX_BYTES, Article, article_from_text
-from kg.errors import InternalError, UserError, during, skip_reason, without_name
+from kg.errors import READING, InternalError, UserError, during, skip_reason, without_name
 from kg.readers import is_archive, is_web_input
 from kg.readers.html import UnreadPage
 from kg.readers.url import is_url
@@ -161,7 +161,7 @@ def _read_article_file(path: Path, defer_pages: bool = False) -> Iterator[Articl
     """A text article, an HTML page or a WARC archive's pages (kg.readers tells them apart by content)."""
     from kg.readers import items_from_path
 
-    yield from _guarded(lambda: items_from_path(path, defer_pages=defer_pages), "reading", str(path))
+    yield from _guarded(lambda: items_from_path(path, defer_pages=defer_pages), READING, str(path))
 
 
 def _read_url(url: str) -> Iterator[Article | Skipped]:
@@ -183,7 +183,7 @@ def _guarded(items: Callable[[], Iterable[Article | Skipped]], step: str, name: 
             yield Skipped(name, without_name(str(error), name))
             return
         except InternalError as error:
-            yield Skipped(name, str(error))
+            yield Skipped(name, skip_reason(error))  # worded as a failure in a worker is (kg.errors.skip_reason)
             return
         if item is None:
             return
@@ -669,7 +669,7 @@ def count_inputs(paths: list[str]) -> int | None:
 def skipped_name(article: Article | UnreadPage, error: InternalError) -> str:
     """How a skipped article is named: by its identifier, except a page read in a worker that holds no article,
     named as reading it here would have named it (its file, or "ARCHIVE [URL]")."""
-    return article.name if isinstance(article, UnreadPage) and error.step == "reading" else article.identifier
+    return article.name if isinstance(article, UnreadPage) and error.step == READING else article.identifier
 
 
 @contextmanager
@@ -702,7 +702,8 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
     ``article_seconds`` per 100,000 characters (default kg.parallel.ARTICLE_SECONDS; given, it runs even one
     worker in a process of its own, the only way to stop one that takes too long; in this process nothing
     stops it); ``extract`` replaces
-    it (called like kg.pipeline.extract_robustly, e.g. kg.cluster's, on a Dask cluster). The RDF, the
+    it (called like kg.pipeline.extract_robustly with ``stop``, e.g. kg.cluster's, on a Dask cluster; as the
+    extraction then runs elsewhere, it is given HTML pages unread, kg.readers.html.UnreadPage). The RDF, the
     names across documents and the store writes stay here, in input order, so the store is the same.
     The document graphs of N-Quads files are stored as they are, through the same names and writer.
 
@@ -749,6 +750,8 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
         """(article, Extraction) pairs and stored graphs, in input order: each run of articles goes through
         the extractor (no worker starts for a run of graphs only)."""
         for is_graph, run in itertools.groupby(items(), key=lambda item: isinstance(item, StoredGraph)):
+            if stop.is_set():
+                return  # stopped: no further input is read, no further worker started
             if is_graph:
                 yield from run
                 continue
@@ -757,6 +760,8 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
                 yield from pairs
             finally:
                 pairs.close()  # worker processes end now, not when garbage collected
+            if stop.is_set():
+                return  # before groupby reads the rest of this run to find the next one
 
     identities = Identities(store)
     writer = StoreWriter(store, after_write=threads.document_written if threads is not None else None)

@@ -16,12 +16,10 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
 from kg.article import Article
-from kg.errors import (InternalError, Stopped, TookTooLong, UserError, debugging, during, set_debug, wait_for,
+from kg.errors import (READING, InternalError, Stopped, TookTooLong, UserError, debugging, during, set_debug, wait_for,
                        warn_internal, without_name)
 from kg.model import Extraction
 from kg.readers.html import UnreadPage
-
-READING = "reading"
 
 # Articles per task: small enough that 2 workers share a 12-article corpus evenly, large enough that a
 # task's parts still fill spaCy batches and the per-task pickling stays a small share of the work.
@@ -38,8 +36,8 @@ TIMEOUT_CHARACTERS = 100_000
 
 def allowed_seconds(article: Article | UnreadPage, article_seconds: float) -> float:
     """How long ``article`` may take: ``article_seconds`` per TIMEOUT_CHARACTERS of its text, at least once (a
-    page not read yet counts its bytes: markup and all, more than its text, so more time rather than less)."""
-    size = len(article.data) if isinstance(article, UnreadPage) else len(article.text)
+    page not read yet counts a quarter of its bytes: the readers allow a page four times an article's text)."""
+    size = len(article.data) // 4 if isinstance(article, UnreadPage) else len(article.text)
     return article_seconds * max(1.0, size / TIMEOUT_CHARACTERS)
 
 _nlp = None  # the worker's pipeline, loaded once by _start_worker
@@ -101,7 +99,7 @@ def _extract_chunk(articles: list[Article], batch_size: int) -> list[tuple]:
 def extract_chunk(items: list[Article | UnreadPage], batch_size: int, nlp) -> list[tuple]:
     """``_extract_chunk`` with the pipeline given (kg.cluster's workers keep their own); ``nlp`` may be the
     UserError that loading it raised, raised again here. Pages sent unread are read here first: one that
-    holds no article is ("failed", index, "reading", its name, UserError(why))."""
+    holds no article is ("failed", index, READING, its name, UserError(why))."""
     from kg.pipeline import extract_robustly
 
     if isinstance(nlp, UserError):
@@ -130,7 +128,6 @@ def extract_chunk(items: list[Article | UnreadPage], batch_size: int, nlp) -> li
     for article, extraction in extract_robustly(articles, failed, batch_size=batch_size, nlp=nlp):
         results.append(("ok", index[id(article)], extraction))
     return sorted(results, key=lambda result: result[1])
-
 
 
 def picklable(error: BaseException) -> BaseException:

@@ -94,6 +94,36 @@ def test_pages_and_archives_are_read_in_the_workers_with_what_one_process_says(t
     assert sorted_nquads(tmp_path / "two") == sorted_nquads(tmp_path / "one")
 
 
+READER_FAILS_ON_THE_AMP_PAGE = """
+    import kg.readers.html
+    original = kg.readers.html.read_html
+    def read_html(data, name, **kwargs):
+        if "/amp" in name:  # amp.html, and https://courier.example/amp/... in the archive
+            raise ValueError("a reader bug on this page")
+        return original(data, name, **kwargs)
+    kg.readers.html.read_html = read_html
+"""
+
+
+def test_a_reader_failure_on_one_page_loses_that_page_only_with_or_without_workers(tmp_path):
+    """The page reader failing on one page (a bug, in the file and in the archive): that page alone is named as
+    skipped, in the same words whether pages are read in this process or in the workers, and the stores agree."""
+    import web_pages
+
+    folder = tmp_path / "pages"
+    web_pages.write_pages(folder)
+    warc = web_pages.build_warc(tmp_path / "crawl.warc.gz")
+    runs = [run_patched(READER_FAILS_ON_THE_AMP_PAGE, "ingest", folder, warc, "--store", tmp_path / workers,
+                        "--workers", workers) for workers in ("1", "2")]
+    said = [sorted(skipped_lines(result.stderr_text)) for result in runs]
+    assert said[0] == said[1], runs[1].stderr_text
+    amp = [line for line in said[0] if "/amp" in line]
+    assert len(amp) == 2 and all(line.endswith("internal error while reading: ValueError: a reader bug on this page")
+                                 for line in amp), said[0]
+    assert "8 article(s) ingested" in runs[0].stderr_text and "8 article(s) ingested" in runs[1].stderr_text
+    assert sorted_nquads(tmp_path / "1") == sorted_nquads(tmp_path / "2")
+
+
 def test_the_default_runs_workers_and_gives_the_same_store(corpus, one_worker_store, tmp_path):
     """No --workers: one per core (at most one per 4-article task); the store is the same."""
     store = tmp_path / "store"
@@ -173,14 +203,19 @@ def test_an_article_that_takes_too_long_is_skipped_and_its_worker_ended(corpus, 
     assert len([text for text in stored_texts(store) if "ferry" in text]) == 11
 
 
-def test_ctrl_c_is_heard_while_a_worker_is_stuck(corpus, tmp_path):
+def test_ctrl_c_is_heard_while_a_worker_is_stuck(tmp_path):
     """Ctrl-C while the ingest waits for a stuck worker (an hour allowed per article): the run stops now, not
     when the wait would end. It says it was interrupted (exit 130, no traceback) and leaves no worker behind."""
     script = tmp_path / "patched_kg.py"
     script.write_text(textwrap.dedent(HANG_IN_WORKER_ON_F3) + "\nif __name__ == '__main__':\n    import sys\n"
                       "    from kg.cli import main\n    sys.argv = ['kg', *sys.argv[1:]]\n    main()\n")
-    process = subprocess.Popen([sys.executable, str(script), "ingest", str(corpus), "--store", str(tmp_path / "store"),
-                                "--workers", "2", "--article-timeout", "3600", "--report-every", "0.2"],
+    # more articles than the workers are handed ahead (6 tasks of 4), then an input never read once stopped
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(invented(number)) + "\n" for number in range(40)), encoding="utf-8")
+    later = tmp_path / "later.txt"
+    process = subprocess.Popen([sys.executable, str(script), "ingest", str(corpus), str(later), "--store",
+                                str(tmp_path / "store"), "--workers", "2", "--article-timeout", "3600",
+                                "--report-every", "0.2"],
                                cwd=ROOT, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
         deadline = time.monotonic() + 120  # a bound against a run that never starts its workers
@@ -198,7 +233,7 @@ def test_ctrl_c_is_heard_while_a_worker_is_stuck(corpus, tmp_path):
             process.wait()
     assert process.returncode == 130, rest
     assert "interrupted" in rest and "Traceback" not in rest, rest
-    assert "skipped" not in rest, rest  # the articles out were not lost to an error: the next run extracts them
+    assert "skipped" not in rest, rest  # the articles out were not lost to an error, nor was later.txt read
     assert workers and not [worker for worker in workers if alive(worker)], workers
 
 

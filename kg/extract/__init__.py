@@ -129,7 +129,10 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
 
     found: list[_Found] = []
     for part, doc in zip(parts, docs):
-        known_text(doc, part.span.text)  # the part's text is what was parsed: spare spaCy re-joining it
+        # doc_text(doc) is the part's own text, which spares spaCy re-joining it; the parser may have read a
+        # title-cased line with its verbs in lower case (kg.extract.headline.for_parser: same length, so the
+        # offsets agree), and token.text has that case
+        known_text(doc, part.span.text)
         found.extend(_candidates(part, doc, text, lexicon, faults))
     found = _attach_signoffs(found, parts)
     found.sort(key=lambda f: (f.position, f.candidate.cue or (0, 0)))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.article import Article
-from kg.errors import UserError
+from kg.errors import READING, InternalError, UserError, during, skip_reason, without_name
 from kg.ingest import Skipped
 from kg.readers.detect import HTML, detect
 from kg.readers.html import UnreadPage
@@ -32,28 +32,34 @@ def warc_items(path: Path, defer_pages: bool = False) -> Iterator[Article | Unre
             try:
                 record = next(records)
                 item = _page(record, path)
-                if isinstance(item, UnreadPage) and not defer_pages:
-                    item = _read(item)
             except StopIteration:
                 break
             except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as error:
                 yield Skipped(f"{path}", f"archive unreadable from record {number} on ({_one_line(error)})")
                 return
+            # pages are counted before they are read, so that the archive is reported alike wherever they are read
+            pages += isinstance(item, UnreadPage)
+            if isinstance(item, UnreadPage) and not defer_pages:
+                item = _read(item)  # outside the archive's own errors: a page's failure is that page's only
             if item is not None:
-                pages += isinstance(item, (Article, UnreadPage))
                 yield item
     truncated = _truncated(path)
     if truncated:
         yield Skipped(str(path), f"archive unreadable at its end ({truncated}); the pages before it were read")
     elif pages == 0:
-        yield Skipped(str(path), "the web archive holds no HTML page with an article")
+        yield Skipped(str(path), "the web archive holds no HTML page")
 
 
 def _read(page: UnreadPage) -> Article | Skipped:
+    """The page read, or Skipped with what a worker reading it would say (kg.parallel.extract_chunk): a page
+    that holds no article, or a failure of the reader on this page alone."""
     try:
-        return page.read()
+        with during(READING, page.name):
+            return page.read()
     except UserError as error:
-        return Skipped(page.name, str(error).removeprefix(page.name + ": "))
+        return Skipped(page.name, without_name(str(error), page.name))
+    except InternalError as error:
+        return Skipped(page.name, skip_reason(error))
 
 
 def _page(record, path: Path) -> UnreadPage | Skipped | None:
