@@ -102,7 +102,7 @@ class LoadSpacy(WorkerPlugin):
 
 
 def extract_partition(articles: list[Article], batch_size: int) -> list[tuple]:
-    """A task: ("ok", index, Extraction) or ("failed", index, step, document, error) per article."""
+    """A task: ("ok", index, Extraction) or ("failed", index, step, document, error, warnings) per article."""
     from kg.parallel import extract_chunk
 
     return _portably(lambda: portable_results(extract_chunk(articles, batch_size, _pipeline())))
@@ -137,7 +137,8 @@ def portable(error: BaseException) -> BaseException:
 
 def portable_results(results: list[tuple]) -> list[tuple]:
     """A task's per-article results with each failure's error made portable."""
-    return [(*result[:4], portable(result[4])) if result[0] == "failed" else result for result in results]
+    return [(*result[:4], portable(result[4]), *result[5:]) if result[0] == "failed" else result
+            for result in results]
 
 
 def shard_partition(articles: list[Article], batch_size: int, path: str) -> list[tuple]:
@@ -166,7 +167,9 @@ def _shard_partition(articles: list[Article], batch_size: int, path: str) -> lis
                 _, document_quads = extraction_quads(extraction)
         except InternalError as error:
             warn_internal(error)
-            report.append(("failed", index, error.step, error.document, error.error))  # made portable by the caller
+            warnings = extraction.warnings if isinstance(articles[index], UnreadPage) else ()
+            # made portable by the caller
+            report.append(("failed", index, error.step, error.document, error.error, warnings))
             continue
         document = document_iri(extraction.doc_id)
         documents.pop(document, None)  # the later one takes the place of the earlier, at the end
@@ -410,7 +413,8 @@ def _alone(client, number: int, chunk: list[Article], batch_size: int, seconds: 
         for index, (article, future) in enumerate(zip(chunk, futures)):
             outcome = _outcome(future, deadline, seconds, stop)
             if isinstance(outcome, BaseException):  # this article failed on its own: reported by the caller
-                results.append(("failed", index, "extracting", article.identifier, _alone_failed(number, outcome)))
+                results.append(("failed", index, "extracting", article.identifier, _alone_failed(number, outcome),
+                                ()))
                 continue
             (result,) = outcome
             results.append((result[0], index, *result[2:]))
@@ -474,9 +478,10 @@ def _failure(article: Article, number: int, error: BaseException) -> InternalErr
 
 
 def _failure_of(result: tuple) -> InternalError:
-    _, _, step, document, error = result
+    _, _, step, document, error, warnings = result
     failure = InternalError(step, document, error)
     failure.__cause__ = error
+    failure.warnings = warnings
     return failure
 
 
@@ -519,6 +524,8 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
         progress.note(f"kg: skipped {name}: {reason}")
 
     def failed(article: Article | UnreadPage, error: InternalError) -> None:
+        for warning in error.warnings:
+            progress.note(f"kg: warning: {warning}")
         skip(skipped_name(article, error), skip_reason(error))
 
     def articles() -> Iterator[Article | UnreadPage]:

@@ -19,6 +19,9 @@ class InternalError(Exception):
 
     def __init__(self, step: str, document: str | None, error: BaseException):
         self.step, self.document, self.error = step, document, error
+        # what reading the input said, when that could not be said at once (a page read in a worker): said
+        # before the input's skip line
+        self.warnings: tuple[str, ...] = ()
         where = f"{step} {document}" if document else step
         super().__init__(f"internal error while {where}: {describe(error)}")
 

@@ -736,6 +736,8 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
             yield item
 
     def failed(article: Article | UnreadPage, error: InternalError) -> None:
+        for warning in error.warnings:  # a page read in a worker: what reading it said
+            progress.note(f"kg: warning: {warning}")
         skip(skipped_name(article, error), skip_reason(error))
 
     if extract is None and (workers > 1 or article_seconds is not None):

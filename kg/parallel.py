@@ -92,14 +92,15 @@ def _exit_with(ingest: int) -> None:
 
 
 def _extract_chunk(articles: list[Article], batch_size: int) -> list[tuple]:
-    """In a worker: ("ok", index, Extraction) or ("failed", index, step, document, error) per article."""
+    """In a worker: ("ok", index, Extraction) or ("failed", index, step, document, error, warnings) per article
+    (``warnings``: a page's reader warnings when the page was read here, else ())."""
     return extract_chunk(articles, batch_size, _nlp)
 
 
 def extract_chunk(items: list[Article | UnreadPage], batch_size: int, nlp) -> list[tuple]:
     """``_extract_chunk`` with the pipeline given (kg.cluster's workers keep their own); ``nlp`` may be the
     UserError that loading it raised, raised again here. Pages sent unread are read here first: one that
-    holds no article is ("failed", index, READING, its name, UserError(why))."""
+    holds no article is ("failed", index, READING, its name, UserError(why), ())."""
     from kg.pipeline import extract_robustly
 
     if isinstance(nlp, UserError):
@@ -107,23 +108,28 @@ def extract_chunk(items: list[Article | UnreadPage], batch_size: int, nlp) -> li
     results: list[tuple] = []
     articles: list[Article] = []
     index: dict[int, int] = {}  # id(article) -> its place in ``items``
+    warned: dict[int, tuple[str, ...]] = {}  # place -> the warnings of a page read here
     for number, item in enumerate(items):
         try:
             with during(READING, getattr(item, "name", None)):
                 article = item.read() if isinstance(item, UnreadPage) else item
         except UserError as error:  # the page holds no article: said as reading it at once says it
-            results.append(("failed", number, READING, item.name, UserError(without_name(str(error), item.name))))
+            results.append(("failed", number, READING, item.name, UserError(without_name(str(error), item.name)),
+                            ()))
             continue
         except InternalError as error:  # a bug in the reader: this page only
             warn_internal(error)
-            results.append(("failed", number, READING, item.name, picklable(error.error)))
+            results.append(("failed", number, READING, item.name, picklable(error.error), ()))
             continue
         index[id(article)] = number
         articles.append(article)
+        if isinstance(item, UnreadPage):
+            warned[number] = article.warnings
 
     def failed(article: Article, error: InternalError) -> None:
         warn_internal(error)  # the traceback with --debug, from the process that has it
-        results.append(("failed", index[id(article)], error.step, error.document, picklable(error.error)))
+        place = index[id(article)]
+        results.append(("failed", place, error.step, error.document, picklable(error.error), warned.get(place, ())))
 
     for article, extraction in extract_robustly(articles, failed, batch_size=batch_size, nlp=nlp):
         results.append(("ok", index[id(article)], extraction))
@@ -253,9 +259,10 @@ def extract_in_workers(articles: Iterable[Article], on_failure: Callable[[Articl
             if result[0] == "ok":
                 yield article, result[2]
             else:
-                _, _, step, document, error = result
+                _, _, step, document, error, warnings = result
                 internal = InternalError(step, document, error)
                 internal.__cause__ = error
+                internal.warnings = warnings
                 on_failure(article, internal)
 
     def alone(chunk: list[Article], queued: float = 0.0) -> Iterator[tuple[Article, Extraction]]:

@@ -289,6 +289,11 @@ def ingest_with_a_fault(arguments: list[str], fault: Callable[[subprocess.Popen]
     return process.returncode, "".join(lines)
 
 
+def signal_all(pids: list[int], number: int) -> None:
+    for pid in pids:
+        os.kill(pid, number)
+
+
 def test_workers_that_stop_answering_do_not_hang_the_ingest(cluster, tmp_path):
     """Both worker processes frozen (SIGSTOP: alive, connected, never answering) once the first result is in.
     Before --partition-timeout the ingest waited for them for good (the scheduler drops a silent worker after
@@ -299,13 +304,10 @@ def test_workers_that_stop_answering_do_not_hang_the_ingest(cluster, tmp_path):
     victims = cluster.worker_pids()
     store = tmp_path / "store"
 
-    def signal_all(number: int) -> None:
-        for victim in victims:
-            os.kill(victim, number)
-
     returncode, stderr = ingest_with_a_fault([corpus, "--store", store, "--scheduler", cluster.address, "--partition",
                                               "2", "--partition-timeout", "15"],
-                                             lambda _: signal_all(signal.SIGSTOP), lambda: signal_all(signal.SIGCONT))
+                                             lambda _: signal_all(victims, signal.SIGSTOP),
+                                             lambda: signal_all(victims, signal.SIGCONT))
     assert "Traceback" not in stderr, stderr
     assert returncode == 1, stderr
     # a timeout is no internal error (no bug to report): the line says what happened and which option decides
@@ -333,18 +335,14 @@ def test_ctrl_c_is_heard_while_the_workers_do_not_answer(cluster, tmp_path):
     victims = cluster.worker_pids()
     store = tmp_path / "store"
 
-    def signal_all(number: int) -> None:
-        for victim in victims:
-            os.kill(victim, number)
-
     def freeze_then_interrupt(process: subprocess.Popen) -> None:
-        signal_all(signal.SIGSTOP)
+        signal_all(victims, signal.SIGSTOP)
         time.sleep(3)  # the results already in are stored by now: the ingest waits for a frozen worker
         process.send_signal(signal.SIGINT)
 
     returncode, stderr = ingest_with_a_fault([corpus, "--store", store, "--scheduler", cluster.address, "--partition",
                                               "2", "--partition-timeout", "3600"],
-                                             freeze_then_interrupt, lambda: signal_all(signal.SIGCONT))
+                                             freeze_then_interrupt, lambda: signal_all(victims, signal.SIGCONT))
     assert returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr, stderr
     assert "skipped" not in stderr, stderr  # the partitions out were not lost to an error: the next run has them

@@ -124,6 +124,35 @@ def test_a_reader_failure_on_one_page_loses_that_page_only_with_or_without_worke
     assert sorted_nquads(tmp_path / "1") == sorted_nquads(tmp_path / "2")
 
 
+EXTRACTION_FAILS_ON_THE_CAFE_PAGE = """
+    import kg.extract
+    original = kg.extract._documents
+    def failing(article, *args):
+        if article.identifier == "cafe":
+            raise RuntimeError("an extractor bug on this page")
+        return original(article, *args)
+    kg.extract._documents = failing
+"""
+
+
+def test_a_page_whose_extraction_fails_still_has_its_reader_warnings_said(tmp_path):
+    """A page that is not UTF-8 and says no charset (read with a warning) and then fails extraction: the warning
+    is said with workers as in one process, where it comes when the page is read."""
+    import web_pages
+
+    folder = tmp_path / "pages"
+    web_pages.write_pages(folder)  # enough pages for two workers (a corpus of 4 or fewer is read in one process)
+    (folder / "cafe.html").write_bytes(web_pages.UNDATED_PAGE.replace("ferry company", "café's ferry").encode("cp1252"))
+    runs = [run_patched(EXTRACTION_FAILS_ON_THE_CAFE_PAGE, "ingest", folder, "--store", tmp_path / workers,
+                        "--workers", workers) for workers in ("1", "2")]
+    said = [sorted(line for line in result.stderr_text.splitlines() if line.startswith(("kg: warning", "kg: skipped")))
+            for result in runs]
+    assert said[0] == said[1], runs[1].stderr_text
+    cafe = [line for line in said[1] if "cafe" in line]
+    assert len(cafe) == 2 and any("cp1252" in line.lower() for line in cafe), said[1]
+    assert "kg: skipped cafe: internal error while extracting: RuntimeError: an extractor bug on this page" in cafe
+
+
 def test_the_default_runs_workers_and_gives_the_same_store(corpus, one_worker_store, tmp_path):
     """No --workers: one per core (at most one per 4-article task); the store is the same."""
     store = tmp_path / "store"

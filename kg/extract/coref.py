@@ -429,7 +429,8 @@ def _contrast(vector: list[float], others: list[list[float]]) -> list[float]:
 
 
 def features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity], speakers: dict[int, int]) -> list[float]:
-    """The feature vector of "``word`` at ``pronoun`` refers to ``entity``" (names in FEATURES)."""
+    """The feature vector of "``word`` at ``pronoun`` refers to ``entity``" (names in FEATURES); ``entity`` must be
+    one of ``rivals``, since half the features compare it with the best of the others."""
     return vectors(pronoun, word, rivals, speakers)[entity.number]
 
 
