@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score the extractor's pronoun resolver (kg.extract.coref) on GAP: F1 masculine, feminine, bias, overall.
 
-    python scripts/eval_gap.py --gold ../shared/benchmarks/gap/gap-development.tsv
+    python scripts/eval_gap.py --gold ../shared/benchmarks/gap/gap-development.tsv [--model MODEL.json]
 
 Each snippet is parsed alone (snippet context: no URL, no page title) with the extractor's pipeline; the
 resolver reads names and pronouns as it does in an article, and says for A and for B whether the pronoun refers
@@ -11,6 +11,7 @@ system did not find is "no". The last line is `overall F1 NN.N`.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -54,10 +55,18 @@ def evaluate(path: Path, weights: coref.Model | None = None, only: set[int] | No
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gold", type=Path, required=True, help="a GAP .tsv file")
+    parser.add_argument("--model", type=Path, help="a model written by train_coref.py (default: the extractor's)")
     args = parser.parse_args()
-    if not args.gold.is_file():
-        raise SystemExit(f"eval_gap: error: {args.gold}: no such file")
-    result = evaluate(args.gold)
+    for path in filter(None, (args.gold, args.model)):
+        if not path.is_file():
+            raise SystemExit(f"eval_gap: error: {path}: no such file")
+    weights = None
+    if args.model:
+        try:
+            weights = coref.model_from(json.loads(args.model.read_text(encoding="utf-8")), str(args.model))
+        except (ValueError, KeyError, TypeError) as error:  # not JSON, not a model, or other features
+            raise SystemExit(f"eval_gap: error: {args.model}: not a model of these features ({error})") from None
+    result = evaluate(args.gold, weights)
     print(f"names found   {100 * result['names_found']:.1f} %")
     print(f"masculine F1  {result['masculine']:.1f}")
     print(f"feminine F1   {result['feminine']:.1f}")

@@ -51,8 +51,14 @@ def test_train_coref_cross_validates_and_writes_a_model_of_the_features(tmp_path
     assert done.stdout.startswith("cross-validated overall F1 ")
     model = json.loads(out.read_text(encoding="utf-8"))
     assert model["features"] == list(coref.FEATURES) and len(model["weights"]) == len(coref.FEATURES)
-    scored = script("eval_gap.py", "--gold", tmp_path / "tiny.tsv")
-    assert scored.returncode == 0 and scored.stdout.splitlines()[-1].startswith("overall F1 ")
+    scored = script("eval_gap.py", "--gold", tmp_path / "tiny.tsv", "--model", out)  # the model just written
+    assert scored.returncode == 0, scored.stderr
+    assert scored.stdout.splitlines()[-1].startswith("overall F1 ")
+    model["features"] = model["features"][:-1]  # a model of other features is refused in one line
+    out.write_text(json.dumps(model), encoding="utf-8")
+    refused = script("eval_gap.py", "--gold", tmp_path / "tiny.tsv", "--model", out)
+    assert refused.returncode != 0 and "not a model of these features" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("args, message", [

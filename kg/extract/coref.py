@@ -457,10 +457,14 @@ TURN_TAKING = {"speaker": 2.0, "previous_speaker": 0.5}
 
 @lru_cache(maxsize=1)
 def model() -> Model:
-    data = json.loads(files("kg.data").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    return model_from(json.loads(files("kg.data").joinpath(MODEL_FILE).read_text(encoding="utf-8")), MODEL_FILE)
+
+
+def model_from(data: dict, name: str) -> Model:
+    """The model a file written by scripts/train_coref.py holds (``name`` says which, in the error)."""
     if tuple(data["features"]) != FEATURES:
-        raise ValueError(f"{MODEL_FILE} was trained on other features: run scripts/train_coref.py")
-    weights = [w + TURN_TAKING.get(name, 0.0) for name, w in zip(FEATURES, data["weights"])]
+        raise ValueError(f"{name} was trained on other features: run scripts/train_coref.py")
+    weights = [w + TURN_TAKING.get(feature, 0.0) for feature, w in zip(FEATURES, data["weights"])]
     return Model(tuple(weights), data["threshold"])
 
 
