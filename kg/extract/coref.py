@@ -344,13 +344,13 @@ LAYOUT_FEATURES = ("bracketed", "person_like", "first_person", "most_mentioned",
 CONTRASTED = ("log_tokens", "subj", "log_count", "main_subject", "parallel", "recent_subject", "governs_subj",
               "own_subject", "obj", "pobj")
 FEATURES = OWN_FEATURES + LAYOUT_FEATURES + tuple("vs_" + name for name in CONTRASTED)
+_CONTRASTED_AT = tuple(FEATURES.index(name) for name in CONTRASTED)
 
 
 def _own_features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity],
                   speakers: dict[int, int]) -> list[float]:
     """The features of one candidate read on its own (names in OWN_FEATURES)."""
-    before = [s for s in entity.sites if s.end <= pronoun.start]
-    site = before[-1] if before else min(entity.sites, key=lambda s: s.start)
+    site, before = _anchor(entity, pronoun)
     distance = pronoun.sentence - site.sentence
     recency = sorted((e for e in rivals if _last_before(e, pronoun)), key=lambda e: -_last_before(e, pronoun).start)
     rank = next((i for i, e in enumerate(recency) if e.number == entity.number), 9)
@@ -381,18 +381,37 @@ def _own_features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity]
     ]
 
 
-def _layout_features(pronoun: Site, entity: Entity, rivals: list[Entity]) -> list[float]:
+def _anchor(entity: Entity, pronoun: Site) -> tuple[Site, bool]:
+    """The candidate's mention the pronoun is read against: its last one before the pronoun, else its first
+    (cataphora), and whether there is one before."""
+    before = _last_before(entity, pronoun)
+    return (before, True) if before is not None else (min(entity.sites, key=lambda s: s.start), False)
+
+
+@dataclass(frozen=True)
+class _Rivalry:
+    """What the layout features read off all the rivals of one pronoun at once."""
+
+    first_person: Entity | None  # the person-like rival named first
+    most_mentioned: Entity | None  # the one rival named more often than every other, if any
+
+    @staticmethod
+    def of(rivals: list[Entity]) -> "_Rivalry":
+        persons = [e for e in rivals if _person_like(e)]
+        most = max(len(e.sites) for e in rivals)
+        leaders = [e for e in rivals if len(e.sites) == most]
+        return _Rivalry(min(persons, key=lambda e: e.sites[0].start) if persons else None,
+                        leaders[0] if len(leaders) == 1 else None)
+
+
+def _layout_features(pronoun: Site, entity: Entity, rivalry: _Rivalry) -> list[float]:
     """Where the candidate sits in the text as a whole (names in LAYOUT_FEATURES)."""
-    before = [s for s in entity.sites if s.end <= pronoun.start]
-    site = before[-1] if before else min(entity.sites, key=lambda s: s.start)
+    site, before = _anchor(entity, pronoun)
     distance = pronoun.sentence - site.sentence
-    persons = [e for e in rivals if _person_like(e)]
-    first_person = min(persons, key=lambda e: e.sites[0].start) if persons else None
-    most = max(len(e.sites) for e in rivals)
     main_here = any(s.sentence == pronoun.sentence and s.role == "subj" and s.clause == s.main for s in entity.sites)
     return [
-        float(site.bracketed), float(_person_like(entity)), float(first_person is entity),
-        float(len(entity.sites) == most and sum(len(e.sites) == most for e in rivals) == 1),
+        float(site.bracketed), float(_person_like(entity)), float(rivalry.first_person is entity),
+        float(rivalry.most_mentioned is entity),
         float(entity.number == 0),
         float(pronoun.opens_sentence and pronoun.role == "subj" and site.role == "subj"),
         float(pronoun.role == "subj" and site.role == "subj" and site.clause == site.main and distance == 1),
@@ -410,7 +429,8 @@ def vectors(pronoun: Site, word: str, rivals: list[Entity], speakers: dict[int, 
     """The feature vector (names in FEATURES) of "``word`` at ``pronoun`` refers to it" for each rival, by
     entity number: its own features, where it sits, and how it compares with the best of the other rivals (the
     nearer one, the subject of the two: GAP's pairs are told apart by such contrasts)."""
-    own = {e.number: _own_features(pronoun, word, e, rivals, speakers) + _layout_features(pronoun, e, rivals)
+    rivalry = _Rivalry.of(rivals) if rivals else None
+    own = {e.number: _own_features(pronoun, word, e, rivals, speakers) + _layout_features(pronoun, e, rivalry)
            for e in rivals}
     return {number: vector + _contrast(vector, [v for n, v in own.items() if n != number])
             for number, vector in own.items()}
@@ -419,8 +439,7 @@ def vectors(pronoun: Site, word: str, rivals: list[Entity], speakers: dict[int, 
 def _contrast(vector: list[float], others: list[list[float]]) -> list[float]:
     """The candidate's value minus the best rival value of the CONTRASTED features (the smallest distance)."""
     contrast = []
-    for name in CONTRASTED:
-        i = FEATURES.index(name)
+    for name, i in zip(CONTRASTED, _CONTRASTED_AT):
         if name == "log_tokens":
             contrast.append(vector[i] - min((o[i] for o in others), default=vector[i]))
         else:
