@@ -30,13 +30,17 @@ def extract_articles(articles: Iterable[Article], *, batch_size: int = nlp_modul
 
     def texts():
         for article in articles:
-            parts = parts_of(article)
-            pending.append((article, len(parts)))
-            for part in parts:
-                yield parser_text(article.text[part.span.start:part.span.end])
+            parsed = parser_texts(article)
+            pending.append((article, len(parsed)))
+            yield from parsed
 
     docs = nlp.pipe(texts(), batch_size=batch_size)
     yield from _chunks(_parsed(docs), pending)
+
+
+def parser_texts(article: Article) -> list[str]:
+    """What the parser reads of an article: each of its parts (kg.extract.parts_of), as parser_text gives it."""
+    return [parser_text(article.text[part.span.start:part.span.end]) for part in parts_of(article)]
 
 
 def parser_text(text: str) -> str:
@@ -141,7 +145,7 @@ def extract_robustly(articles: Iterable[Article], on_failure: Callable[[Article,
 
 def _extract_alone(article: Article, nlp) -> Extraction:
     with during(PARSING, article.identifier):
-        texts = [parser_text(article.text[part.span.start:part.span.end]) for part in parts_of(article)]
+        texts = parser_texts(article)
         docs = list(nlp.pipe(texts, batch_size=max(1, len(texts))))
     with during(EXTRACTING, article.identifier):
         return extract(article, docs)

@@ -80,10 +80,10 @@ class Lexicon:
             return (words[:-len(head)] + normal if normal != head else words), from_context
         return (words, False) if head in self.role_nouns else None
 
-    def is_speech_verb(self, lemma: str) -> bool:
-        """A verb that reports speech or thought: hand-listed, or a cue at least SPEECH_VERB_P of the time."""
+    def is_speech_verb(self, lemma: str, at_least: float = SPEECH_VERB_P) -> bool:
+        """A verb that reports speech or thought: hand-listed, or a cue at least ``at_least`` of the time."""
         learned = self.learned.get((lemma, "verb"))
-        return lemma in self.verbs or (learned is not None and learned.p_cue >= SPEECH_VERB_P)
+        return lemma in self.verbs or (learned is not None and learned.p_cue >= at_least)
 
 
 def data_lines(name: str):

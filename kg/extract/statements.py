@@ -86,8 +86,7 @@ def _misattached_conjunct(clause, lexicon: Lexicon):
 def _likely_cue(verb, lexicon: Lexicon) -> bool:
     """Hand-listed, or a cue at least LIKELY_CUE_P of the time ("pushed to fund ...", "praised X"): as a conjunct
     without a subject after a content verb of another tense, such a verb is the speaker's next act."""
-    learned = lexicon.learned.get((verb.lemma_.lower(), "verb"))
-    return verb.lemma_.lower() in lexicon.verbs or (learned is not None and learned.p_cue >= LIKELY_CUE_P)
+    return lexicon.is_speech_verb(verb.lemma_.lower(), at_least=LIKELY_CUE_P)
 
 
 def _tense(verb) -> str:
