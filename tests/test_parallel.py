@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -15,7 +14,8 @@ import pytest
 
 from conftest import ROOT, run_kg
 from kg.store import sorted_nquads
-from test_robustness import no_traceback, run_patched, skipped_lines, stored_texts
+from test_robustness import (no_traceback, patched_script, run_patched, skipped_lines, stored_texts,
+                             when_extracting)
 
 SPEAKERS = ["Mira Solberg", "Tomas Ekdahl", "the Harbour Authority", "Priya Raman"]
 PLACES = ["Kestrel Bay", "Oakmoor", "Vinterhavn"]
@@ -124,15 +124,8 @@ def test_a_reader_failure_on_one_page_loses_that_page_only_with_or_without_worke
     assert sorted_nquads(tmp_path / "1") == sorted_nquads(tmp_path / "2")
 
 
-EXTRACTION_FAILS_ON_THE_CAFE_PAGE = """
-    import kg.extract
-    original = kg.extract._documents
-    def failing(article, *args):
-        if article.identifier == "cafe":
-            raise RuntimeError("an extractor bug on this page")
-        return original(article, *args)
-    kg.extract._documents = failing
-"""
+EXTRACTION_FAILS_ON_THE_CAFE_PAGE = when_extracting('article.identifier == "cafe"',
+                                                    'raise RuntimeError("an extractor bug on this page")')
 
 
 def test_a_page_whose_extraction_fails_still_has_its_reader_warnings_said(tmp_path):
@@ -161,27 +154,10 @@ def test_the_default_runs_workers_and_gives_the_same_store(corpus, one_worker_st
     assert sorted_nquads(store) == sorted_nquads(one_worker_store)
 
 
-FAIL_IN_WORKER_ON_F5 = """
-    import multiprocessing
-    import kg.extract
-    original = kg.extract._documents
-    def failing(article, *args):
-        if article.identifier == "f5" and multiprocessing.parent_process() is not None:
-            raise ValueError("boom in f5")
-        return original(article, *args)
-    kg.extract._documents = failing
-"""
+FAIL_IN_WORKER_ON_F5 = when_extracting('article.identifier == "f5" and in_worker', 'raise ValueError("boom in f5")')
 
-DIE_IN_WORKER_ON_F7 = """
-    import multiprocessing, os
-    import kg.extract
-    original = kg.extract._documents
-    def dying(article, *args):
-        if article.identifier == "f7" and multiprocessing.parent_process() is not None:
-            os._exit(9)  # as a crash in native code or the OOM killer would end it
-        return original(article, *args)
-    kg.extract._documents = dying
-"""
+# as a crash in native code or the OOM killer would end it
+DIE_IN_WORKER_ON_F7 = when_extracting('article.identifier == "f7" and in_worker', "os._exit(9)")
 
 
 @pytest.mark.parametrize("patch, number, reason", [
@@ -203,16 +179,8 @@ def test_an_article_a_worker_fails_on_is_named_and_the_others_are_stored(corpus,
     assert not any(f"every {number + 3} hours" in text for text in texts)
 
 
-HANG_IN_WORKER_ON_F3 = """
-    import multiprocessing, time
-    import kg.extract
-    original = kg.extract._documents
-    def hanging(article, *args):
-        if article.identifier == "f3" and multiprocessing.parent_process() is not None:
-            time.sleep(3600)  # as a pathological input or a stuck native call would
-        return original(article, *args)
-    kg.extract._documents = hanging
-"""
+# as a pathological input or a stuck native call would
+HANG_IN_WORKER_ON_F3 = when_extracting('article.identifier == "f3" and in_worker', "time.sleep(3600)")
 
 
 @pytest.mark.parametrize("workers", ["2", "1"])
@@ -235,9 +203,7 @@ def test_an_article_that_takes_too_long_is_skipped_and_its_worker_ended(corpus, 
 def test_ctrl_c_is_heard_while_a_worker_is_stuck(tmp_path):
     """Ctrl-C while the ingest waits for a stuck worker (an hour allowed per article): the run stops now, not
     when the wait would end. It says it was interrupted (exit 130, no traceback) and leaves no worker behind."""
-    script = tmp_path / "patched_kg.py"
-    script.write_text(textwrap.dedent(HANG_IN_WORKER_ON_F3) + "\nif __name__ == '__main__':\n    import sys\n"
-                      "    from kg.cli import main\n    sys.argv = ['kg', *sys.argv[1:]]\n    main()\n")
+    script = patched_script(HANG_IN_WORKER_ON_F3, tmp_path)
     # more articles than the workers are handed ahead (6 tasks of 4), then an input never read once stopped
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("".join(json.dumps(invented(number)) + "\n" for number in range(40)), encoding="utf-8")
@@ -266,16 +232,8 @@ def test_ctrl_c_is_heard_while_a_worker_is_stuck(tmp_path):
     assert workers and not [worker for worker in workers if alive(worker)], workers
 
 
-SLOW_IN_WORKER = """
-    import multiprocessing, time
-    import kg.extract
-    original = kg.extract._documents
-    def slow(article, *args):
-        if multiprocessing.parent_process() is not None:
-            time.sleep(1)  # slow but healthy: a task of 4 such articles takes 4 s and more
-        return original(article, *args)
-    kg.extract._documents = slow
-"""
+# slow but healthy: a task of 4 such articles takes 4 s and more
+SLOW_IN_WORKER = when_extracting("in_worker", "time.sleep(1)")
 
 
 def test_a_task_of_slow_articles_has_the_time_of_all_its_articles(corpus, one_worker_store, tmp_path):

@@ -62,15 +62,37 @@ def no_traceback(result) -> None:
     assert "Traceback" not in result.stderr_text, result.stderr_text
 
 
+def when_extracting(condition: str, action: str) -> str:
+    """A patch for run_patched: ``action`` (one statement) runs when the extractor reaches an article for which
+    ``condition`` holds (with ``article`` in scope, and ``in_worker``, true in a worker process)."""
+    return f"""
+import multiprocessing, os, time
+import kg.extract
+original = kg.extract._documents
+def patched(article, *args):
+    in_worker = multiprocessing.parent_process() is not None
+    if {condition}:
+        {action}
+    return original(article, *args)
+kg.extract._documents = patched
+"""
+
+
+def patched_script(patch: str, folder: Path) -> Path:
+    """A script that runs ``patch`` (Python), then `kg` with its own arguments. A script file, not -c: worker
+    processes (kg ingest --workers) import it too, so the patch runs there."""
+    script = Path(folder) / "patched_kg.py"
+    main = "\nif __name__ == '__main__':\n    import sys\n    from kg.cli import main\n" \
+           "    sys.argv = ['kg', *sys.argv[1:]]\n    main()\n"
+    script.write_text(textwrap.dedent(patch) + main, encoding="utf-8")
+    return script
+
+
 def run_patched(patch: str, *args, env: dict | None = None, timeout: float = 600):
     """`kg ARGS` in a real process, after ``patch`` (Python) has run in it: only for internal errors that
     no input can cause."""
-    # a script file, not -c: worker processes (kg ingest --workers) import it too, so the patch runs there
-    code = textwrap.dedent(patch) + ("\nif __name__ == '__main__':\n    import sys\n    from kg.cli import main\n"
-                                     "    sys.argv = ['kg', *sys.argv[1:]]\n    main()\n")
     with tempfile.TemporaryDirectory() as folder:
-        script = Path(folder) / "patched_kg.py"
-        script.write_text(code, encoding="utf-8")
+        script = patched_script(patch, Path(folder))
         result = subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, cwd=ROOT,
                                 timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
     result.stdout_text = result.stdout.decode("utf-8", "replace")
@@ -294,15 +316,7 @@ def test_a_batch_whose_parse_fails_loses_only_the_bad_article(tmp_path):
 
 # ---------------------------------------------------------------- internal errors: one line, --debug
 
-FAIL_ON_ARTICLE_B = """
-    import kg.extract
-    original = kg.extract._documents
-    def failing(article, *args):
-        if article.identifier == "b":
-            raise ValueError("boom in b")
-        return original(article, *args)
-    kg.extract._documents = failing
-"""
+FAIL_ON_ARTICLE_B = when_extracting('article.identifier == "b"', 'raise ValueError("boom in b")')
 
 
 def test_extract_with_one_failing_article_writes_the_others(tmp_path):
