@@ -722,10 +722,6 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
         result.skipped.append(Skipped(name, reason))
         progress.note(f"kg: skipped {name}: {reason}")
 
-    # with the extraction in other processes, pages are read there too: reading one costs a quarter of its
-    # extraction, which this process would otherwise spend for every worker
-    elsewhere = extract is not None or workers > 1 or article_seconds is not None
-
     def items() -> Iterator[Article | UnreadPage | StoredGraph]:
         for item in read_items(paths, stdin=stdin, defer_pages=elsewhere):
             if isinstance(item, Skipped):
@@ -746,6 +742,9 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
         def extract(articles, on_failure, batch_size, stop):
             return extract_in_workers(articles, on_failure, workers=workers, batch_size=batch_size,
                                       article_seconds=article_seconds or ARTICLE_SECONDS, stop=stop)
+    # with the extraction in other processes, pages are read there too (items() reads this when it runs):
+    # reading one costs a quarter of its extraction, which this process would otherwise spend for every worker
+    elsewhere = extract is not None
     extract = extract or extract_robustly
 
     def produced() -> Iterator[tuple[Article, object] | StoredGraph]:
