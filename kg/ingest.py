@@ -710,7 +710,6 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
     A bad input, or an article the extractor fails on, is reported and skipped; a store that cannot be
     written stops the run, which returns with ``failure`` set (every stored document is whole).
     """
-    from kg.pipeline import extract_robustly
     from kg.rdf import document_iri, extraction_quads
 
     result = IngestResult()
@@ -745,7 +744,10 @@ def ingest(store: ox.Store, paths: list[str], *, batch_size: int = 16, progress:
     # with the extraction in other processes, pages are read there too (items() reads this when it runs):
     # reading one costs a quarter of its extraction, which this process would otherwise spend for every worker
     elsewhere = extract is not None
-    extract = extract or extract_robustly
+    if extract is None:
+        # imported only here: spaCy costs this process 0.6 s of CPU to import, which its workers or a cluster
+        # would take from the extraction, and a cluster's client need not have it at all
+        from kg.pipeline import extract_robustly as extract
 
     def produced() -> Iterator[tuple[Article, object] | StoredGraph]:
         """(article, Extraction) pairs and stored graphs, in input order: each run of articles goes through

@@ -8,6 +8,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from kg.model import AgentKind, Claim, CueType, Extraction, Link, Refusal, Span
+from kg.names import slug
 
 
 class Namespace:
@@ -181,7 +182,7 @@ def extraction_quads(extraction: Extraction) -> tuple[ox.NamedNode, list[ox.Quad
         b.add(iri, CKG.confidence, _decimal(membership.confidence))
         b.add(member, ORG.memberOf, organization)
         if membership.role:
-            role = ID[f"role/{_slug(membership.role)}"]
+            role = ID[f"role/{slug(membership.role)}"]
             b.add(iri, ORG.role, role)
             b.add(role, RDF.type, ORG.Role)
             b.add(role, SKOS.prefLabel, ox.Literal(membership.role, language="en"))
@@ -323,12 +324,6 @@ def publication_date(text: str | None) -> ox.Literal | None:
         except ValueError:
             continue
     return None
-
-
-def _slug(text: str) -> str:
-    from kg.extract.names import slug
-
-    return slug(text)
 
 
 def _unique(quads: list[ox.Quad]) -> list[ox.Quad]:

@@ -60,6 +60,33 @@ def test_two_workers_store_exactly_what_one_process_stores(corpus, one_worker_st
     assert sorted_nquads(store) == one
 
 
+SAY_WHETHER_SPACY_WAS_IMPORTED = """
+    import atexit, sys
+    if __name__ == "__main__":  # the ingest process (workers import this script under another name)
+        atexit.register(lambda: print("spaCy imported:", "spacy" in sys.modules, file=sys.stderr))
+"""
+
+
+def test_with_workers_the_ingest_process_does_not_import_spacy(tmp_path):
+    """Importing spaCy costs the ingest process CPU its workers would use, and a cluster's client need not
+    have the model at all."""
+    corpus = tmp_path / "corpus.jsonl"
+    records = [invented(number) for number in range(8)]  # two tasks: two workers
+    records[1]["text"] += ("Mira Solberg, a spokeswoman for the Harbour Authority, said the new ferries "
+                           "would arrive in June.\n")  # a membership: its role's IRI is a slug
+    corpus.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    stores = {}
+    for workers, imported in (("2", "False"), ("1", "True")):
+        stores[workers] = tmp_path / f"store-{workers}"
+        result = run_patched(SAY_WHETHER_SPACY_WAS_IMPORTED, "ingest", corpus, "--store", stores[workers],
+                             "--workers", workers)
+        assert result.returncode == 0, result.stderr_text
+        assert f"spaCy imported: {imported}" in result.stderr_text
+    two = sorted_nquads(stores["2"])
+    assert any(b"/id/role/spokesperson>" in line for line in two)
+    assert two == sorted_nquads(stores["1"])
+
+
 READ_PAGES_IN_WORKERS_ONLY = """
     import multiprocessing
     import kg.readers.html

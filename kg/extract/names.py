@@ -1,12 +1,10 @@
-"""Proper-name spans in a parse, name normalisation, and the kind of thing a name names."""
+"""Proper-name spans in a parse and the kind of thing a name names (the normalised forms: kg.names)."""
 from __future__ import annotations
-
-import re
-import unicodedata
 
 from kg.extract.lexicon import Lexicon
 from kg.extract.lexicon import load as load_lexicon
 from kg.model import AgentKind
+from kg.names import normalize, slug  # noqa: F401 -- the extractor's modules import them from here
 
 TITLES = {"mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "capt", "sgt", "rev",
           "president", "senator", "governor", "minister", "sheikh", "mayor", "judge", "secretary",
@@ -18,23 +16,6 @@ NAME_JOINERS = {"-", "–", "’", "'", ".", "&"}
 # Lower-case words inside organisation names: "Center for Policy Studies", "Bank of America".
 NAME_INFIXES = {"of", "for", "on", "and", "&"}
 NAME_PARTICLES = {"al", "el", "bin", "ibn", "abu", "de", "del", "der", "van", "von", "da", "di", "la", "le", "du"}
-
-
-def normalize(name: str) -> str:
-    """Case-, accent-, apostrophe- and article-insensitive form of a name, for matching."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("’", "'").replace("‘", "'").replace("`", "'").lower()
-    text = re.sub(r"\s*-\s*", "-", text)
-    text = re.sub(r"[^\w'&-]+", " ", text).strip()
-    text = re.sub(r"^(the|a|an) ", "", text)
-    return text
-
-
-def slug(name: str) -> str:
-    """An IRI-safe slug of a normalised name."""
-    text = re.sub(r"[^a-z0-9]+", "-", normalize(name).replace("'", "")).strip("-")
-    return text or "x"
 
 
 def name_tokens(token):
