@@ -10,6 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT, query_json, run_kg
 from kg.threads.claims import ThreadClaim
@@ -259,6 +261,29 @@ def test_a_claim_carried_by_many_articles_is_one_thread_over_its_strongest_links
     # the four claims every other one linked to most strongly (lowest IRIs) go: the rest stay one thread
     linker.update({}, removed=tuple(c.article for c in carried[:4]))
     assert threads(linker) == [[c.iri for c in carried[4:]]]
+
+
+@settings(max_examples=24, deadline=None, derandomize=True)
+@given(order=st.permutations(range(5)))
+def test_a_key_too_common_to_read_links_nothing_in_any_order(order):
+    """A key held by more claims than the index reads (3 here, 2000 by default) links no claims, whether it
+    became that common before or after two of them met through it: the threads are the same in any order.
+    The four ferry claims share "ferry company" and "winter timetable"; only pairs that share more meet."""
+    from kg.threads import Linker, ThreadIndex
+
+    texts = ["the ferry company will cut its winter timetable to three crossings a day",
+             "the ferry company would cut the winter timetable to three crossings daily",
+             "the ferry company will keep its winter timetable for the island route",
+             "the ferry company will keep the winter timetable on the island route",
+             "the ferry company cut its winter timetable to three crossings"]
+    claims = [claim(f"c{i}", text, article=f"doc/{i}") for i, text in enumerate(texts)]
+    linker = Linker(ThreadIndex(max_postings=3))
+    for i in order:
+        linker.update({claims[i].article: (claims[i].article, [claims[i]])})
+    assert sorted(sorted(members) for _, members in linker.index.threads()) == [["c0", "c1", "c4"], ["c2", "c3"]]
+    # an article read again changes nothing
+    linker.update({claims[order[0]].article: (claims[order[0]].article, [claims[order[0]]])})
+    assert sorted(sorted(members) for _, members in linker.index.threads()) == [["c0", "c1", "c4"], ["c2", "c3"]]
 
 
 def test_a_thread_index_written_by_another_version_is_rebuilt(tmp_path):

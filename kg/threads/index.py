@@ -11,7 +11,7 @@ from kg.threads.features import Features
 
 FILE_NAME = "claimgraph-threads.sqlite"
 
-VERSION = 6  # PRAGMA user_version: an index written by another version (its schema or its link rules) is rebuilt
+VERSION = 7  # PRAGMA user_version: an index written by another version (its schema or its link rules) is rebuilt
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS article (iri TEXT PRIMARY KEY, graph TEXT NOT NULL);
@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS claim (iri TEXT PRIMARY KEY, article TEXT NOT NULL, p
 CREATE INDEX IF NOT EXISTS claim_article ON claim (article);
 CREATE TABLE IF NOT EXISTS posting (key TEXT NOT NULL, iri TEXT NOT NULL, PRIMARY KEY (key, iri)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS posting_iri ON posting (iri);
+CREATE TABLE IF NOT EXISTS keycount (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stopkey (key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS edge (kind TEXT NOT NULL, first TEXT NOT NULL, second TEXT NOT NULL, score REAL NOT NULL,
                                  tier INTEGER NOT NULL, PRIMARY KEY (first, second, kind)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edge_first_strongest ON edge (first, kind, tier, score DESC, second);
@@ -35,9 +37,12 @@ class ThreadIndex:
 
     Looking a new claim up costs the postings of its own keys, not a pass over every stored claim. Keys
     are pairs of adjacent content stems, never two names ("hillary clinton"), so few keys are common; a key
-    held by more than ``max_postings`` claims says too little to be worth reading and is skipped, which
-    bounds candidate generation as the corpus grows. That skip is the one thing that depends on the order
-    of ingest (a key crosses the limit at some point): below the limit, the links do not.
+    once held by more than ``max_postings`` claims says too little to be worth reading: it becomes a stop
+    key, which bounds candidate generation as the corpus grows. The links it had found between claims that
+    share no other key are dropped then, so that the links are the same in any order of ingest: two claims
+    are linked when they match and share a key that is no stop key. (A key stays a stop key when articles
+    are forgotten and it falls back under the limit: reading its postings pairwise again would cost what
+    the limit is there to save. So after forgetting, the links depend on what was once indexed.)
 
     Every link is stored, but threads are clustered over kept links only: each claim's ``links_per_claim``
     strongest (a function of the links, so of the claims, never of their order). A statement carried by
@@ -107,17 +112,27 @@ class ThreadIndex:
         self._claims[claim.iri] = claim
         return claim
 
-    def add(self, claim: ThreadClaim, features: Features) -> None:
+    def add(self, claim: ThreadClaim, features: Features) -> list[str]:
+        """Index a claim (again); returns the keys that have now become stop keys."""
         self._remember(claim)
+        keys = sorted(features.keys)
+        self._forget_postings(claim.iri)
         self.db.execute("INSERT OR REPLACE INTO claim VALUES (?, ?, ?)", (claim.iri, claim.article, claim.to_json()))
-        self.db.executemany("INSERT OR IGNORE INTO posting VALUES (?, ?)", ((key, claim.iri) for key in features.keys))
+        self.db.executemany("INSERT INTO posting VALUES (?, ?)", ((key, claim.iri) for key in keys))
+        self.db.executemany("INSERT INTO keycount VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1",
+                            ((key,) for key in keys))
+        crossed = [key for (key,) in self.db.execute(
+            f"SELECT key FROM keycount WHERE key IN ({', '.join('?' * len(keys))}) AND n > ? "
+            "AND key NOT IN (SELECT key FROM stopkey) ORDER BY key", (*keys, self.max_postings))]
+        self.db.executemany("INSERT INTO stopkey VALUES (?)", ((key,) for key in crossed))
+        return crossed
 
     def remove_article(self, article: str) -> list[str]:
         """Forget an article's claims with their postings and links; returns the claims forgotten."""
         iris = self.claims_of(article)
         for iri in iris:
             self._claims.pop(iri, None)
-            self.db.execute("DELETE FROM posting WHERE iri = ?", (iri,))
+            self._forget_postings(iri)
             self.db.execute("DELETE FROM edge WHERE first = ? OR second = ?", (iri, iri))
             self.db.execute("DELETE FROM strongest WHERE iri = ? OR other = ?", (iri, iri))
             self.db.execute("DELETE FROM member WHERE iri = ?", (iri,))
@@ -125,17 +140,34 @@ class ThreadIndex:
         self.db.execute("DELETE FROM article WHERE iri = ?", (article,))
         return iris
 
+    def _forget_postings(self, iri: str) -> None:
+        self.db.execute("UPDATE keycount SET n = n - 1 WHERE key IN (SELECT key FROM posting WHERE iri = ?)", (iri,))
+        self.db.execute("DELETE FROM posting WHERE iri = ?", (iri,))
+
     def candidates(self, claim: ThreadClaim, features: Features) -> list[str]:
-        """Claims of other articles sharing at least one informative key with ``claim``, in IRI order."""
+        """Claims of other articles sharing at least one key that is no stop key with ``claim``, in IRI order
+        (at most ``max_postings`` claims a key)."""
         found: set[str] = set()
-        limit = self.max_postings + 1
         for key in sorted(features.keys):
-            rows = self.db.execute("SELECT p.iri, c.article FROM posting p JOIN claim c ON c.iri = p.iri "
-                                   "WHERE p.key = ? LIMIT ?", (key, limit)).fetchall()
-            if len(rows) >= limit:
-                continue
-            found.update(iri for iri, article in rows if article != claim.article)
+            found.update(iri for iri, article in self.db.execute(
+                "SELECT p.iri, c.article FROM posting p JOIN claim c ON c.iri = p.iri "
+                "WHERE p.key = ? AND NOT EXISTS (SELECT 1 FROM stopkey s WHERE s.key = p.key)", (key,))
+                if article != claim.article)
         return sorted(found)
+
+    def drop_links_through(self, key: str) -> set[str]:
+        """Drop the links between claims of two articles that share ``key``, now a stop key, and no other key
+        that is none; returns the claims whose links were dropped."""
+        lost = self.db.execute(
+            "SELECT e.kind, e.first, e.second FROM posting p JOIN edge e ON e.first = p.iri "
+            "JOIN posting q ON q.iri = e.second AND q.key = p.key "
+            "JOIN claim a ON a.iri = e.first JOIN claim b ON b.iri = e.second "
+            "WHERE p.key = ? AND a.article != b.article AND NOT EXISTS ("
+            "  SELECT 1 FROM posting x JOIN posting y ON y.key = x.key AND y.iri = e.second "
+            "  WHERE x.iri = e.first AND x.key NOT IN (SELECT key FROM stopkey)) "
+            "ORDER BY e.first, e.second, e.kind", (key,)).fetchall()
+        self.db.executemany("DELETE FROM edge WHERE kind = ? AND first = ? AND second = ?", lost)
+        return {iri for _, first, second in lost for iri in (first, second)}
 
     # ------------------------------------------------------------ links and threads
 

@@ -105,7 +105,9 @@ class Linker:
             self.index.set_article(article, graph)
             for claim in claims:
                 self._features.pop(claim.iri, None)
-                self.index.add(claim, self.features(claim))
+                for key in self.index.add(claim, self.features(claim)):
+                    # a key that has become too common to read: what it alone linked is no link in any order
+                    touched |= self.index.drop_links_through(key)
                 new.append(claim)
         for claim in new:
             mine = self.features(claim)
