@@ -302,31 +302,6 @@ def test_a_claim_without_a_figure_does_not_join_two_tolls_into_one_thread():
     assert not any({"a0", "b0"} <= set(t) for t in threads)
 
 
-GOVERNOR = dict(source="person/mara-olsen", name="Mara Olsen")
-NO_GOVERNOR = "never has a governor built more bridges and schools for the Tamsin valley than Ana Ruiz"
-
-
-def test_a_name_one_excerpt_carries_elsewhere_in_the_quotation_is_no_other_statement():
-    # "not Lund" and "the pride of Ember" stand in two places of one sentence: two excerpts of it
-    longer = claim("c1", "never has a governor, not me, not Lund, built more bridges and schools for the Tamsin valley "
-                   "than Ana Ruiz", **GOVERNOR)
-    other_end = claim("c2", NO_GOVERNOR + ", the pride of Ember", **GOVERNOR)
-    assert related(longer, other_end) == (Relation.SAME, "c1")
-    assert link_threads([longer, other_end]) == [["c1", "c2"]]
-    # another name where the first stands ("than ...") is another statement
-    assert related(claim("c3", NO_GOVERNOR, **GOVERNOR),
-                   claim("c4", NO_GOVERNOR.replace("Ana Ruiz", "Tom Berg"), **GOVERNOR)) is None
-
-
-def test_names_that_two_linked_claims_may_both_have_still_keep_apart_the_claims_around_them():
-    # the general claim links to both, and each named one to the general: the two names never share a thread
-    general = claim("c1", NO_GOVERNOR.removesuffix(" than Ana Ruiz"), **GOVERNOR, published="2025-01-01")
-    ruiz = claim("c2", NO_GOVERNOR, **GOVERNOR, published="2025-01-02")
-    berg = claim("c3", NO_GOVERNOR.replace("Ana Ruiz", "Tom Berg"), **GOVERNOR, published="2025-01-03")
-    threads = link_threads([general, ruiz, berg])
-    assert len(threads) == 1 and not {"c2", "c3"} <= set(threads[0])
-
-
 def test_the_first_statement_is_the_originating_speakers_earliest_under_any_form_of_the_name():
     from kg.threads import Linker, ThreadIndex
 

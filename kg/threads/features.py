@@ -71,8 +71,6 @@ class Features:
     # names that end a name ("Hillary Clinton": clinton): a forename one claim gives and the other leaves out
     # is no other person ("Hillary Clinton leads Bernie Sanders" and "Clinton leads Sanders")
     surnames: frozenset[str]
-    # where each of ``surnames`` stands: (name, the nearest word or figure before or after it that is no name)
-    name_places: frozenset[tuple[str, str]] = frozenset()
 
 
 def features(text: str) -> Features:
@@ -91,7 +89,6 @@ def features(text: str) -> Features:
     previous = ""
     last_name = None  # the word just before, when it was a name
     forenames: set[str] = set()  # names followed by another name with nothing but a space between them
-    sequence: list[tuple[str, str | None]] = []  # content words (stems) and figures in order, with the name read
     for match in WORD.finditer(text):
         raw = match.group(0).replace("’", "'")
         lower = raw.lower()
@@ -122,16 +119,13 @@ def features(text: str) -> Features:
         if NUMERAL.match(base):
             figure = base.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", base) else base
             (dates if YEAR.match(figure) else numbers).add(figure)
-            sequence.append((figure, None))
             continue
         if base in NUMBER_WORDS:
             numbers.add(NUMBER_WORDS[base])
-            sequence.append((NUMBER_WORDS[base], None))
             continue
         month = MONTH_ABBREVIATIONS.get(base.rstrip("."), base) if raw[:1].isupper() else None
         if month in MONTHS or base in WEEKDAYS or base in RELATIVE_DAYS:
             dates.add(month if month in MONTHS else base)
-            sequence.append((month if month in MONTHS else base, None))
             continue
         if base in stop:
             continue
@@ -143,7 +137,6 @@ def features(text: str) -> Features:
             last_name = base
         words.append(stem(base))
         naming.append(is_name)
-        sequence.append((words[-1], base if is_name else None))
         if scope:
             negated.add(words[-1])
             scope -= 1
@@ -155,21 +148,5 @@ def features(text: str) -> Features:
     keys = frozenset(" ".join(sorted((words[i], words[j])))
                      for i in range(len(words)) for j in range(i + 1, min(len(words), i + 1 + KEY_WINDOW))
                      if words[i] != words[j] and not (naming[i] and naming[j]))
-    surnames = frozenset(names - forenames)
     return Features(frozenset(words), keys, frozenset(numbers), frozenset(dates), frozenset(names),
-                    frozenset(negated), surnames, _name_places(sequence, surnames))
-
-
-def _name_places(sequence: list[tuple[str, str | None]], surnames: frozenset[str]) -> frozenset[tuple[str, str]]:
-    """Each surname with the nearest word or figure on either side that is no name: "killed in Marrow" and
-    "killed in Dunbee" name two places in one slot (killed), "not Bill" and "president of the United States"
-    name two things in two."""
-    places = set()
-    for i, (_, name) in enumerate(sequence):
-        if name not in surnames:
-            continue
-        for side in (reversed(sequence[:i]), sequence[i + 1:]):
-            word = next((token for token, other in side if other is None), None)
-            if word is not None:
-                places.add((name, word))
-    return frozenset(places)
+                    frozenset(negated), frozenset(names - forenames))

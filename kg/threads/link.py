@@ -195,19 +195,13 @@ class Linker:
 
         parent = {iri: iri for iri in claims}
         named = {iri: ([claims[iri]] if not claims[iri].speaks_for_anyone else []) for iri in claims}
-        # what each cluster states about figures, dates and names: one signature per different statement of
-        # them, with the claims that state it
-        stated = {iri: {self._signature(claims[iri]): (self.features(claims[iri]), frozenset((iri,)))}
-                  for iri in claims}
-        linked = {frozenset((first, second)) for first, second, _, _ in edges}
+        # what each cluster states about figures, dates and names: one signature per different statement of them
+        stated = {iri: {self._signature(claims[iri]): self.features(claims[iri])} for iri in claims}
 
         def agree(a: str, b: str) -> bool:
             """No claim of one cluster gives a figure, date or place that a claim of the other contradicts:
-            "12 dead" and "31 dead" do not meet through a claim that gives no toll at all. Two claims linked
-            to each other were judged already, by relation(), which reads names by their place in the
-            statement; the plain rule stays for claims that would meet only through others."""
-            return not any(disagree(x, y) and not all(frozenset((i, j)) in linked for i in xs for j in ys)
-                           for x, xs in stated[a].values() for y, ys in stated[b].values())
+            "12 dead" and "31 dead" do not meet through a claim that gives no toll at all."""
+            return not any(disagree(x, y) for x in stated[a].values() for y in stated[b].values())
 
         def root(iri: str) -> str:
             while parent[iri] != iri:
@@ -226,8 +220,7 @@ class Linker:
                 continue
             a, b = min(a, b), max(a, b)
             parent[b] = a
-            for signature, (found, iris) in stated.pop(b).items():
-                stated[a][signature] = (found, stated[a].get(signature, (found, frozenset()))[1] | iris)
+            stated[a].update(stated.pop(b))
             clusters_left -= 1
             named[a] = named[a] + [y for y in named[b] if all(y.source != x.source for x in named[a])]
         clusters: dict[str, list[str]] = {}

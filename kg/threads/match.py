@@ -24,16 +24,7 @@ class Thresholds:
     """How much content two claims must share. Chosen on the train pairs of benchmarks/threads (304 pairs;
     scripts/eval_threads.py --grid): containment 0.5-0.6, 3-4 shared words, Jaccard 0.1-0.2 and 2-3 words
     that are not names all gave pairwise F1 0.66-0.70 (precision 0.86-0.91); these gave the best, 0.70 (0.69
-    once a capitalised first word counts as a name, which keeps "Marrow was hit ..." apart from "Dunbee ...").
-
-    Measured again on the s11 extraction (536 train pairs, 141 same), split by gold component into a tune part
-    (361 pairs, 96 same) and a held-out part (175, 45; a component is held out when sha256("recall:" + the
-    doc_id of its least side) % 3 == 0): pairwise P/R/F1 tune 0.929/0.677/0.783, held-out 0.900/0.600/0.720.
-    Reading names by their place in the statement (disagree(slotted=True)) and letting clustering trust a
-    direct link's own judgement: tune 0.930/0.688/0.790, held-out unchanged (0.900/0.600/0.720), all train
-    0.921/0.660/0.769 (B-cubed 0.960, first statement 68/75). Looser overlaps for one named speaker (3 shared
-    words, no shared key, Jaccard 0.15) and dropping Jaccard for a content wholly inside the other changed no
-    pair or lost one held-out pair: the thresholds stay."""
+    once a capitalised first word counts as a name, which keeps "Marrow was hit ..." apart from "Dunbee ...")."""
 
     containment: float = 0.5  # shared content words / the smaller claim's content words
     min_shared: int = 4  # shared content words, at least (or all of a shorter claim's, at least two)
@@ -79,26 +70,14 @@ def _one_sided(mine: frozenset[str], theirs: frozenset[str], their_words: frozen
     return frozenset(item for item in mine - theirs if stem(item) not in their_words)
 
 
-def disagree(a: Features, b: Features, slotted: bool = False) -> str | None:
+def disagree(a: Features, b: Features) -> str | None:
     """What two otherwise similar claims disagree on: each has a figure, date or name the other lacks (a
-    forename counts as no name of its own: "Bernie Sanders" and "Sanders" agree).
-
-    With ``slotted``, two names disagree only where they stand in one place of the statement, next to a word
-    both claims have ("killed in Marrow" / "killed in Dunbee"); a name one excerpt carries elsewhere ("not
-    Bill, nobody" / "president of the United States") is more of the quotation, not another statement. The
-    pair decision reads names so; clustering keeps the plain rule for claims that meet through others."""
-    for what, mine, theirs in (("numbers", a.numbers, b.numbers), ("dates", a.dates, b.dates)):
+    forename counts as no name of its own: "Bernie Sanders" and "Sanders" agree)."""
+    for what, mine, theirs in (("numbers", a.numbers, b.numbers), ("dates", a.dates, b.dates),
+                               ("names", a.surnames, b.surnames)):
         if _one_sided(mine, theirs, b.words) and _one_sided(theirs, mine, a.words):
             return what
-    mine, theirs = _one_sided(a.surnames, b.surnames, b.words), _one_sided(b.surnames, a.surnames, a.words)
-    if mine and theirs and (not slotted or _slots(a, mine) & _slots(b, theirs)):
-        return "names"
     return None
-
-
-def _slots(found: Features, names: frozenset[str]) -> set[str]:
-    """The words beside ``names`` in the claim (kg.threads.features.Features.name_places)."""
-    return {word for name, word in found.name_places if name in names}
 
 
 def _name_words(name: str) -> list[str]:
@@ -184,7 +163,7 @@ def relation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features,
              limits: Thresholds = DEFAULT) -> Edge | None:
     """SAME when a and b state one proposition of one source; DISPUTES when one contradicts the other."""
     score = overlap(fa, fb, limits)
-    if a.document == b.document or score < limits.containment or disagree(fa, fb, slotted=True):
+    if a.document == b.document or score < limits.containment or disagree(fa, fb):
         return None
     reprinted = republished(a, fa, b, limits)
     if _said_briefly(fa, fb) and not (a.quotes and b.quotes) and not reprinted:
