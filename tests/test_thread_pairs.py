@@ -186,6 +186,20 @@ def test_the_dispute_generator_reports_articles_without_text_in_one_line(tmp_pat
 
 
 @pytest.mark.skipif(CORPUS is None, reason="the PolNeAR corpus is not on this machine")
+def test_the_held_out_part_is_a_third_of_the_pairs_by_whole_gold_threads(pairs):
+    evaluate = load_script("eval_threads")
+    train = [p for p in pairs if p["split"] == "train"]
+    held = evaluate.held_out(train)
+    assert held == evaluate.held_out(train)
+    positives = [i for i, p in enumerate(train) if p["label"] == "same"]
+    assert 0.25 < len(held) / len(train) < 0.42 and 0.25 < len(held & set(positives)) / len(positives) < 0.42
+    # no claim of a gold thread is tuned on while another claim of it is held out
+    side = evaluate.side_key
+    tuned_sides = {side(train[i][s]) for i in positives if i not in held for s in "ab"}
+    held_sides = {side(train[i][s]) for i in positives if i in held for s in "ab"}
+    assert not tuned_sides & held_sides
+
+
 def test_every_pair_fits_the_corpus():
     result = subprocess.run([sys.executable, str(SCRIPTS / "check_thread_pairs.py"), "--polnear",
                              str(CORPUS / "polnear_train.jsonl"), str(CORPUS / "polnear_dev.jsonl")],
