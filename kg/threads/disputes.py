@@ -13,6 +13,7 @@ held-out part (the report of branch threads-disputes):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.threads.claims import ThreadClaim
 from kg.threads.features import Features, stem
@@ -42,9 +43,16 @@ def denies_a_thing(claim: ThreadClaim) -> bool:
     return claim.denies and not (CLAUSE.search(text) or PAST.search(text) or PRONOUN_SUBJECT.search(text))
 
 
-def _name_words(name: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> frozenset[str]:
     words = {word.strip(".,'’\"").casefold().removesuffix("'s").removesuffix("’s") for word in name.split()}
-    return words - {"", "the", "mr", "mrs", "ms", "dr"}
+    return frozenset(words - {"", "the", "mr", "mrs", "ms", "dr"})
+
+
+@lru_cache(maxsize=65536)
+def _judged(text: str) -> frozenset[str]:
+    """The name words of whoever the text calls a liar or wrong (cached: asked of every candidate pair)."""
+    return frozenset(word for match in VERDICT.finditer(text) for word in _name_words(match.group(1)))
 
 
 def verdict(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features) -> bool:
@@ -53,10 +61,8 @@ def verdict(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features) -> bool:
     if b.source_kind not in NAMED_KINDS or a.source == b.source or a.document == b.document:
         return False
     speaker = _name_words(b.source_name)
-    if not speaker or _name_words(a.source_name) & speaker:
-        return False  # a speaker's verdict on another of the same name is no dispute between two speakers
+    if not speaker & _judged(a.text) or _name_words(a.source_name) & speaker:
+        return False  # no verdict on this speaker; or one by a speaker of the same name, no dispute between two
     said = fb.words - {stem(name) for name in fa.names | fb.names}
     repeated = fa.words & said
-    if len(repeated) < MIN_VERDICT_WORDS or len(repeated) < VERDICT_SHARE * len(said):
-        return False
-    return any(_name_words(match.group(1)) & speaker for match in VERDICT.finditer(a.text))
+    return len(repeated) >= MIN_VERDICT_WORDS and len(repeated) >= VERDICT_SHARE * len(said)
