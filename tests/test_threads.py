@@ -182,8 +182,9 @@ def test_a_verdict_on_a_named_speaker_disputes_the_claim_of_theirs_it_names():
     assert related(berg, ruiz) == (Relation.DISPUTES, "c2") and related(ruiz, berg) == (Relation.DISPUTES, "c2")
     # a long verdict shares too little with the claim to pass as its restatement, and still disputes it
     dumped = claim("c3", "the Halden plant never dumped toxic waste", published="2025-01-01")
-    long = claim("c4", "Ruiz lied about the toxic waste of the Halden plant, and the samples the inspectors took in "
-                       "March from wells, ditches, fields and gardens across the valley tell the council so", **inspector)
+    long = claim("c4", "Ruiz lied about the toxic waste of the Halden plant, and the samples the inspectors took "
+                       "in March from wells, ditches, fields and gardens across the valley tell the council so",
+                 **inspector)
     assert related(long, dumped) == (Relation.DISPUTES, "c4")
     # a verdict on someone else, or one that repeats too little of the claim, disputes nothing
     lund = claim("c5", "Lund was not truthful about the toxic waste his team found in the Orva river near the Halden "
