@@ -174,6 +174,43 @@ def test_a_negation_inside_a_relative_clause_does_not_deny_the_claim():
     assert related(charged, spared) == (Relation.DISPUTES, "c5")
 
 
+
+def test_a_verdict_on_a_named_speaker_disputes_the_claim_of_theirs_it_names():
+    ruiz = claim("c1", "there was no toxic waste in the Orva river near the Halden plant", published="2025-01-01")
+    inspector = dict(source="person/tom-berg", name="Tom Berg", published="2025-01-02")
+    # both negative ("no toxic waste", "not truthful"): a parallel claim by the polarity test alone
+    berg = claim("c2", "Ruiz was not truthful about the toxic waste his team found in the Orva river near the Halden "
+                       "plant", **inspector)
+    assert related(berg, ruiz) == (Relation.DISPUTES, "c2") and related(ruiz, berg) == (Relation.DISPUTES, "c2")
+    # a long verdict shares too little with the claim to pass as its restatement, and still disputes it
+    dumped = claim("c3", "the Halden plant never dumped toxic waste", published="2025-01-01")
+    long = claim("c4", "Ruiz lied about the toxic waste of the Halden plant, and the samples the inspectors took "
+                       "in March from wells, ditches, fields and gardens across the valley tell the council so",
+                 **inspector)
+    assert related(long, dumped) == (Relation.DISPUTES, "c4")
+    # a verdict on someone else, or one that repeats too little of the claim, disputes nothing
+    lund = claim("c5", "Lund was not truthful about the toxic waste his team found in the Orva river near the Halden "
+                       "plant", **inspector)
+    budget = claim("c6", "Ruiz was wrong about the budget for the Orva river festival", **inspector)
+    assert related(lund, ruiz) is None and related(budget, ruiz) is None
+
+
+def test_a_denial_of_a_thing_rather_than_a_statement_disputes_no_claim():
+    ortiz = claim("c1", "the council member is a self-described green socialist from Marrow", source="person/lena",
+                  name="Lena Ortiz", published="2025-01-01")
+    voters = dict(source="doc/d2#voters", kind="UnnamedGroup", name="Marrow voters", published="2025-01-02",
+                  denies=True)
+    # "voters rejected the self-described green socialist": the person is rejected, not what is said of her
+    assert related(claim("c2", "the self-described green socialist from Marrow", **voters), ortiz) is None
+    # a denied statement still disputes, a past-tense verb being enough to make one
+    stated = claim("c3", "the council member is a self-described green socialist from Marrow", **voters)
+    assert related(stated, ortiz) == (Relation.DISPUTES, "c3")
+    leaked = claim("c4", "the council member leaked the self-described green socialist manifesto from Marrow",
+                   **voters)
+    manifesto = claim("c5", "the council member leaked the self-described green socialist manifesto from Marrow",
+                      published="2025-01-01")
+    assert related(leaked, manifesto) == (Relation.DISPUTES, "c4")
+
 @pytest.mark.parametrize("first, second", [
     ("Marrow was hit by flooding that killed 12 people", "Dunbee was hit by flooding that killed 12 people"),
     ("Mr. Holt will visit the flooded quarter on Friday", "Mr. Brandt will visit the flooded quarter on Friday"),
@@ -562,3 +599,29 @@ def test_forgetting_articles_shrinks_and_then_drops_their_threads():
     gone = linker.update({}, removed=("doc/0",))
     assert gone.threads == [] and gone.disputes == {}
     assert list(linker.index.threads()) == []
+
+
+def test_a_verdict_in_one_article_disputes_the_claim_of_another_and_a_rejected_person_disputes_nothing(tmp_path):
+    """Four articles through kg extract: an inspector calling the mayor untruthful about what she said disputes
+    her claim; voters rejecting a council member (a person, no statement) dispute nothing said about her."""
+    articles = {
+        "c1": ("Mayor Defends River", "Mayor Ana Ruiz said on Monday that there was no toxic waste in the Orva river "
+                                      "near the Halden plant.", "Valley Post", "2025-05-05"),
+        "c2": ("Inspector Contradicts Mayor", "Inspector Tom Berg said on Tuesday that Ruiz was not truthful about the "
+                                              "toxic waste his team found in the Orva river near the Halden plant.",
+               "River Times", "2025-05-06"),
+        "c3": ("Socialist Leads", "The council member Lena Ortiz is a self-described green socialist from Marrow, her "
+                                  "aides said.", "Valley Post", "2025-05-05"),
+        "c4": ("Voters Turn Away", "Marrow voters rejected the self-described green socialist from Marrow, the poll "
+                                   "found.", "River Times", "2025-05-07"),
+    }
+    for name, (title, body, publisher, date) in articles.items():
+        (tmp_path / f"{name}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+        (tmp_path / f"{name}.meta.json").write_text(f'{{"publisher": "{publisher}", "date": "{date}"}}',
+                                                    encoding="utf-8")
+    run_kg("extract", *sorted(tmp_path.glob("c*.txt")), "-o", tmp_path / "all.trig", check=True)
+    disputes = ("PREFIX ckg: <https://w3id.org/claimkg#> PREFIX schema: <http://schema.org/> PREFIX prov: "
+                "<http://www.w3.org/ns/prov#> SELECT ?who ?text WHERE { ?d ckg:disputes ?c . "
+                "?d prov:wasAttributedTo/schema:name ?who OPTIONAL { ?c schema:text ?text } }")  # ?c: a claim or thread
+    assert query_json(disputes, "--data", tmp_path / "all.trig") == [
+        {"who": "Tom Berg", "text": "there was no toxic waste in the Orva river near the Halden plant"}]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from kg.threads.claims import UNNAMED_KINDS, ThreadClaim
+from kg.threads.disputes import denies_a_thing, verdict
 from kg.threads.features import Features, stem
 
 NON_WORD = re.compile(r"\W+")
@@ -174,7 +175,7 @@ def relation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features,
     """SAME when a and b state one proposition of one source; DISPUTES when one contradicts the other."""
     score = overlap(fa, fb, limits)
     if a.document == b.document or score < limits.containment or disagree(fa, fb):
-        return None
+        return _verdict_edge(a, fa, b, fb)
     reprinted = republished(a, fa, b, limits)
     if _said_briefly(fa, fb) and not (a.quotes and b.quotes) and not reprinted:
         return None  # "the general election", "the next president": a phrase, not a statement, unless quoted
@@ -187,12 +188,22 @@ def relation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features,
         # differently in the two articles ("He" resolved to two different people)
         reprinted_at_length = reprinted and len(fa.words) + len(fa.numbers) >= limits.reprint_any_speaker_words
         if not same_speaker(a, b) and not repeats_a_quotation(a, fa, b, fb, limits) and not reprinted_at_length:
-            return None
+            return _verdict_edge(a, fa, b, fb)  # two speakers: parallel claims, or one calling the other a liar
         first, second = sorted((a.iri, b.iri))
         return Edge(Relation.SAME, first, second, round(score, 4))
     disputer = _disputer(a, a_negative, b, b_negative)
+    if denies_a_thing(disputer):
+        return None  # "rejected the self-described democratic socialist": a thing, no statement, is denied
     other = b if disputer is a else a
     return Edge(Relation.DISPUTES, disputer.iri, other.iri, round(score, 4))
+
+
+def _verdict_edge(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features) -> Edge | None:
+    """Two claims too unlike to be one statement may still be a verdict on the other's speaker and its claim."""
+    for disputer, fd, other, fo in ((a, fa, b, fb), (b, fb, a, fa)):
+        if verdict(disputer, fd, other, fo):
+            return Edge(Relation.DISPUTES, disputer.iri, other.iri, 0.0)
+    return None
 
 
 def _disputer(a: ThreadClaim, a_negative: bool, b: ThreadClaim, b_negative: bool) -> ThreadClaim:

@@ -1,0 +1,68 @@
+"""Disputes that the shared-content test of kg/threads/match.py gets wrong or cannot see.
+
+Two rules, each measured on the PolNeAR train pairs of benchmarks/threads split into a tuning part and a
+held-out part (the report of branch threads-disputes):
+
+- A denial whose content is a thing, not a statement ("Black voters rejected the self-described democratic
+  socialist", "rejecting an inquiry about her use of a private e-mail server") disputes no claim: it shares
+  words with claims about that thing, and used to dispute them.
+- A verdict on a named speaker ("Clinton was not truthful ... about ... classified material on her server",
+  "Mr. Khan was wrong to say he had not sacrificed ...") disputes that speaker's claim on what the verdict
+  names, although a verdict shares too few words with the claim (and is too long) to pass as its restatement.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.threads.claims import ThreadClaim
+from kg.threads.features import Features, stem
+
+# What makes a content a statement rather than a thing: a verb form that is only a verb (an auxiliary, a
+# modal, a negated verb), "that" opening a clause, a pronoun subject, or a past-tense word ("the plant leaked
+# chemicals"; a hyphenated "self-described" is an adjective). A statement with only an irregular or present
+# verb ("the plant spills chemicals") reads as a thing: the rule then drops a dispute, it never adds one.
+CLAUSE = re.compile(r"\b(?:that|is|are|was|were|be|been|being|am|will|would|shall|should|has|have|had|can|could|"
+                    r"must|may|might|did|does|do|not|never|no)\b|n['’]t\b", re.IGNORECASE)
+PAST = re.compile(r"(?<![\w-])[a-z]{3,}ed\b")  # lower case: "United States" is no verb
+PRONOUN_SUBJECT = re.compile(r"^\W*(?:he|she|they|we|i|it|you)\b", re.IGNORECASE)
+
+# "<Name> was not truthful", "<Name> lied", "<Name> is wrong": what a verdict on a named speaker looks like.
+# Plural "are" is left out: "the polls showing him behind Donald Trump are wrong" is no verdict on Trump.
+NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*"
+VERDICT = re.compile(rf"({NAME})\s+(?:(?:is|was|were|has\s+been|had\s+been)\s+)?(?:not\s+truthful|untruthful|"
+                     rf"not\s+honest|dishonest|not\s+telling\s+the\s+truth|lying|lied|wrong|made\s+up|fabricated)\b")
+NAMED_KINDS = frozenset({"Person", "Organization", "MediaOutlet"})
+MIN_VERDICT_WORDS = 2  # words of the claim, not names, that the verdict repeats
+VERDICT_SHARE = 0.5  # ... and their share of the claim's words that are not names
+
+
+def denies_a_thing(claim: ThreadClaim) -> bool:
+    """The claim's cue denies, and what it denies is a thing (a person, a proposal, an inquiry), no statement."""
+    text = claim.text
+    return claim.denies and not (CLAUSE.search(text) or PAST.search(text) or PRONOUN_SUBJECT.search(text))
+
+
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> frozenset[str]:
+    words = {word.strip(".,'’\"").casefold().removesuffix("'s").removesuffix("’s") for word in name.split()}
+    return frozenset(words - {"", "the", "mr", "mrs", "ms", "dr"})
+
+
+@lru_cache(maxsize=65536)
+def _judged(text: str) -> frozenset[str]:
+    """The name words of whoever the text calls a liar or wrong (cached: asked of every candidate pair)."""
+    return frozenset(word for match in VERDICT.finditer(text) for word in _name_words(match.group(1)))
+
+
+def verdict(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features) -> bool:
+    """``a`` says that ``b``'s named speaker lied or was wrong, and repeats most of what ``b`` says: at least
+    ``MIN_VERDICT_WORDS`` of its words that are not names, half of them or more."""
+    if b.source_kind not in NAMED_KINDS or a.source == b.source or a.document == b.document:
+        return False
+    speaker = _name_words(b.source_name)
+    if not speaker & _judged(a.text) or _name_words(a.source_name) & speaker:
+        return False  # no verdict on this speaker; or one by a speaker of the same name, no dispute between two
+    said = fb.words - {stem(name) for name in fa.names | fb.names}
+    repeated = fa.words & said
+    return len(repeated) >= MIN_VERDICT_WORDS and len(repeated) >= VERDICT_SHARE * len(said)
