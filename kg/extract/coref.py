@@ -165,6 +165,8 @@ def _kind_of(span, lexicon) -> str:
         return "named org"  # "Velda Foods": the name's own words outweigh a first name in it
     if labels and all(label == "PERSON" for label in labels):
         return "person"
+    if treated_as_person(span, lexicon):
+        return "named person"  # "Dr. Bonavia", "Bonavia's wife": the text's word outweighs the parser's label
     kind = guess_kind(span, lexicon)
     if kind == AgentKind.PERSON:
         return "person"
@@ -285,7 +287,7 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
             for entity in reversed(entities):
                 words = [w for k in entity.keys() if " " in k for w in (k.split()[-1], k.split()[0])]
                 if "named org" not in votes[entity.number] and key in words and \
-                        ("person" in votes[entity.number] or _given_gender(entity.name)):
+                        ({"person", "named person"} & set(votes[entity.number]) or _given_gender(entity.name)):
                     number = entity.number
                     break
         if number is None:
@@ -300,7 +302,8 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
             entity.name = site.text
     for entity, kinds in zip(entities, votes):
         entity.gender = _entity_gender(entity)
-        person = kinds.count("person") + 2 * bool(entity.gender) + 2 * bool(_given_gender(entity.name))
+        person = kinds.count("person") + 3 * kinds.count("named person") + 2 * bool(entity.gender) \
+            + 2 * bool(_given_gender(entity.name))
         orgs = kinds.count("org") + kinds.count("org?") + 5 * kinds.count("named org")
         entity.kind = "person" if person >= orgs else "org"
         entity.uncertain = entity.kind == "org" and kinds.count("org?") == orgs
