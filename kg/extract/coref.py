@@ -144,7 +144,7 @@ def _trimmed(span):
     doc = span.doc
     start, end = span.start, span.end
     while start < end - 1 and (doc[start].lower_.rstrip(".") in TITLES | MALE_TITLES | FEMALE_TITLES
-                               or doc[start].pos_ == "DET"):
+                               or doc[start].pos_ == "DET" or doc[start].like_url):  # "...html%20 Ana Ruiz"
         start += 1
     while end > start + 1 and doc[end - 1].text in ("'s", "’s", "'", "’"):
         end -= 1
