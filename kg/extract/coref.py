@@ -131,6 +131,12 @@ def _name_spans(sent):
                 while start < ent.start and sent.doc[start].ent_type_ and sent.doc[start].ent_type_ not in ENTITY_KINDS:
                     start += 1
                 yield sent.doc[start:run.end]
+            elif any(t.is_lower and t.pos_ in ("VERB", "AUX") for t in ent):
+                # "Jo realizes Dana": the parser ran two names and the verb between them into one entity
+                for token in ent:
+                    run = name_tokens(token)
+                    if run is not None and run.start == token.i and ent.start <= run.start and run.end <= ent.end:
+                        yield run
             else:
                 yield _trimmed(ent)
     for token in sent:
