@@ -191,3 +191,9 @@ def test_a_surname_alone_takes_the_gender_of_the_full_name_it_shortens(discourse
 ])
 def test_a_name_the_text_treats_as_a_person_s_is_a_person(discourse_of, text, name, kind):
     assert entity_named(discourse_of(text), name).kind == kind
+
+
+def test_names_the_parser_ran_across_a_verb_into_one_entity_are_read_apart(discourse_of):
+    # the parser's entity is "Jo realizes Dana"
+    d = discourse_of("After the audit, Jo realizes Dana cheated.")
+    assert sorted(e.name for e in d.entities) == ["Dana", "Jo"]

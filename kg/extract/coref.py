@@ -11,7 +11,8 @@ from importlib.resources import files
 from kg.extract.lexicon import data_lines
 from kg.extract.quotes import find_quotes, quotation_inside
 from kg.extract.tokens import SUBJECTS
-from kg.extract.names import TITLES, given_name_gender, guess_kind, name_tokens, normalize, strip_title, treated_as_person
+from kg.extract.names import (TITLES, given_name_gender, guess_kind, name_tokens, normalize, strip_title,
+                              treated_as_person)
 from kg.model import AgentKind
 
 MALE = {"he", "him", "his", "himself"}
