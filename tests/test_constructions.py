@@ -931,8 +931,8 @@ def test_a_name_in_capitals_is_an_organisation_only_when_it_is_one_word(extract_
 
 
 @pytest.mark.parametrize("text, name, kind", [
-    # the parser types "Bonavia" a place; a person's role noun in apposition makes it a person
-    ("Bonavia, a lawyer, said the contract was void.", "Bonavia", AgentKind.PERSON),
+    # the parser types "Castellani" a place; a person's role noun in apposition makes it a person
+    ("Castellani, a lawyer, said the contract was void.", "Castellani", AgentKind.PERSON),
     # a given name opening the name outweighs the parser's place label ("Beverly Quaint": GPE)
     ("The ship was christened by Beverly Quaint, who said the hull was sound.", "Beverly Quaint", AgentKind.PERSON),
 ])
@@ -949,10 +949,10 @@ def test_a_title_makes_a_name_the_parser_typed_an_organisation_a_person(nlp):
     from kg.extract.names import guess_kind, name_tokens
     from kg.nlp import parse
 
-    doc = next(iter(parse(["Dr. Haqqani said the clinic would reopen."], nlp)))
-    haqqani = next(t for t in doc if t.text == "Haqqani")
-    doc.ents = [Span(doc, haqqani.i, haqqani.i + 1, label="ORG")]  # the label the parser gives it elsewhere
-    assert guess_kind(name_tokens(haqqani), load_lexicon()) == AgentKind.PERSON
+    doc = next(iter(parse(["Dr. Okafor said the clinic would reopen."], nlp)))
+    okafor = next(t for t in doc if t.text == "Okafor")
+    doc.ents = [Span(doc, okafor.i, okafor.i + 1, label="ORG")]  # the label the parser gives such names elsewhere
+    assert guess_kind(name_tokens(okafor), load_lexicon()) == AgentKind.PERSON
 
 
 def test_a_name_with_an_organisation_s_word_is_never_treated_as_a_person_s(nlp):

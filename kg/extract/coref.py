@@ -173,7 +173,7 @@ def _kind_of(span, lexicon) -> str:
     if labels and all(label == "PERSON" for label in labels):
         return "person"
     if treated_as_person(span, lexicon):
-        return "named person"  # "Dr. Bonavia", "Bonavia's wife": the text's word outweighs the parser's label
+        return "named person"  # "Dr. Okafor", "Okafor's wife": the text's word outweighs the parser's label
     kind = guess_kind(span, lexicon)
     if kind == AgentKind.PERSON:
         return "person"
