@@ -930,6 +930,41 @@ def test_a_name_in_capitals_is_an_organisation_only_when_it_is_one_word(extract_
     assert agent_named(x, name).kind == kind
 
 
+@pytest.mark.parametrize("text, name, kind", [
+    # the parser types "Castellani" a place; a person's role noun in apposition makes it a person
+    ("Castellani, a lawyer, said the contract was void.", "Castellani", AgentKind.PERSON),
+    # a given name opening the name outweighs the parser's place label ("Beverly Quaint": GPE)
+    ("The ship was christened by Beverly Quaint, who said the hull was sound.", "Beverly Quaint", AgentKind.PERSON),
+])
+def test_a_name_the_parser_types_an_organisation_is_a_person_when_the_text_treats_it_as_one(
+        extract_text, text, name, kind):
+    x = extract_text(text, structured=False)
+    assert agent_named(x, name).kind == kind
+
+
+def test_a_title_makes_a_name_the_parser_typed_an_organisation_a_person(nlp):
+    from spacy.tokens import Span
+
+    from kg.extract.lexicon import load as load_lexicon
+    from kg.extract.names import guess_kind, name_tokens
+    from kg.nlp import parse
+
+    doc = next(iter(parse(["Dr. Okafor said the clinic would reopen."], nlp)))
+    okafor = next(t for t in doc if t.text == "Okafor")
+    doc.ents = [Span(doc, okafor.i, okafor.i + 1, label="ORG")]  # the label the parser gives such names elsewhere
+    assert guess_kind(name_tokens(okafor), load_lexicon()) == AgentKind.PERSON
+
+
+def test_a_name_with_an_organisation_s_word_is_never_treated_as_a_person_s(nlp):
+    from kg.extract.lexicon import load as load_lexicon
+    from kg.extract.names import name_tokens, treated_as_person
+    from kg.nlp import parse
+
+    doc = next(iter(parse(["Marisol Okonkwo Group said the deal was off."], nlp)))
+    run = name_tokens(next(t for t in doc if t.text == "Group"))
+    assert run.text == "Marisol Okonkwo Group" and not treated_as_person(run, load_lexicon())
+
+
 def test_a_modal_before_a_base_verb_is_no_speaker(extract_text):
     x = extract_text("Will the council approve the harbour plan? Nobody knows yet.", structured=False)
     assert not any(c.chain[0].source_span is not None and c.chain[0].source_span.text == "Will" for c in x.claims)

@@ -35,6 +35,13 @@ def speaker_of(extraction, fragment):
      "workers would be retrained", "Quarry Hill Mining"),
     ("Dana Holt sold her shares in Velda Foods last year. The company said profits had recovered.",
      "profits had recovered", "Velda Foods"),
+    # a lone "Taylor" is no man for being a given name too; a title outweighs a given name listed as a woman's,
+    # and a given name outweighs a noun said of women too
+    ("Taylor opened the bakery in 2010. She said the ovens were new.", "ovens were new", "Taylor"),
+    ("Sheikh Isa Rahman addressed the crowd. He said the mosque would stay open.", "mosque would stay open",
+     "Isa Rahman"),
+    ("Caroline Webb, the chairman of the board, resigned on Monday. She said the vote was unfair.",
+     "vote was unfair", "Caroline Webb"),
 ])
 def test_pronoun_resolves_to_the_named_agent(extract_text, text, fragment, expected):
     assert speaker_of(extract_text(text), fragment).name == expected
@@ -144,3 +151,59 @@ def test_a_film_title_is_no_likely_referent(discourse_of):
     text = "The film Blue Harbour starred Erik Sand. Erik Sand met Lars Holm on the set, and he later directed it."
     d = discourse_of(text)
     assert [e.name for e in coref.referents(d, pronoun_site(d, text, "he"), "he")] == ["Erik Sand"]
+
+
+def entity_named(discourse, name):
+    found = [e for e in discourse.entities if e.name == name]
+    assert found, f"no entity {name!r} in {[e.name for e in discourse.entities]}"
+    return found[0]
+
+
+@pytest.mark.parametrize("text, name, gender", [
+    # a lone word of the given-name list is as often a surname or a place: it tells no gender
+    ("Israel rejected the plan on Monday.", "Israel", ""),
+    ("Taylor opened the bakery in 2010.", "Taylor", ""),
+    # a title's gender outweighs the given name's ("Isa" is listed as a woman's name)
+    ("Sheikh Isa Rahman addressed the crowd.", "Isa Rahman", "m"),
+    # the given name that opens the full name outweighs a noun said of women too
+    ("Caroline Webb, the chairman of the board, resigned on Monday.", "Caroline Webb", "f"),
+    # a name in apposition to a title ("Lucky Girl", a proper noun) takes no gender from the title's words
+    ("Critics praised Lucky Girl, Vrabec Ostoja. The jury gave it a prize.", "Vrabec Ostoja", ""),
+])
+def test_where_a_name_s_gender_comes_from(discourse_of, text, name, gender):
+    assert entity_named(discourse_of(text), name).gender == gender
+
+
+def test_a_surname_alone_takes_the_gender_of_the_full_name_it_shortens(discourse_of):
+    d = discourse_of("Megan Taylor runs the bakery. Taylor said the ovens were new.")
+    (entity,) = [e for e in d.entities if "Taylor" in e.name]
+    assert entity.name == "Megan Taylor" and entity.gender == "f" and len(entity.sites) == 2
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    # the parser types "Ferlazzo" an organisation; owning a daughter makes it a person's name
+    ("Ferlazzo's daughter said the pier was unsafe.", "Ferlazzo", "person"),
+    # a place's name that is also a given name stays the place's
+    ("Israel rejected the plan on Monday.", "Israel", "org"),
+])
+def test_a_name_the_text_treats_as_a_person_s_is_a_person(discourse_of, text, name, kind):
+    assert entity_named(discourse_of(text), name).kind == kind
+
+
+def test_names_the_parser_ran_across_a_verb_into_one_entity_are_read_apart(discourse_of):
+    # the parser's entity is "Jo realizes Dana"
+    d = discourse_of("After the audit, Jo realizes Dana cheated.")
+    assert sorted(e.name for e in d.entities) == ["Dana", "Jo"]
+
+
+def test_a_web_address_in_a_name_s_entity_is_no_part_of_the_name(nlp):
+    from spacy.tokens import Span
+
+    from kg.extract.lexicon import load as load_lexicon
+    from kg.nlp import parse
+
+    doc = next(iter(parse(["http://www.example.org/news/harbour-vote.html%20 Thierry Vasseur claimed the coach left."],
+                          nlp)))
+    doc.ents = [Span(doc, 0, 3, label="PERSON")]  # the parser runs such an address into the name it is glued to
+    (entity,) = coref.read([(0, doc)], load_lexicon()).entities
+    assert entity.name == "Thierry Vasseur" and entity.gender == "m"

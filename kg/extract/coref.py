@@ -11,7 +11,8 @@ from importlib.resources import files
 from kg.extract.lexicon import data_lines
 from kg.extract.quotes import find_quotes, quotation_inside
 from kg.extract.tokens import SUBJECTS
-from kg.extract.names import TITLES, guess_kind, name_tokens, normalize, strip_title
+from kg.extract.names import (TITLES, given_name_gender, guess_kind, name_tokens, normalize, strip_title,
+                              treated_as_person)
 from kg.model import AgentKind
 
 MALE = {"he", "him", "his", "himself"}
@@ -32,6 +33,7 @@ ORG_NOUNS = _word_class("organisation-noun")  # "the ministry said", "the compan
 SUBJECT_DEPS = {*SUBJECTS, "agent"}  # "was praised by X": the agent is a subject for parallelism
 OBJECT_DEPS = {"dobj", "dative", "iobj", "attr", "oprd"}
 ENTITY_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "org", "NORP": "org"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAX_SENTENCES_BACK = 6  # an antecedent further back than this is not "the one named agent" any more
 
 
@@ -50,6 +52,7 @@ class Site:
     main: int  # article-wide number of its sentence's root
     quoted: bool = False  # inside quotation marks
     gender: str = ""  # "m" | "f" | "" from a title or a gendered noun in the mention itself
+    titled: bool = False  # that gender comes from a title ("Mrs. Ruiz"), not from a noun ("X, a chairman")
     nouns: tuple[str, ...] = ()  # role nouns describing it ("Commander X", "X, the company's chief")
     ancestors: tuple[int, ...] = ()  # article-wide numbers of the tokens above its head in the parse
     dep: str = ""  # its head's dependency label as parsed ("appos": "X, the son of Y"; "conj": "Y and X")
@@ -129,6 +132,12 @@ def _name_spans(sent):
                 while start < ent.start and sent.doc[start].ent_type_ and sent.doc[start].ent_type_ not in ENTITY_KINDS:
                     start += 1
                 yield sent.doc[start:run.end]
+            elif any(t.is_lower and t.pos_ in ("VERB", "AUX") for t in ent):
+                # "Jo realizes Dana": the parser ran two names and the verb between them into one entity
+                for token in ent:
+                    run = name_tokens(token)
+                    if run is not None and run.start == token.i and ent.start <= run.start and run.end <= ent.end:
+                        yield run
             else:
                 yield _trimmed(ent)
     for token in sent:
@@ -142,7 +151,7 @@ def _trimmed(span):
     doc = span.doc
     start, end = span.start, span.end
     while start < end - 1 and (doc[start].lower_.rstrip(".") in TITLES | MALE_TITLES | FEMALE_TITLES
-                               or doc[start].pos_ == "DET"):
+                               or doc[start].pos_ == "DET" or doc[start].like_url):  # "...html%20 Ana Ruiz"
         start += 1
     while end > start + 1 and doc[end - 1].text in ("'s", "’s", "'", "’"):
         end -= 1
@@ -163,9 +172,15 @@ def _kind_of(span, lexicon) -> str:
         return "named org"  # "Velda Foods": the name's own words outweigh a first name in it
     if labels and all(label == "PERSON" for label in labels):
         return "person"
+    if treated_as_person(span, lexicon):
+        return "named person"  # "Dr. Okafor", "Okafor's wife": the text's word outweighs the parser's label
     kind = guess_kind(span, lexicon)
     if kind == AgentKind.PERSON:
         return "person"
+    if len(span) == 1 and given_name_gender(span.text) and not span.text.isupper():
+        # a lone given name ("Danielle") the parser typed an organisation is a person's; typed a place, it may
+        # be one ("Georgia", "Jordan"): a personal pronoun may still take it
+        return "org?" if set(labels) & PLACE_LABELS else "person"
     if labels and set(labels) == {"ORG"} and not span.text.isupper() and len(span) <= 3 \
             and normalize(span.text) not in lexicon.media_outlets:
         return "org?"  # the parser's ORG on a name with no organisation word: often a surname ("Bonavia")
@@ -177,7 +192,7 @@ def _site(span, offset: int, sentence: int, paragraph: int, token_base: int, quo
     return Site(span.start_char + offset, span.end_char + offset, span.text, sentence, paragraph,
                 head.i + token_base, _role(head), _clause(head) + token_base, head.sent.root.i + token_base,
                 head.i in quoted,
-                _mention_gender(span), _described_by(span), tuple(t.i + token_base for t in head.ancestors),
+                *_mention_gender(span), _described_by(span), tuple(t.i + token_base for t in head.ancestors),
                 head.dep_, _bracketed(head), _of_noun(head), head.ent_type_ == "PERSON", head.i == head.sent.start)
 
 
@@ -220,18 +235,24 @@ def _clause(token) -> int:
     return token.i
 
 
-def _mention_gender(span) -> str:
+def _mention_gender(span) -> tuple[str, bool]:
+    """The gender the mention's own words tell, and whether a title tells it ("Mrs. Ruiz", "Sheikh X"): a title
+    outweighs a given name, a noun does not ("X, the chairman" is said of women too)."""
     doc = span.doc
     before = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
-    words = {before, span[0].lower_.rstrip(".")} | {t.lower_ for t in span.root.children
-                                                  if t.dep_ in ("compound", "appos", "amod")}
-    if span.root.head.dep_ == "appos" or span.root.dep_ == "appos":
-        words.add(span.root.head.lower_)
-    if words & (MALE_TITLES | MALE_NOUNS):
-        return "m"
-    if words & (FEMALE_TITLES | FEMALE_NOUNS):
-        return "f"
-    return ""
+    titles = {before, span[0].lower_.rstrip(".")}
+    if titles & MALE_TITLES:
+        return "m", True
+    if titles & FEMALE_TITLES:
+        return "f", True
+    words = titles | {t.lower_ for t in span.root.children if t.dep_ in ("compound", "appos", "amod")}
+    if span.root.dep_ == "appos" and span.root.head.pos_ == "NOUN":
+        words.add(span.root.head.lower_)  # "the chairwoman, X" (not "the film Gregory's Girl, X", a name)
+    if words & MALE_NOUNS:
+        return "m", False
+    if words & FEMALE_NOUNS:
+        return "f", False
+    return "", False
 
 
 def _described_by(span) -> tuple[str, ...]:
@@ -273,7 +294,7 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
             for entity in reversed(entities):
                 words = [w for k in entity.keys() if " " in k for w in (k.split()[-1], k.split()[0])]
                 if "named org" not in votes[entity.number] and key in words and \
-                        ("person" in votes[entity.number] or first_name_gender(entity.name.split()[0])):
+                        ({"person", "named person"} & set(votes[entity.number]) or _given_gender(entity.name)):
                     number = entity.number
                     break
         if number is None:
@@ -288,7 +309,8 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
             entity.name = site.text
     for entity, kinds in zip(entities, votes):
         entity.gender = _entity_gender(entity)
-        person = kinds.count("person") + 2 * bool(entity.gender) + 2 * bool(first_name_gender(entity.name.split()[0]))
+        person = kinds.count("person") + 3 * kinds.count("named person") + 2 * bool(entity.gender) \
+            + 2 * bool(_given_gender(entity.name))
         orgs = kinds.count("org") + kinds.count("org?") + 5 * kinds.count("named org")
         entity.kind = "person" if person >= orgs else "org"
         entity.uncertain = entity.kind == "org" and kinds.count("org?") == orgs
@@ -298,25 +320,27 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
 
 
 def _entity_gender(entity: Entity) -> str:
-    votes = [s.gender for s in entity.sites if s.gender]
-    if votes:
-        return max(sorted(set(votes)), key=votes.count)
-    words = strip_title(entity.name).split()
-    return first_name_gender(words[0]) if words else ""
+    """A title's gender, else the given name's that opens the full name, else the gendered nouns'. Never a lone
+    word's from the given-name list: alone, "Taylor" or "Newton" is more often a surname (the surname of a full
+    name named before is in the full name's entity and takes its gender)."""
+    titled = [s.gender for s in entity.sites if s.gender and s.titled]
+    if titled:
+        return _majority(titled)
+    given = _given_gender(entity.name)
+    if given:
+        return given
+    nouns = [s.gender for s in entity.sites if s.gender]
+    return _majority(nouns) if nouns else ""
 
 
-@lru_cache(maxsize=1)
-def _gender_detector():
-    import gender_guesser.detector as detector  # a first-name list (~40,000 names); loaded on first need
-
-    return detector.Detector(case_sensitive=False)
+def _majority(votes: list[str]) -> str:
+    return max(sorted(set(votes)), key=votes.count)
 
 
-@lru_cache(maxsize=4096)
-def first_name_gender(name: str) -> str:
-    """"m", "f" or "" for a first name, from gender-guesser's list."""
-    answer = _gender_detector().get_gender(name.strip(".,"))
-    return {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}.get(answer, "")
+def _given_gender(name: str) -> str:
+    """The gender of a name's first word when that word is in a given name's place: before a surname."""
+    words = strip_title(name).split()
+    return given_name_gender(words[0]) if len(words) >= 2 and words[0][:1].isupper() else ""
 
 
 # ---------------------------------------------------------------- scoring

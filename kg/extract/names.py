@@ -1,7 +1,9 @@
 """Proper-name spans in a parse and the kind of thing a name names (the normalised forms: kg.names)."""
 from __future__ import annotations
 
-from kg.extract.lexicon import Lexicon
+from functools import lru_cache
+
+from kg.extract.lexicon import Lexicon, data_lines
 from kg.extract.lexicon import load as load_lexicon
 from kg.model import AgentKind
 from kg.names import normalize, slug  # noqa: F401 -- the extractor's modules import them from here
@@ -54,6 +56,8 @@ def _after_title(doc, start: int, end: int) -> int:
 
 
 def _is_name_token(token) -> bool:
+    if token.like_url or "/" in token.text:
+        return False  # a web address glued to a name ("...html%20 Ana Ruiz") is no part of it
     return token.pos_ == "PROPN" or (token.text[:1].isupper() and token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"))
 
 
@@ -79,6 +83,49 @@ def strip_title(name: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=1)
+def _gender_detector():
+    import gender_guesser.detector as detector  # a first-name list (~40,000 names); loaded on first need
+
+    return detector.Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=4096)
+def given_name_gender(name: str) -> str:
+    """"m", "f" or "" for a given name, from gender-guesser's list (which also holds names that are more
+    often surnames: "Taylor", "Newton"; a caller reads a word as a given name only in a given name's place)."""
+    answer = _gender_detector().get_gender(name.strip(".,"))
+    return {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}.get(answer, "")
+
+
+@lru_cache(maxsize=1)
+def _kin_nouns() -> frozenset[str]:
+    return frozenset(word for word, kind in (line.split("\t") for line in data_lines("coref_words.tsv"))
+                     if kind == "kin-noun")
+
+
+def treated_as_person(span, lexicon: Lexicon) -> bool:
+    """Whether the text treats a name as a person's, whatever entity label the parser gave it: a person's title
+    before it ("Dr. Okafor"), a given name opening a name of two words or more ("Ingrid Solberg"), a person's
+    role noun in apposition ("Okafor, a lawyer"), or a family noun it owns ("Okafor's wife"). Never a name
+    with an organisation's word in it ("Okafor Holdings")."""
+    if set(normalize(span.text).replace("-", " ").split()) & lexicon.org_words:
+        return False
+    doc = span.doc
+    before = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
+    if before in TITLES or span[0].lower_.rstrip(".") in TITLES:
+        return True
+    if len(span) >= 2 and span[0].is_title and given_name_gender(span[0].text) and not span.text.isupper():
+        return True
+    root = span.root
+    person_nouns = lexicon.role_nouns | _kin_nouns()
+    if any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in person_nouns for c in root.children):
+        return True
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.lemma_.lower() in person_nouns:
+        return True
+    return root.dep_ == "poss" and root.head.lemma_.lower() in _kin_nouns()
+
+
 def guess_kind(span, lexicon: Lexicon) -> AgentKind:
     """Person, organisation or media outlet, from the entity label and the words of the name."""
     text = span.text
@@ -95,6 +142,7 @@ def guess_kind(span, lexicon: Lexicon) -> AgentKind:
         return AgentKind.ORGANIZATION
     # the most frequent label; a tie goes to the label of the last word, the head of an English name ("Kestrel
     # Bank Chairman Bo Chen" names Bo Chen), never to a set's order, which changes with PYTHONHASHSEED
-    if labels and max(dict.fromkeys(reversed(labels)), key=labels.count) in ("ORG", "NORP", "GPE", "FAC", "LOC"):
+    if labels and max(dict.fromkeys(reversed(labels)), key=labels.count) in ("ORG", "NORP", "GPE", "FAC", "LOC") \
+            and not treated_as_person(span, lexicon):
         return AgentKind.ORGANIZATION
     return AgentKind.PERSON
