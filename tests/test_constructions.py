@@ -955,6 +955,21 @@ def test_a_title_makes_a_name_the_parser_typed_an_organisation_a_person(nlp):
     assert guess_kind(name_tokens(okafor), load_lexicon()) == AgentKind.PERSON
 
 
+@pytest.mark.parametrize("text, name", [
+    ("Paris Saint-Germain said the striker would stay until June.", "Paris Saint-Germain"),
+    ("Officials in Virginia Beach said the storm had passed.", "Virginia Beach"),
+    ("Jordan Valley residents said the water was unsafe.", "Jordan Valley"),
+])
+def test_a_given_name_opening_a_place_s_name_makes_no_person(nlp, text, name):
+    from kg.extract.lexicon import load as load_lexicon
+    from kg.extract.names import guess_kind
+    from kg.nlp import parse
+
+    doc = next(iter(parse([text], nlp)))
+    place = next(ent for ent in doc.ents if ent.text == name)  # typed a place or an organisation
+    assert guess_kind(place, load_lexicon()) != AgentKind.PERSON
+
+
 def test_a_name_with_an_organisation_s_word_is_never_treated_as_a_person_s(nlp):
     from kg.extract.lexicon import load as load_lexicon
     from kg.extract.names import name_tokens, treated_as_person

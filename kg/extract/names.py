@@ -108,14 +108,17 @@ def treated_as_person(span, lexicon: Lexicon) -> bool:
     """Whether the text treats a name as a person's, whatever entity label the parser gave it: a person's title
     before it ("Dr. Okafor"), a given name opening a name of two words or more ("Ingrid Solberg"), a person's
     role noun in apposition ("Okafor, a lawyer"), or a family noun it owns ("Okafor's wife"). Never a name
-    with an organisation's word in it ("Okafor Holdings")."""
-    if set(normalize(span.text).replace("-", " ").split()) & lexicon.org_words:
+    with an organisation's word in it ("Okafor Holdings"); a given name does not make a name with a place's
+    word in it a person's ("Virginia Beach")."""
+    words = set(normalize(span.text).replace("-", " ").split())
+    if words & lexicon.org_words:
         return False
     doc = span.doc
     before = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
     if before in TITLES or span[0].lower_.rstrip(".") in TITLES:
         return True
-    if len(span) >= 2 and span[0].is_title and given_name_gender(span[0].text) and not span.text.isupper():
+    if (len(span) >= 2 and span[0].is_title and given_name_gender(span[0].text) and not span.text.isupper()
+            and not words & lexicon.place_words):  # "Virginia Beach", "Jordan Valley"
         return True
     root = span.root
     person_nouns = lexicon.role_nouns | _kin_nouns()
