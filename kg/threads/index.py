@@ -66,6 +66,7 @@ class ThreadIndex:
                 self.db.execute(f"PRAGMA user_version = {VERSION}")
             self.db.executescript(SCHEMA)
             self.db.execute("BEGIN")
+            self._stop_keys = self._read_stop_keys()  # few, and asked about for every key of every new claim
         except sqlite3.Error as error:
             raise UserError(f"{self.path}: the thread index cannot be read ({error}); delete it and run kg ingest "
                             "again to rebuild the threads from the store") from None
@@ -82,6 +83,10 @@ class ThreadIndex:
         self._claims.clear()
         self.db.execute("ROLLBACK")
         self.db.execute("BEGIN")
+        self._stop_keys = self._read_stop_keys()
+
+    def _read_stop_keys(self) -> set[str]:
+        return {key for (key,) in self.db.execute("SELECT key FROM stopkey")}
 
     def close(self) -> None:
         self.db.execute("ROLLBACK")
@@ -122,9 +127,10 @@ class ThreadIndex:
         self.db.executemany("INSERT INTO keycount VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1",
                             ((key,) for key in keys))
         crossed = [key for (key,) in self.db.execute(
-            f"SELECT key FROM keycount WHERE key IN ({', '.join('?' * len(keys))}) AND n > ? "
-            "AND key NOT IN (SELECT key FROM stopkey) ORDER BY key", (*keys, self.max_postings))]
+            f"SELECT key FROM keycount WHERE key IN ({', '.join('?' * len(keys))}) AND n > ? ORDER BY key",
+            (*keys, self.max_postings)) if key not in self._stop_keys]
         self.db.executemany("INSERT INTO stopkey VALUES (?)", ((key,) for key in crossed))
+        self._stop_keys.update(crossed)
         return crossed
 
     def remove_article(self, article: str) -> list[str]:
@@ -148,10 +154,9 @@ class ThreadIndex:
         """Claims of other articles sharing at least one key that is no stop key with ``claim``, in IRI order
         (at most ``max_postings`` claims a key)."""
         found: set[str] = set()
-        for key in sorted(features.keys):
+        for key in sorted(features.keys - self._stop_keys):
             found.update(iri for iri, article in self.db.execute(
-                "SELECT p.iri, c.article FROM posting p JOIN claim c ON c.iri = p.iri "
-                "WHERE p.key = ? AND NOT EXISTS (SELECT 1 FROM stopkey s WHERE s.key = p.key)", (key,))
+                "SELECT p.iri, c.article FROM posting p JOIN claim c ON c.iri = p.iri WHERE p.key = ?", (key,))
                 if article != claim.article)
         return sorted(found)
 
