@@ -55,6 +55,11 @@ def _judged(text: str) -> frozenset[str]:
     return frozenset(word for match in VERDICT.finditer(text) for word in _name_words(match.group(1)))
 
 
+def judges_anyone(claim: ThreadClaim) -> bool:
+    """The claim calls someone a liar or wrong (most claims do not: then no pair of theirs is a verdict)."""
+    return bool(_judged(claim.text))
+
+
 def verdict(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features) -> bool:
     """``a`` says that ``b``'s named speaker lied or was wrong, and repeats most of what ``b`` says: at least
     ``MIN_VERDICT_WORDS`` of its words that are not names, half of them or more."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from kg.threads.claims import UNNAMED_KINDS, ThreadClaim
-from kg.threads.disputes import denies_a_thing, verdict
+from kg.threads.disputes import denies_a_thing, judges_anyone, verdict
 from kg.threads.features import Features, stem
 
 NON_WORD = re.compile(r"\W+")
@@ -200,6 +200,8 @@ def relation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features,
 
 def _verdict_edge(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features) -> Edge | None:
     """Two claims too unlike to be one statement may still be a verdict on the other's speaker and its claim."""
+    if not (judges_anyone(a) or judges_anyone(b)):
+        return None
     for disputer, fd, other, fo in ((a, fa, b, fb), (b, fb, a, fa)):
         if verdict(disputer, fd, other, fo):
             return Edge(Relation.DISPUTES, disputer.iri, other.iri, 0.0)
