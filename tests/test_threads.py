@@ -323,6 +323,22 @@ def test_a_key_too_common_to_read_links_nothing_in_any_order(order):
     assert sorted(sorted(members) for _, members in linker.index.threads()) == [["c0", "c1", "c4"], ["c2", "c3"]]
 
 
+def test_a_dispute_found_through_keys_now_too_common_is_dropped_with_its_dispute_graph():
+    from kg.threads import Linker, ThreadIndex
+
+    words = "the ferry company will cut its winter timetable"
+    said = claim("c1", words, article="doc/1")
+    denied = claim("c2", words, source="org/ferries", kind="Organization", name="Ferry Company", article="doc/2",
+                   denies=True)
+    parallel = claim("c3", words, source="person/lee", name="Bo Lee", article="doc/3")
+    linker = Linker(ThreadIndex(max_postings=2))
+    linker.update({"doc/1": ("doc/1", [said])})
+    assert linker.update({"doc/2": ("doc/2", [denied])}).disputes == {"c1": ("c2",)}
+    change = linker.update({"doc/3": ("doc/3", [parallel])})  # every key they share is now held by three claims
+    assert "c1" in change.undisputed and not change.disputes
+    assert linker.index.disputers_of("c1") == []
+
+
 def test_a_thread_index_written_by_another_version_is_rebuilt(tmp_path):
     import sqlite3
 

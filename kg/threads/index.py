@@ -160,9 +160,9 @@ class ThreadIndex:
                 if article != claim.article)
         return sorted(found)
 
-    def drop_links_through(self, key: str) -> set[str]:
+    def drop_links_through(self, key: str) -> list[tuple[str, str, str]]:
         """Drop the links between claims of two articles that share ``key``, now a stop key, and no other key
-        that is none; returns the claims whose links were dropped."""
+        that is none; returns them, (kind, first, second)."""
         lost = self.db.execute(
             "SELECT e.kind, e.first, e.second FROM posting p JOIN edge e ON e.first = p.iri "
             "JOIN posting q ON q.iri = e.second AND q.key = p.key "
@@ -172,7 +172,7 @@ class ThreadIndex:
             "  WHERE x.iri = e.first AND x.key NOT IN (SELECT key FROM stopkey)) "
             "ORDER BY e.first, e.second, e.kind", (key,)).fetchall()
         self.db.executemany("DELETE FROM edge WHERE kind = ? AND first = ? AND second = ?", lost)
-        return {iri for _, first, second in lost for iri in (first, second)}
+        return lost
 
     # ------------------------------------------------------------ links and threads
 

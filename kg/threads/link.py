@@ -107,7 +107,10 @@ class Linker:
                 self._features.pop(claim.iri, None)
                 for key in self.index.add(claim, self.features(claim)):
                     # a key that has become too common to read: what it alone linked is no link in any order
-                    touched |= self.index.drop_links_through(key)
+                    for kind, first, second in self.index.drop_links_through(key):
+                        touched.update((first, second))
+                        if kind == Relation.DISPUTES.value:
+                            disputed.add(second)  # its dispute graph is rewritten, or dropped if none is left
                 new.append(claim)
         for claim in new:
             mine = self.features(claim)
