@@ -175,6 +175,17 @@ def test_a_negation_inside_a_relative_clause_does_not_deny_the_claim():
 
 
 
+def test_a_verdict_is_read_after_any_run_of_capitalised_words():
+    """The name is read backwards from the verdict: a comment of 40,000 words in Title Case is read in one
+    pass (a name pattern tried at every capitalised word took hours on it)."""
+    from kg.threads.disputes import judges_anyone
+
+    hostile = claim("c1", "Word " * 40_000 + "Mr. Ruiz Was Wrong about Nothing, and Ana Ruiz lied")
+    assert judges_anyone(hostile)
+    assert not judges_anyone(claim("c2", "Word " * 40_000 + "said"))
+    assert not judges_anyone(claim("c3", "the polls showing him behind are wrong"))
+
+
 def test_a_verdict_on_a_named_speaker_disputes_the_claim_of_theirs_it_names():
     ruiz = claim("c1", "there was no toxic waste in the Orva river near the Halden plant", published="2025-01-01")
     inspector = dict(source="person/tom-berg", name="Tom Berg", published="2025-01-02")

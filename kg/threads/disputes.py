@@ -29,9 +29,12 @@ PRONOUN_SUBJECT = re.compile(r"^\W*(?:he|she|they|we|i|it|you)\b", re.IGNORECASE
 
 # "<Name> was not truthful", "<Name> lied", "<Name> is wrong": what a verdict on a named speaker looks like.
 # Plural "are" is left out: "the polls showing him behind Donald Trump are wrong" is no verdict on Trump.
-NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*"
-VERDICT = re.compile(rf"({NAME})\s+(?:(?:is|was|were|has\s+been|had\s+been)\s+)?(?:not\s+truthful|untruthful|"
-                     rf"not\s+honest|dishonest|not\s+telling\s+the\s+truth|lying|lied|wrong|made\s+up|fabricated)\b")
+# The verdict is looked for first and the name read backwards from it: a name pattern of any length tried at
+# every capitalised word took time quadratic in a run of them (a hostile comment in Title Case).
+VERDICT = re.compile(r"\s+(?:(?:is|was|were|has\s+been|had\s+been)\s+)?(?:not\s+truthful|untruthful|not\s+honest|"
+                     r"dishonest|not\s+telling\s+the\s+truth|lying|lied|wrong|made\s+up|fabricated)\b")
+NAME_BEFORE = re.compile(r"(?<![\w.'’-])[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,5}\Z")  # up to six capitalised words
+NAME_REACH = 120  # characters before a verdict that its name may take
 NAMED_KINDS = frozenset({"Person", "Organization", "MediaOutlet"})
 MIN_VERDICT_WORDS = 2  # words of the claim, not names, that the verdict repeats
 VERDICT_SHARE = 0.5  # ... and their share of the claim's words that are not names
@@ -52,7 +55,12 @@ def _name_words(name: str) -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def _judged(text: str) -> frozenset[str]:
     """The name words of whoever the text calls a liar or wrong (cached: asked of every candidate pair)."""
-    return frozenset(word for match in VERDICT.finditer(text) for word in _name_words(match.group(1)))
+    judged: set[str] = set()
+    for match in VERDICT.finditer(text):
+        name = NAME_BEFORE.search(text, max(0, match.start() - NAME_REACH), match.start())
+        if name is not None:
+            judged |= _name_words(name.group(0))
+    return frozenset(judged)
 
 
 def judges_anyone(claim: ThreadClaim) -> bool:
