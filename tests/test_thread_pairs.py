@@ -185,7 +185,6 @@ def test_the_dispute_generator_reports_articles_without_text_in_one_line(tmp_pat
     assert not (tmp_path / "out.jsonl").exists()
 
 
-@pytest.mark.skipif(CORPUS is None, reason="the PolNeAR corpus is not on this machine")
 def test_the_held_out_part_is_a_third_of_the_pairs_by_whole_gold_threads(pairs):
     evaluate = load_script("eval_threads")
     train = [p for p in pairs if p["split"] == "train"]
@@ -200,6 +199,7 @@ def test_the_held_out_part_is_a_third_of_the_pairs_by_whole_gold_threads(pairs):
     assert not tuned_sides & held_sides
 
 
+@pytest.mark.skipif(CORPUS is None, reason="the PolNeAR corpus is not on this machine")
 def test_every_pair_fits_the_corpus():
     result = subprocess.run([sys.executable, str(SCRIPTS / "check_thread_pairs.py"), "--polnear",
                              str(CORPUS / "polnear_train.jsonl"), str(CORPUS / "polnear_dev.jsonl")],
