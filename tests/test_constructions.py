@@ -705,6 +705,28 @@ def test_cue_nouns_with_a_copula_clause_or_a_from_source(extract_text, text, cue
     assert (claim.chain[0].cue.text, claim.chain[0].source_span.text, claim.text) == (cue, source, content)
 
 
+@pytest.mark.parametrize("text,cue,source,content", [
+    ("The harbour plan is facing criticism from many fishermen.", "criticism from", "many fishermen",
+     "The harbour plan"),
+    ("The new toll sparked criticism from lawmakers in both parties.", "criticism from", "lawmakers in both parties",
+     "The new toll"),
+    ("Ana Ruiz won the endorsement of the teachers union.", "endorsement of", "the teachers union", "Ana Ruiz"),
+])
+def test_a_cue_noun_the_subject_receives_from_someone(extract_text, text, cue, source, content):
+    # the giver speaks of the subject: PolNeAR annotates the subject as the content of "criticism from X"
+    x = extract_text(text, structured=False)
+    (claim,) = x.claims
+    assert (claim.chain[0].cue.text, claim.chain[0].source_span.text, claim.text) == (cue, source, content)
+
+
+def test_a_received_noun_needs_a_giver_and_a_verb_of_receiving(extract_text):
+    # nobody is named as giving the criticism; "welcomed" receives nothing: the residents' stance on the support
+    x = extract_text("The harbour plan is facing criticism. The residents welcomed the support of the union.",
+                     structured=False)
+    assert not [c for c in x.claims if c.chain[0].cue is not None and c.chain[0].cue.text.startswith(("criticism",
+                                                                                                     "support"))]
+
+
 @pytest.mark.parametrize("text,source_phrase", [
     # the parser makes "%" the head noun: it is part of the phrase, not a stray mark
     ("In the county, 42% say the new bridge is too expensive.", "42%"),

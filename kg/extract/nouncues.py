@@ -14,6 +14,13 @@ NOUN_CONTENT_PREPOSITIONS = {"of", "on", "about", "against", "for", "over", "tow
 # to ...]") stay: dropping them too cost more content than it saved on held-out train articles.
 ARGUMENT_DEPS = {"dobj", "dative"}
 NOUN_MIN_P_CUE = 0.05  # learned cue nouns rarer than this as a cue are taken only from the hand lexicon
+# Verbs whose subject receives a cue noun from someone, who thereby speaks of the subject: "the plan is facing
+# criticism from X", "the deal sparked criticism from X", "she won the endorsement of X" (PolNeAR: X's
+# attribution, the subject its content).
+RECEIVING_VERBS = {"face", "draw", "receive", "win", "get", "earn", "gain", "secure", "snag", "land", "attract",
+                   "spark", "trigger", "prompt", "provoke", "meet", "garner", "have"}
+# nouns whose "of" names who gives them ("the endorsement of the union"), not what they are about
+BACKING_NOUNS = {"endorsement", "support", "backing"}
 
 
 def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
@@ -39,6 +46,9 @@ def cue_nouns(doc, lexicon: Lexicon, quotes) -> list[Candidate]:
         if clauses:
             source = noun_source(token)
             content = [t for c in clauses for t in subtree(c)]
+        elif (received := _received(token)) is not None:
+            source, content = received  # "the program faced criticism from X": X's criticism of the program
+            cue_tokens = [token, *(c for c in token.children if c.dep_ == "prep" and source.root in c.children)]
         elif token.dep_ in ARGUMENT_DEPS:
             continue  # "welcomed the senator's remarks about X": the residents' stance, not the senator's words
         else:
@@ -71,6 +81,21 @@ def _noun_object(noun) -> list:
         if child.dep_ == "acl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children):
             return subtree(child)
     return []
+
+
+def _received(noun):
+    """(source, content) of a cue noun that its verb's subject receives from someone ("the plan is facing
+    [criticism from X]"): X, and the subject. None unless the verb is one of receiving and the noun names
+    whom it came from; "faced his criticism" names no giver this way."""
+    if noun.dep_ != "dobj" or noun.head.lemma_ not in RECEIVING_VERBS or any(c.dep_ == "poss" for c in noun.children):
+        return None
+    givers = ("from", "by", "of") if noun.lemma_.lower() in BACKING_NOUNS else ("from", "by")
+    giver = next((o for c in noun.children if c.dep_ == "prep" and c.lower_ in givers
+                  for o in c.children if o.dep_ == "pobj"), None)
+    subject = next((c for c in noun.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if giver is None or subject is None:
+        return None
+    return noun_phrase(giver), subtree(subject)
 
 
 def _noun_cue_tokens(noun) -> list:
