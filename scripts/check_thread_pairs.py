@@ -29,10 +29,11 @@ CATEGORIES = {
 }
 KEYS = {"a", "b", "label", "category", "confidence", "split", "stratum"}
 # Where a pair was found: the strata of make_thread_pairs.py, the dispute search (make_dispute_candidates.py
-# and the keyword search that followed it up), and the review of first statements found outside their labelled
-# thread (README).
+# and the keyword search that followed it up), the review of first statements found outside their labelled
+# thread, and the links a looser linker (containment 0.4) adds over the default one (make_looser_candidates.py;
+# README).
 STRATA = {"high", "contained", "negation", "medium", "loose", "same-speaker", "numbers", "parallel", "short",
-          "dispute-search", "first-review"}
+          "dispute-search", "first-review", "looser"}
 
 
 class PairError(ValueError):

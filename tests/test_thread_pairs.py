@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "benchmarks" / "threads" / "polnear_pairs.jsonl"
 CANDIDATES = ROOT / "benchmarks" / "threads" / "candidates.jsonl"
 DISPUTE_CANDIDATES = ROOT / "benchmarks" / "threads" / "dispute_candidates.jsonl"
+LOOSER_CANDIDATES = ROOT / "benchmarks" / "threads" / "looser_candidates.jsonl"
 SCRIPTS = ROOT / "scripts"
 # The corpus is not in the repository: beside the main checkout (../shared) or beside a helper's worktree.
 CORPUS = next((d for d in (ROOT.parent / "shared" / "benchmarks" / "polnear",
@@ -96,6 +97,7 @@ def test_a_pair_within_one_document_or_with_a_wrong_category_is_refused(check, t
     with pytest.raises(check.PairError, match="bad span"):
         check.check_pair(dict(pair, a=dict(side, content=[[5, 5]])), "p")
     check.check_pair(dict(pair, label="disputes", category="dispute", stratum="dispute-search"), "ok")
+    check.check_pair(dict(pair, label="different", category="hard-neg-topic", stratum="looser"), "ok")
     with pytest.raises(check.PairError, match="unknown stratum"):
         check.check_pair(dict(pair, stratum="disputes"), "p")
 
@@ -183,6 +185,57 @@ def test_the_dispute_generator_reports_articles_without_text_in_one_line(tmp_pat
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "not PolNeAR articles" in result.stderr
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_the_looser_stratum_labels_every_link_containment_0_4_adds_and_holds_offsets_only(pairs):
+    """The `looser` stratum (make_looser_candidates.py): each candidate labelled once, nothing else in the stratum."""
+    candidates = [json.loads(line) for line in LOOSER_CANDIDATES.read_text(encoding="utf-8").splitlines()]
+    assert all(set(c) == {"a", "b", "id", "pool", "split", "stratum"} and c["stratum"] == "looser" for c in candidates)
+    assert all(set(c[k]) == {"doc_id", "content", "source"} for c in candidates for k in "ab")
+    key = lambda p: (p["split"], json.dumps([p["a"], p["b"]], sort_keys=True))  # noqa: E731
+    looser = [p for p in pairs if p["stratum"] == "looser"]
+    assert sorted(map(key, looser)) == sorted(map(key, candidates))
+    labels = Counter((p["split"], p["label"]) for p in looser)
+    # counts as labelled (README): mostly topical look-alikes in train, the few dev links mostly one statement
+    assert labels == {("train", "different"): 32, ("train", "same"): 7, ("dev", "same"): 2, ("dev", "different"): 1}
+    assert Counter(p["category"] for p in looser if p["label"] == "different")["hard-neg-topic"] == 21
+
+
+def looser_claim(iri: str, article: str, text: str, start: int):
+    from kg.threads.claims import ThreadClaim
+    return ThreadClaim(iri=iri, text=text, document=article, article=article, source="urn:person:smith",
+                       source_kind="Person", source_name="Jane Smith", chain=("urn:person:smith",), denies=False,
+                       published="2020-05-01", outlet=article, start=start, end=start + len(text))
+
+
+def test_the_looser_candidates_are_the_links_only_the_looser_linker_makes_mapped_to_gold_attributions():
+    import dataclasses
+
+    from kg.threads.match import DEFAULT
+    make = load_script("make_looser_candidates")
+    # 4 of the 9 content words of the shorter claim in common: containment 0.44, under the default 0.5
+    a = looser_claim("urn:claim:1", "urn:article:alpha",
+                     "the harbor tunnel will flood the lower streets each spring, close the ferry and empty the market", 10)
+    b = looser_claim("urn:claim:2", "urn:article:beta",
+                     "the harbor tunnel will flood the lower town, angry fishermen warned the crowded council yesterday", 20)
+    assert make.added_links([a, b], dataclasses.replace(DEFAULT, containment=0.4)) == [("urn:claim:1", "urn:claim:2")]
+    assert make.added_links([a, b], dataclasses.replace(DEFAULT, containment=0.45)) == []
+    gold = {"alpha_1": [{"content": [[0, 12]], "source": None}, {"content": [[8, 60]], "source": [[0, 4]]}]}
+    assert make.gold_side(a, ["alpha_1"], gold) == {"doc_id": "alpha_1", "content": [[8, 60]], "source": [[0, 4]]}
+    assert make.gold_side(a, ["beta_1"], gold) is None
+
+
+def test_the_looser_generator_refuses_a_missing_extraction_in_one_line(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"doc_id": "d1", "split": "dev", "text": "x", "attributions": []}) + "\n",
+                      encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = subprocess.run([sys.executable, str(SCRIPTS / "make_looser_candidates.py"), "--polnear", str(corpus),
+                             "--cache", str(tmp_path / "missing.nq"), "--out", str(out)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "no extraction cache" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
 
 
 def test_the_held_out_part_is_a_third_of_the_pairs_by_whole_gold_threads(pairs):
