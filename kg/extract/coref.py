@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 
-from kg.extract.lexicon import data_lines
 from kg.extract.quotes import find_quotes, quotation_inside
 from kg.extract.tokens import SUBJECTS
-from kg.extract.names import (TITLES, given_name_gender, guess_kind, name_tokens, normalize, strip_title,
-                              treated_as_person)
+from kg.extract.names import (TITLES, coref_word_class, given_name_gender, guess_kind, name_tokens, normalize,
+                              strip_title, treated_as_person)
 from kg.model import AgentKind
 
 MALE = {"he", "him", "his", "himself"}
@@ -21,15 +20,11 @@ NEUTER = {"it", "its", "itself"}
 PLURAL = {"they", "them", "their", "theirs", "themselves"}
 PERSONAL = MALE | FEMALE
 PRONOUNS = PERSONAL | NEUTER | PLURAL
-def _word_class(name: str) -> frozenset[str]:
-    return frozenset(word for word, kind in (line.split("\t") for line in data_lines("coref_words.tsv")) if kind == name)
-
-
-MALE_TITLES = _word_class("male-title")
-FEMALE_TITLES = _word_class("female-title")
-MALE_NOUNS = _word_class("male-noun")
-FEMALE_NOUNS = _word_class("female-noun")
-ORG_NOUNS = _word_class("organisation-noun")  # "the ministry said", "the company denied": an organisation named before
+MALE_TITLES = coref_word_class("male-title")
+FEMALE_TITLES = coref_word_class("female-title")
+MALE_NOUNS = coref_word_class("male-noun")
+FEMALE_NOUNS = coref_word_class("female-noun")
+ORG_NOUNS = coref_word_class("organisation-noun")  # "the ministry said", "the company denied": an organisation named before
 SUBJECT_DEPS = {*SUBJECTS, "agent"}  # "was praised by X": the agent is a subject for parallelism
 OBJECT_DEPS = {"dobj", "dative", "iobj", "attr", "oprd"}
 ENTITY_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "org", "NORP": "org"}

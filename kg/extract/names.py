@@ -98,10 +98,12 @@ def given_name_gender(name: str) -> str:
     return {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}.get(answer, "")
 
 
-@lru_cache(maxsize=1)
-def _kin_nouns() -> frozenset[str]:
-    return frozenset(word for word, kind in (line.split("\t") for line in data_lines("coref_words.tsv"))
-                     if kind == "kin-noun")
+def coref_word_class(name: str) -> frozenset[str]:
+    """The words of one class of kg/data/coref_words.tsv ("male-title", "kin-noun", ...)."""
+    return frozenset(word for word, kind in (line.split("\t") for line in data_lines("coref_words.tsv")) if kind == name)
+
+
+KIN_NOUNS = coref_word_class("kin-noun")  # "X's wife": X is a person, whatever the parser's label
 
 
 def treated_as_person(span, lexicon: Lexicon) -> bool:
@@ -121,12 +123,12 @@ def treated_as_person(span, lexicon: Lexicon) -> bool:
             and not words & lexicon.place_words):  # "Virginia Beach", "Jordan Valley"
         return True
     root = span.root
-    person_nouns = lexicon.role_nouns | _kin_nouns()
+    person_nouns = lexicon.role_nouns | KIN_NOUNS
     if any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in person_nouns for c in root.children):
         return True
     if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.lemma_.lower() in person_nouns:
         return True
-    return root.dep_ == "poss" and root.head.lemma_.lower() in _kin_nouns()
+    return root.dep_ == "poss" and root.head.lemma_.lower() in KIN_NOUNS
 
 
 def guess_kind(span, lexicon: Lexicon) -> AgentKind:
