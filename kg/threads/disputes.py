@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from kg.threads.claims import ThreadClaim
-from kg.threads.features import Features, stem
+from kg.threads.features import Features, name_words, stem
 
 # What makes a content a statement rather than a thing: a verb form that is only a verb (an auxiliary, a
 # modal, a negated verb), "that" opening a clause, a pronoun subject, or a past-tense word ("the plant leaked
@@ -48,8 +48,8 @@ def denies_a_thing(claim: ThreadClaim) -> bool:
 
 @lru_cache(maxsize=65536)
 def _name_words(name: str) -> frozenset[str]:
-    words = {word.strip(".,'’\"").casefold().removesuffix("'s").removesuffix("’s") for word in name.split()}
-    return frozenset(words - {"", "the", "mr", "mrs", "ms", "dr"})
+    """The words that name someone, titles aside ("Mr. Khan" and "Khan" share theirs)."""
+    return frozenset(name_words(name)) - {"the", "mr", "mrs", "ms", "dr"}
 
 
 @lru_cache(maxsize=65536)

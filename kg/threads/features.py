@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -37,6 +38,7 @@ NUMERAL = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 NOT_NEGATING = frozenset({"just", "only", "merely", "simply", "necessarily", "least", "exactly"})
 KEY_WINDOW = 2  # an index key pairs a content word with each of the next two
 NEGATION_SCOPE = 3  # content words after "not"/"never" that it negates ("did not pay federal taxes")
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 
 
@@ -51,6 +53,14 @@ def _stemmer():
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")
+
+
+def name_words(name: str) -> list[str]:
+    """A name's words without accents, case, quotation marks, possessives or suffixes ("Jr.", "III")."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    words = [word.removesuffix("'s").strip(".,'\"“”") for word in plain.casefold().replace("’", "'").split()]
+    words = [word for word in words if word]
+    return [word for word in words if word not in NAME_SUFFIXES] or words
 
 
 @lru_cache(maxsize=65536)

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
 from kg.threads.claims import UNNAMED_KINDS, ThreadClaim
 from kg.threads.disputes import denies_a_thing, judges_anyone, verdict
-from kg.threads.features import Features, stem
+from kg.threads.features import Features, name_words, stem
 
 NON_WORD = re.compile(r"\W+")
-NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 ORGANIZATION_KINDS = frozenset({"Organization", "MediaOutlet"})
 
 
@@ -93,17 +91,9 @@ def disagree(a: Features, b: Features) -> str | None:
     return None
 
 
-def _name_words(name: str) -> list[str]:
-    """A name's words without accents, case, quotation marks, possessives or suffixes ("Jr.", "III")."""
-    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
-    words = [word.removesuffix("'s").strip(".,'\"“”") for word in plain.casefold().replace("’", "'").split()]
-    words = [word for word in words if word]
-    return [word for word in words if word not in NAME_SUFFIXES] or words
-
-
 def surname(name: str) -> str:
     """The last word of a name ("Calderón" and "calderon's" agree, "Duncan Hunter Sr." is a Hunter)."""
-    words = _name_words(name)
+    words = name_words(name)
     return words[-1] if words else ""
 
 
@@ -119,7 +109,7 @@ def speaker_key(claim: ThreadClaim) -> str:
     speaker), an organisation or outlet by its whole name ("The New York Times" and "the Los Angeles Times" are
     two); a source without a name by its node."""
     if claim.source_kind in ORGANIZATION_KINDS:
-        words = _name_words(claim.source_name)
+        words = name_words(claim.source_name)
         return " ".join(words[1:] if words[:1] == ["the"] else words) or claim.source
     return surname(claim.source_name) or claim.source
 
