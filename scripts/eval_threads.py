@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 import pyoxigraph as ox  # noqa: E402
 
 from kg.threads import Linker, ThreadIndex  # noqa: E402
+from kg.threads.link import Change  # noqa: E402
 from kg.threads.claims import read_claims  # noqa: E402
 from kg.threads.match import DEFAULT, Thresholds  # noqa: E402
 
@@ -72,13 +73,18 @@ def side_key(side: dict) -> tuple:
     return (side["doc_id"], tuple(map(tuple, side["content"])))
 
 
+def overlap(spans: list, start: int, end: int) -> int:
+    """Characters of [start, end) that the spans (a gold content's fragments) cover."""
+    return sum(max(0, min(stop, end) - max(begin, start)) for begin, stop in spans)
+
+
 def map_side(side: dict, claims_by_doc: dict[str, list]) -> str | None:
     """The claim of the side's document overlapping its gold content most (None when none overlaps)."""
     best, best_overlap = None, 0
     for claim in claims_by_doc.get(side["doc_id"], []):
-        overlap = sum(max(0, min(end, claim.end) - max(start, claim.start)) for start, end in side["content"])
-        if overlap > best_overlap or (overlap == best_overlap and overlap and claim.iri < best.iri):
-            best, best_overlap = claim, overlap
+        covered = overlap(side["content"], claim.start, claim.end)
+        if covered > best_overlap or (covered == best_overlap and covered and claim.iri < best.iri):
+            best, best_overlap = claim, covered
     return best.iri if best else None
 
 
@@ -114,13 +120,18 @@ def held_out(pairs: list[dict]) -> set[int]:
     return {i for i, (a, b) in enumerate(keys) if part(component[min(a, b)]) == 0}
 
 
-def score(pairs: list[dict], claims, claims_by_doc: dict[str, list], article_ids: dict[str, list[str]],
-          dates: dict[str, str], limits: Thresholds) -> dict:
+def link(claims, limits: Thresholds) -> tuple[Linker, Change]:
+    """Every claim linked into threads at once, as `kg extract` links files given together."""
     linker = Linker(ThreadIndex(), limits)
     by_article = defaultdict(list)
     for claim in claims:
         by_article[claim.article].append(claim)
-    change = linker.update({article: (article, members) for article, members in by_article.items()})
+    return linker, linker.update({article: (article, members) for article, members in by_article.items()})
+
+
+def score(pairs: list[dict], claims, claims_by_doc: dict[str, list], article_ids: dict[str, list[str]],
+          dates: dict[str, str], limits: Thresholds) -> dict:
+    _, change = link(claims, limits)
     thread_of = {m.iri: t.iri for t in change.threads for m in t.members}
     first_of = {t.iri: t.first for t in change.threads}
     # (disputing claim, disputed thread), and (disputing claim, disputed claim) for a claim no thread holds

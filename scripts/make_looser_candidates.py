@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from eval_threads import article_ids, extract_split  # noqa: E402
+from check_thread_pairs import sort_key  # noqa: E402
+from eval_threads import article_ids, extract_split, link as link_all, overlap  # noqa: E402
 
-from kg.threads import Linker, ThreadIndex  # noqa: E402
 from kg.threads.claims import read_claims  # noqa: E402
 from kg.threads.match import DEFAULT  # noqa: E402
 
@@ -42,11 +42,7 @@ PAIRS = ROOT / "benchmarks" / "threads" / "polnear_pairs.jsonl"
 
 def link(claims: list, limits) -> tuple[set[tuple[str, str]], dict[str, str]]:
     """The `same` edges (claim IRIs, lesser first) and each claim's thread, linked as eval_threads.score does."""
-    linker = Linker(ThreadIndex(), limits)
-    by_article = defaultdict(list)
-    for claim in claims:
-        by_article[claim.article].append(claim)
-    change = linker.update({article: (article, members) for article, members in by_article.items()})
+    linker, change = link_all(claims, limits)
     edges = {tuple(sorted(row)) for row in linker.index.db.execute("SELECT first, second FROM edge WHERE kind = 'same'")}
     return edges, {m.iri: t.iri for t in change.threads for m in t.members}
 
@@ -66,11 +62,11 @@ def gold_side(claim, doc_ids: list[str], gold: dict[str, list[dict]]) -> dict | 
     best, best_overlap = None, 0
     for doc_id in doc_ids:
         for attribution in gold.get(doc_id, []):
-            overlap = sum(max(0, min(e, claim.end) - max(s, claim.start)) for s, e in attribution["content"])
+            covered = overlap(attribution["content"], claim.start, claim.end)
             side = {"doc_id": doc_id, "content": attribution["content"], "source": attribution["source"]}
-            if overlap > best_overlap or (overlap == best_overlap and overlap and
+            if covered > best_overlap or (covered == best_overlap and covered and
                                           (side["doc_id"], side["content"]) < (best["doc_id"], best["content"])):
-                best, best_overlap = side, overlap
+                best, best_overlap = side, covered
     return best
 
 
@@ -144,7 +140,7 @@ def main() -> int:
         out += sample(pool, split, quotas.get(split, 0), args.seed)
         print(f"{split}: {len(pool)} new pairs joined only by the looser linker, {min(len(pool), quotas.get(split, 0))} "
               f"sampled", file=sys.stderr)
-    out.sort(key=lambda p: (p["split"], p["a"]["doc_id"], p["a"]["content"], p["b"]["doc_id"], p["b"]["content"]))
+    out.sort(key=sort_key)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as handle:
         numbers: dict[str, int] = defaultdict(int)
