@@ -26,6 +26,12 @@ def claims_cued(extraction, cue):
     return [c for c in extraction.claims if c.chain[0].cue is not None and c.chain[0].cue.text == cue]
 
 
+def the_attribution(extraction) -> tuple[str, str, str]:
+    """The cue, source and content texts of the extraction's one claim."""
+    (claim,) = extraction.claims
+    return claim.chain[0].cue.text, claim.chain[0].source_span.text, claim.text
+
+
 def find_claim(extraction, fragment):
     matches = [c for c in extraction.claims if fragment in c.text]
     assert matches, f"no claim containing {fragment!r} in {[c.text for c in extraction.claims]}"
@@ -701,8 +707,7 @@ def test_a_conjunct_in_the_contents_tense_shares_the_contents_subject(extract_te
 ])
 def test_cue_nouns_with_a_copula_clause_or_a_from_source(extract_text, text, cue, source, content):
     x = extract_text(text)
-    (claim,) = x.claims
-    assert (claim.chain[0].cue.text, claim.chain[0].source_span.text, claim.text) == (cue, source, content)
+    assert the_attribution(x) == (cue, source, content)
 
 
 @pytest.mark.parametrize("text,cue,source,content", [
@@ -715,8 +720,7 @@ def test_cue_nouns_with_a_copula_clause_or_a_from_source(extract_text, text, cue
 def test_a_cue_noun_the_subject_receives_from_someone(extract_text, text, cue, source, content):
     # the giver speaks of the subject: PolNeAR annotates the subject as the content of "criticism from X"
     x = extract_text(text, structured=False)
-    (claim,) = x.claims
-    assert (claim.chain[0].cue.text, claim.chain[0].source_span.text, claim.text) == (cue, source, content)
+    assert the_attribution(x) == (cue, source, content)
 
 
 def test_a_received_noun_needs_a_giver_and_a_verb_of_receiving(extract_text):
@@ -777,8 +781,7 @@ def test_a_cue_object_noun_makes_any_verb_a_cue(extract_text, text, cue, source,
     # "have" is no cue, but with an object noun train annotates as part of the cue it says what its subject thinks
     # (not with every such noun: "refused to answer questions about the bridge" keeps its complement)
     x = extract_text(text, structured=False)
-    (claim,) = x.claims
-    assert (claim.chain[0].cue.text, claim.chain[0].source_span.text, claim.text) == (cue, source, content)
+    assert the_attribution(x) == (cue, source, content)
 
 
 def test_an_ordinary_object_is_the_content(extract_text):
