@@ -118,11 +118,11 @@ class ThreadIndex:
         return claim
 
     def add(self, claim: ThreadClaim, features: Features) -> list[str]:
-        """Index a claim (again); returns the keys that have now become stop keys."""
+        """Index a claim the index does not hold (Linker.update forgets an article's claims before it adds them
+        again); returns the keys that have now become stop keys."""
         self._remember(claim)
         keys = sorted(features.keys)
-        self._forget_postings(claim.iri)
-        self.db.execute("INSERT OR REPLACE INTO claim VALUES (?, ?, ?)", (claim.iri, claim.article, claim.to_json()))
+        self.db.execute("INSERT INTO claim VALUES (?, ?, ?)", (claim.iri, claim.article, claim.to_json()))
         self.db.executemany("INSERT INTO posting VALUES (?, ?)", ((key, claim.iri) for key in keys))
         self.db.executemany("INSERT INTO keycount VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET n = n + 1",
                             ((key,) for key in keys))
@@ -138,17 +138,15 @@ class ThreadIndex:
         iris = self.claims_of(article)
         for iri in iris:
             self._claims.pop(iri, None)
-            self._forget_postings(iri)
+            self.db.execute("UPDATE keycount SET n = n - 1 WHERE key IN (SELECT key FROM posting WHERE iri = ?)",
+                            (iri,))
+            self.db.execute("DELETE FROM posting WHERE iri = ?", (iri,))
             self.db.execute("DELETE FROM edge WHERE first = ? OR second = ?", (iri, iri))
             self.db.execute("DELETE FROM strongest WHERE iri = ? OR other = ?", (iri, iri))
             self.db.execute("DELETE FROM member WHERE iri = ?", (iri,))
             self.db.execute("DELETE FROM claim WHERE iri = ?", (iri,))
         self.db.execute("DELETE FROM article WHERE iri = ?", (article,))
         return iris
-
-    def _forget_postings(self, iri: str) -> None:
-        self.db.execute("UPDATE keycount SET n = n - 1 WHERE key IN (SELECT key FROM posting WHERE iri = ?)", (iri,))
-        self.db.execute("DELETE FROM posting WHERE iri = ?", (iri,))
 
     def candidates(self, claim: ThreadClaim, features: Features) -> list[str]:
         """Claims of other articles sharing at least one key that is no stop key with ``claim``, in IRI order
