@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.extract.names import normalize  # noqa: E402
+from kg.names import normalize  # noqa: E402
 
 DEFAULT_GOLD = ROOT / "benchmarks" / "speakers" / "memberships.jsonl"
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.extract import coref  # noqa: E402
-from kg.extract.names import normalize  # noqa: E402
+from kg.names import normalize  # noqa: E402
 
 
 @dataclass

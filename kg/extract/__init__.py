@@ -15,12 +15,13 @@ from kg.extract.candidates import Candidate
 from kg.extract.faults import Faults
 from kg.extract.lexicon import Lexicon, data_lines, load as load_lexicon
 from kg.extract.mentions import Mention, mention_of
-from kg.extract.names import NAME_PARTICLES, slug
+from kg.extract.names import NAME_PARTICLES
 from kg.extract.quotes import OPENING_MARKS, find_quotes, opens_sentence
 from kg.extract.resolve import Resolver
 from kg.extract.tokens import doc_text, known_text, positions
 from kg.model import (Affiliation, Agent, AgentKind, Claim, CueType, Document, Extraction, Link, Membership,
                       QuoteType, Refusal, Span, Stance)
+from kg.names import slug
 
 # A news dateline opening a paragraph: "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) -- ".
 # "CAMBRIDGE, Mass., Dec. 11 (UPI) — ", "MACAU (Reuters) – ", "Washington (AFP) – ": where and who, not what

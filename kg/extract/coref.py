@@ -10,9 +10,10 @@ from importlib.resources import files
 
 from kg.extract.quotes import find_quotes, quotation_inside
 from kg.extract.tokens import SUBJECTS
-from kg.extract.names import (TITLES, coref_word_class, given_name_gender, guess_kind, name_tokens, normalize,
-                              strip_title, treated_as_person)
+from kg.extract.names import (TITLES, coref_word_class, given_name_gender, guess_kind, name_tokens, strip_title,
+                              treated_as_person)
 from kg.model import AgentKind
+from kg.names import normalize
 
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}

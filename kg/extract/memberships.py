@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon
-from kg.extract.names import TITLES, guess_kind, name_tokens, normalize
+from kg.extract.names import TITLES, guess_kind, name_tokens
 from kg.extract.organizations import NameSpan, RawMembership, name_span
 from kg.model import AgentKind
+from kg.names import normalize
 
 # Prepositions after a role noun that name its organisation ("spokesman for Y", "analyst at Y", "head of Y");
 # "in" only before an organisation's own name ("a commander in the Southern Brigades", not "in Geneva").

@@ -6,7 +6,7 @@ from functools import lru_cache
 from kg.extract.lexicon import Lexicon, data_lines
 from kg.extract.lexicon import load as load_lexicon
 from kg.model import AgentKind
-from kg.names import normalize, slug  # noqa: F401 -- the extractor's modules import them from here
+from kg.names import normalize
 
 TITLES = {"mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "capt", "sgt", "rev",
           "president", "senator", "governor", "minister", "sheikh", "mayor", "judge", "secretary",

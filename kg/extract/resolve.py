@@ -7,8 +7,9 @@ from difflib import SequenceMatcher
 from kg.extract import coref
 from kg.extract.lexicon import load as load_lexicon
 from kg.extract.mentions import Mention
-from kg.extract.names import TITLES, normalize, slug
+from kg.extract.names import TITLES
 from kg.model import Agent, AgentKind, Span
+from kg.names import normalize, slug
 
 ORG_KINDS = (AgentKind.ORGANIZATION, AgentKind.MEDIA_OUTLET)
 VARIANT_SIMILARITY = 0.88  # "Hay'at Tahir al-Sham" vs "Hay'at Tahrir al-Sham" = 0.97; distinct names < 0.8
