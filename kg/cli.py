@@ -258,7 +258,8 @@ def ingest(
     partition_timeout: float = typer.Option(None, "--partition-timeout", min=0.001,
                                             help="With --scheduler: seconds a partition may take from being sent "
                                                  "out to coming back, retries included (default 600); one not back "
-                                                 "by then has its articles named as skipped."),
+                                                 "by then has its articles named as skipped and its worker "
+                                                 "restarted (through its nanny)."),
     compress: bool = typer.Option(False, "--compress", help="With --shards: gzip each shard (part-NNNNNN.nq.gz, "
                                                             "about a twentieth of the size; kg ingest reads them)."),
     article_timeout: float = typer.Option(None, "--article-timeout", min=0.001,

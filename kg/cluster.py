@@ -33,6 +33,7 @@ WORKERS_SECONDS = 60  # how long to wait for a scheduler that has no worker yet
 # a loaded cluster and a long article, and still ends a dead run.
 PARTITION_SECONDS = 600.0
 FETCH_SECONDS = 60  # fetching a finished partition's result from its worker (distributed's own comm timeouts: 30 s)
+RESTART_SECONDS = 60  # a stuck worker's nanny ending it and starting a new one
 PLUGIN_SECONDS = 60  # waiting for every worker to load spaCy before the first task (each task loads it if need be)
 SHARD_PREFIX = "part-"
 
@@ -284,11 +285,59 @@ def _partitions(articles: Iterable[Article], size: int) -> Iterator[list[Article
 
 
 class PartitionTimeout(Exception):
-    """A task that did not come back within the partition timeout (from when it was sent out)."""
+    """A task that did not come back within the partition timeout (see Watch)."""
 
     def __init__(self, seconds: float):
         self.seconds = seconds
         super().__init__(f"no result within {seconds:g} s (--partition-timeout)")
+
+
+class Watch:
+    """A run's clock for its tasks on the cluster (kg ingest --partition-timeout). A task may take ``seconds``
+    from when it was sent out, or from the last restart of a worker the run gave up on: tasks queued behind a
+    task that never ends wait on its worker, and only start (there, or on another worker) once it is replaced.
+    ``stop`` is set by Ctrl-C."""
+
+    def __init__(self, client, seconds: float = PARTITION_SECONDS, stop: threading.Event | None = None):
+        self.client = client
+        self.seconds = seconds
+        self.stop = stop
+        self.restarted = float("-inf")  # monotonic time of the last restart
+
+    def outcome(self, future, sent: float):
+        """_outcome of a task sent out at ``sent`` (monotonic)."""
+        return _outcome(future, max(sent, self.restarted) + self.seconds, self.seconds, self.stop)
+
+    def give_up(self, futures: list) -> None:
+        """Cancel tasks that were not back in time, and restart the workers running them. Cancelling alone would
+        not do: Python cannot stop a thread, so the worker's thread stays in the task (an hour, or for good)
+        while the scheduler, which thinks it free, queues the next tasks behind it. A worker's nanny ends its
+        process and starts a new one; tasks of other clients on that worker are run again by the scheduler. A
+        worker without a nanny is left as it is (it could not come back)."""
+        keys = {future.key for future in futures}
+        try:
+            stuck = sorted(worker for worker, held in self.client.processing().items() if keys.intersection(held))
+        except Exception:  # noqa: BLE001 -- a scheduler that stopped answering: nothing to restart through it
+            stuck = []
+        self.client.cancel(futures, force=True)  # first: a restart would otherwise run the task again elsewhere
+        if stuck:
+            self._restart(stuck)
+
+    def _restart(self, workers: list[str]) -> None:
+        restarted = []
+
+        def restart() -> None:
+            try:
+                self.client.restart_workers(workers, timeout=RESTART_SECONDS, raise_for_error=False)
+                restarted.append(True)
+            except Exception:  # noqa: BLE001 -- no nanny (ValueError), or the scheduler gone: the next wait tells
+                pass
+
+        thread = threading.Thread(target=restart, name="kg-restart", daemon=True)
+        thread.start()
+        wait_for(lambda: not thread.is_alive(), thread.join, RESTART_SECONDS + FETCH_SECONDS, self.stop)
+        if restarted:  # else nothing was freed: the tasks still out keep their time
+            self.restarted = time.monotonic()
 
 
 def _outcome(future, deadline: float, seconds: float, stop: threading.Event | None = None):
@@ -351,14 +400,15 @@ def _some_worker_left(client, number: int, seconds: float) -> None:
                         f"to finish")
 
 
-def _in_order(client, articles: Iterable[Article], size: int, submit: Callable, seconds: float = PARTITION_SECONDS,
-              stop: threading.Event | None = None) -> Iterator[tuple[int, list[Article], object]]:
+def _in_order(watch: Watch, articles: Iterable[Article], size: int,
+              submit: Callable) -> Iterator[tuple[int, list[Article], object]]:
     """(number, partition, outcome) in input order, ``outcome`` being the task's result or the exception that
     ended it after Dask's retries (a worker that dies has its tasks run elsewhere by the scheduler, up to
-    its allowed-failures), or PartitionTimeout when it was not back ``seconds`` after it was sent out. At most
-    IN_FLIGHT_PER_THREAD partitions per worker thread are out at a time (so one waits behind two others per
-    thread at most); the ones still out when the generator is closed, or timed out, are cancelled. Raises
-    Stopped once ``stop`` is set (Ctrl-C) while it waits."""
+    its allowed-failures), or PartitionTimeout when it was not back in the time ``watch`` gives it (its worker
+    is then restarted). At most IN_FLIGHT_PER_THREAD partitions per worker thread are out at a time (so one
+    waits behind two others per thread at most); the ones still out when the generator is closed are
+    cancelled. Raises Stopped once the watch's stop is set (Ctrl-C) while it waits."""
+    client = watch.client
     run = uuid.uuid4().hex[:8]
     source = enumerate(_partitions(articles, size))
     pending: deque = deque()
@@ -371,20 +421,21 @@ def _in_order(client, articles: Iterable[Article], size: int, submit: Callable, 
                 return
             number, chunk = item
             future = submit(f"kg-{run}-{number:06d}", number, chunk)
-            pending.append((number, chunk, future, time.monotonic() + seconds))
+            pending.append((number, chunk, future, time.monotonic()))
 
     try:
         fill()
         while pending:
-            number, chunk, future, deadline = pending.popleft()
+            number, chunk, future, sent = pending.popleft()
             try:
-                outcome = _outcome(future, deadline, seconds, stop)
+                outcome = watch.outcome(future, sent)
+                if isinstance(outcome, PartitionTimeout):
+                    watch.give_up([future])  # its result, if it ever comes, is not wanted
             except Stopped:
                 client.cancel([future], force=True)  # out of ``pending`` already: the finally would miss it
                 raise
             if isinstance(outcome, PartitionTimeout):
-                client.cancel([future], force=True)  # its result, if it ever comes, is not wanted
-                _some_worker_left(client, number, seconds)
+                _some_worker_left(client, number, watch.seconds)
             future.release()
             fill()  # before handing the result out: the workers stay busy while the store writes
             yield number, chunk, outcome
@@ -398,20 +449,22 @@ def _killed_workers(error: BaseException) -> bool:
     return type(error).__name__ == "KilledWorker"
 
 
-def _alone(client, number: int, chunk: list[Article], batch_size: int, seconds: float = PARTITION_SECONDS,
-           stop: threading.Event | None = None) -> list[tuple]:
+def _alone(watch: Watch, number: int, chunk: list[Article], batch_size: int) -> list[tuple]:
     """The articles of a partition whose workers died, each extracted as a task of its own: when one article
     kills every worker it runs on, the others of its partition are not lost with it. Results as
-    extract_partition's, indexed in ``chunk``; an article that fails alone, or is not back within
-    ``seconds`` (one timeout for them all, as for the partition), comes back as a failure."""
+    extract_partition's, indexed in ``chunk``; an article that fails alone, or is not back in the time
+    ``watch`` gives it, comes back as a failure."""
+    client = watch.client
     run = uuid.uuid4().hex[:8]
     futures = [client.submit(extract_partition, [article], batch_size, key=f"kg-{run}-{number:06d}-alone-{index}",
                              retries=RETRIES) for index, article in enumerate(chunk)]
-    deadline = time.monotonic() + seconds
+    sent = time.monotonic()
     results = []
     try:
         for index, (article, future) in enumerate(zip(chunk, futures)):
-            outcome = _outcome(future, deadline, seconds, stop)
+            outcome = watch.outcome(future, sent)
+            if isinstance(outcome, PartitionTimeout):
+                watch.give_up([future])
             if isinstance(outcome, BaseException):  # this article failed on its own: reported by the caller
                 results.append(("failed", index, "extracting", article.identifier, _alone_failed(number, outcome),
                                 ()))
@@ -450,10 +503,11 @@ def extractor(client, partition: int = PARTITION, seconds: float = PARTITION_SEC
         def submit(key: str, number: int, chunk: list[Article]):
             return client.submit(extract_partition, chunk, batch_size, key=key, retries=RETRIES)
 
+        watch = Watch(client, seconds, stop)
         try:
-            for number, chunk, outcome in _in_order(client, articles, partition, submit, seconds, stop):
+            for number, chunk, outcome in _in_order(watch, articles, partition, submit):
                 if isinstance(outcome, BaseException) and _killed_workers(outcome) and len(chunk) > 1:
-                    outcome = _alone(client, number, chunk, batch_size, seconds, stop)
+                    outcome = _alone(watch, number, chunk, batch_size)
                 if isinstance(outcome, BaseException):
                     for article in chunk:
                         on_failure(article, _failure(article, number, outcome))
@@ -547,13 +601,13 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
 
     done = 0
     stop = threading.Event()  # set by Ctrl-C: the run stops after the partition in hand
-    outcomes = _in_order(client, articles(), partition, submit, seconds, stop)
+    watch = Watch(client, seconds, stop)
+    outcomes = _in_order(watch, articles(), partition, submit)
     try:
         with ctrl_c_stops(stop):
             for number, chunk, outcome in outcomes:
                 if isinstance(outcome, BaseException) and _killed_workers(outcome) and len(chunk) > 1:
-                    outcome = _shard_without_culprits(client, number, chunk, batch_size, path_of(number), seconds,
-                                                      stop)
+                    outcome = _shard_without_culprits(watch, number, chunk, batch_size, path_of(number))
                 if isinstance(outcome, BaseException):
                     for article in chunk:
                         failed(article, _failure(article, number, outcome))
@@ -586,19 +640,21 @@ def shard(paths: list[str], directory: str | Path, *, client, batch_size: int = 
     return result
 
 
-def _shard_without_culprits(client, number: int, chunk: list[Article], batch_size: int, path: str,
-                            seconds: float = PARTITION_SECONDS,
-                            stop: threading.Event | None = None) -> list[tuple] | BaseException:
+def _shard_without_culprits(watch: Watch, number: int, chunk: list[Article], batch_size: int,
+                            path: str) -> list[tuple] | BaseException:
     """A partition whose workers died, written again without the articles that fail on their own (found by
     extracting each alone): shard_partition's report, indexed in ``chunk``, or the error that ended it."""
-    alone = _alone(client, number, chunk, batch_size, seconds, stop)
+    client = watch.client
+    alone = _alone(watch, number, chunk, batch_size)
     kept = [index for index, result in enumerate(alone) if result[0] == "ok"]
     report = [result for result in alone if result[0] != "ok"]
     if kept:
         future = client.submit(shard_partition, [chunk[index] for index in kept], batch_size, path,
                                key=f"kg-{uuid.uuid4().hex[:8]}-{number:06d}-kept", retries=RETRIES)
         try:
-            written = _outcome(future, time.monotonic() + seconds, seconds, stop)
+            written = watch.outcome(future, time.monotonic())
+            if isinstance(written, PartitionTimeout):
+                watch.give_up([future])
         except Stopped:
             client.cancel([future], force=True)
             raise

@@ -33,9 +33,10 @@ def free_port() -> int:
 
 
 class Cluster:
-    """A scheduler and two workers, each a `dask` command in its own process group (nanny and worker)."""
+    """A scheduler and two workers (or ``workers``), each a `dask` command in its own process group (nanny and
+    worker)."""
 
-    def __init__(self, folder: Path, worker_options: tuple[str, ...] = (), env: dict | None = None):
+    def __init__(self, folder: Path, worker_options: tuple[str, ...] = (), env: dict | None = None, workers: int = 2):
         self.address = f"tcp://127.0.0.1:{free_port()}"
         # the workers import kg from this checkout; their logs go to files (a full pipe would block them)
         self.env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
@@ -44,10 +45,10 @@ class Cluster:
         self.processes: list[subprocess.Popen] = []
         port = self.address.rsplit(":", 1)[1]
         self._start("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard"])
-        for number in (1, 2):
+        for number in range(1, workers + 1):
             self._start(f"worker{number}", ["worker", self.address, "--nthreads", "1", "--nworkers", "1",
                                             "--host", "127.0.0.1", "--no-dashboard", *worker_options])
-        self.wait_for_workers(2)
+        self.wait_for_workers(workers)
 
     def _start(self, name: str, arguments: list[str]) -> None:
         log = (self.folder / f"{name}.log").open("wb")
@@ -291,15 +292,19 @@ def ingest_with_a_fault(arguments: list[str], fault: Callable[[subprocess.Popen]
 
 def signal_all(pids: list[int], number: int) -> None:
     for pid in pids:
-        os.kill(pid, number)
+        try:
+            os.kill(pid, number)
+        except ProcessLookupError:  # ended meanwhile (a frozen worker replaced by its nanny)
+            pass
 
 
 def test_workers_that_stop_answering_do_not_hang_the_ingest(cluster, tmp_path):
     """Both worker processes frozen (SIGSTOP: alive, connected, never answering) once the first result is in.
     Before --partition-timeout the ingest waited for them for good (the scheduler drops a silent worker after
     5 minutes, then has none, and keeps the tasks). Now each partition not back 15 s after it was sent has its
-    articles named as skipped, the run exits 1, and every other article is stored exactly once. (The freeze
-    comes milliseconds after the first result, the other 11 partitions take the workers seconds.)"""
+    articles named as skipped, its worker is replaced through its nanny, the partitions after it run on the new
+    workers, the run exits 1, and every other article is stored exactly once. (The freeze comes milliseconds
+    after the first result, the other 11 partitions take the workers seconds.)"""
     corpus = write_corpus(tmp_path / "corpus.jsonl", 24)
     victims = cluster.worker_pids()
     store = tmp_path / "store"
@@ -323,8 +328,9 @@ def test_workers_that_stop_answering_do_not_hang_the_ingest(cluster, tmp_path):
     for number in range(24):
         assert any(f"every {number + 3} hours" in text for text in texts) == (number in kept), number
     assert f"{len(kept)} article(s) ingested" in stderr
-    cluster.wait_for_workers(2)  # thawed, the workers serve the next runs
-    assert cluster.worker_pids() == victims
+    assert {"f22", "f23"} <= set(f"f{number}" for number in kept), stderr  # the last partition, on the new workers
+    cluster.wait_for_workers(2)  # the new workers serve the next runs
+    assert not set(cluster.worker_pids()) & set(victims)
 
 
 def test_ctrl_c_is_heard_while_the_workers_do_not_answer(cluster, tmp_path):
@@ -458,6 +464,51 @@ def test_an_article_that_hangs_when_run_alone_is_named_after_the_timeout(corpus,
     assert len(texts) == 10
     for number in range(12):
         assert any(f"every {number + 3} hours" in text for text in texts) == (number not in (6, 7)), number
+
+
+HANG_ON_F1 = """
+import kg.parallel
+
+original = getattr(kg.parallel.extract_chunk, "original", kg.parallel.extract_chunk)  # Dask may load this twice
+
+
+def hanging(articles, *args):
+    if any(article.identifier == "f1" for article in articles):
+        import time
+        time.sleep(3600)
+    return original(articles, *args)
+
+
+hanging.original = original
+kg.parallel.extract_chunk = hanging
+"""
+
+
+def test_a_worker_stuck_in_a_task_is_restarted_and_the_partitions_queued_behind_it_run(corpus, tmp_path):
+    """One worker with one thread, and partition 0 (f0 to f2) never ends. Cancelling a task does not stop the
+    thread running it: before, the scheduler queued every later partition behind the sleeping one, and each
+    timed out in turn (all 12 articles skipped). Now the worker is restarted through its nanny when its
+    partition times out, the partitions queued behind it get their time again, and they run on the new worker."""
+    script = tmp_path / "preload.py"
+    script.write_text(HANG_ON_F1, encoding="utf-8")
+    single = Cluster(tmp_path, worker_options=("--preload", str(script)), workers=1)
+    try:
+        before = single.worker_pids()
+        result = run_kg("ingest", corpus, "--store", tmp_path / "store", "--scheduler", single.address,
+                        "--partition", "3", "--partition-timeout", "40")
+        after = single.worker_pids()
+    finally:
+        single.stop()
+    no_traceback(result)
+    assert result.returncode == 1, result.stderr_text
+    assert skipped_lines(result.stderr_text) == [
+        f"kg: skipped f{number}: partition 0 did not come back from the cluster within 40 s (--partition-timeout)"
+        for number in range(3)], result.stderr_text
+    texts = [text for text in stored_texts(tmp_path / "store") if "ferry" in text]
+    assert len(texts) == 9
+    for number in range(12):
+        assert any(f"every {number + 3} hours" in text for text in texts) == (number >= 3), number
+    assert len(after) == 1 and after != before
 
 
 def assert_only_failures_lost(result, store: Path, shards: Path | None = None) -> None:
