@@ -13,6 +13,8 @@ B-cubed F1 over the pair sides (gold clusters: connected components of `same` pa
 threads whose first statement is found right (the predicted thread's first claim lies in the gold
 thread's earliest-dated article), and the disputes: labelled `disputes` pairs found (one side disputes the other's
 thread, or the other claim itself when no thread holds it) and labelled pairs that are no dispute predicted one. `--grid` tries thresholds (tune on train).
+`--misses` counts the missed `same` pairs by cause (miss_cause()) instead; `--show` prints each with its texts, read
+from the corpus at run time.
 PolNeAR's texts are read from the given path and never copied into the repository; the extraction is
 cached as N-Quads under --cache (default: a temporary folder named after the split).
 """
@@ -35,7 +37,9 @@ import pyoxigraph as ox  # noqa: E402
 from kg.threads import Linker, ThreadIndex  # noqa: E402
 from kg.threads.link import Change  # noqa: E402
 from kg.threads.claims import read_claims  # noqa: E402
-from kg.threads.match import DEFAULT, Thresholds  # noqa: E402
+from kg.threads.features import features  # noqa: E402
+from kg.threads.match import DEFAULT, Thresholds, disagree, overlap as content_overlap, relation, same_speaker  # noqa: E402
+from kg.threads.match import _said_briefly  # noqa: E402
 
 
 def extract_split(docs: list[dict], cache: Path) -> ox.Store:
@@ -86,6 +90,45 @@ def map_side(side: dict, claims_by_doc: dict[str, list]) -> str | None:
         if covered > best_overlap or (covered == best_overlap and covered and claim.iri < best.iri):
             best, best_overlap = claim, covered
     return best.iri if best else None
+
+
+def nested_claims(side: dict, claims_by_doc: dict[str, list]) -> list[str]:
+    """The claims of the side's document lying mostly (half or more of their own text) inside its gold content:
+    the pieces of a quotation the extractor cut in two, a claim nested in a longer gold content."""
+    return sorted(claim.iri for claim in claims_by_doc.get(side["doc_id"], [])
+                  if 2 * overlap(side["content"], claim.start, claim.end) >= max(1, claim.end - claim.start))
+
+
+def miss_cause(pair: dict, claims: dict, claims_by_doc: dict[str, list], thread_of: dict[str, str],
+               limits: Thresholds = DEFAULT) -> str | None:
+    """Why a labelled `same` pair is not predicted (None when it is), the first cause that applies, in this order:
+    `unmapped` (a side overlaps no extracted claim: the extractor missed it), `fragment` (the best claims of the
+    sides are apart, but another claim nested in one side shares a thread with the other's), `split` (the two
+    claims are linked, but clustering put them in two threads), `speaker` (two speakers that cannot be one),
+    `disagree-numbers|dates|names`, `overlap` (too few content words in common), `brief` (a phrase in common),
+    `other` (a negation on one side, a denial)."""
+    a, b = map_side(pair["a"], claims_by_doc), map_side(pair["b"], claims_by_doc)
+    if (a is not None and a == b) or (thread_of.get(a) is not None and thread_of.get(a) == thread_of.get(b)):
+        return None
+    if a is None or b is None:
+        return "unmapped"
+    threads_a = {thread_of.get(iri) for iri in nested_claims(pair["a"], claims_by_doc) + [a]} - {None}
+    threads_b = {thread_of.get(iri) for iri in nested_claims(pair["b"], claims_by_doc) + [b]} - {None}
+    if threads_a & threads_b:
+        return "fragment"
+    x, y = claims[a], claims[b]
+    fx, fy = features(x.text), features(y.text)
+    edge = relation(x, fx, y, fy, limits)
+    if edge is not None and edge.kind.value == "same":
+        return "split"
+    if not same_speaker(x, y):
+        return "speaker"
+    what = disagree(fx, fy)
+    if what:
+        return f"disagree-{what}"
+    if content_overlap(fx, fy, limits) < limits.containment:
+        return "overlap"
+    return "brief" if _said_briefly(fx, fy) else "other"
 
 
 def components(items: list, pairs: list[tuple]) -> dict:
@@ -218,6 +261,8 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None)
     parser.add_argument("--grid", action="store_true", help="try thresholds and print each score")
     parser.add_argument("--part", choices=("tune", "held-out"), help="score one part of the pairs (held_out())")
+    parser.add_argument("--misses", action="store_true", help="count the missed `same` pairs by cause (miss_cause())")
+    parser.add_argument("--show", action="store_true", help="with --misses: print each missed pair with its texts")
     args = parser.parse_args()
     docs = [json.loads(line) for line in args.polnear.open(encoding="utf-8")]
     pairs = [p for p in map(json.loads, args.pairs.open(encoding="utf-8")) if p["split"] == args.split]
@@ -234,6 +279,9 @@ def main() -> None:
             claims_by_doc[doc_id].append(claim)
     dates = {d["doc_id"]: d.get("publication_date") or "9999" for d in docs}
     print(f"{args.split}: {len(docs)} articles, {len(claims)} claims, {len(pairs)} labelled pairs", file=sys.stderr)
+    if args.misses:
+        print_misses(pairs, claims, claims_by_doc, {d["doc_id"]: d["text"] for d in docs}, args.show)
+        return
     settings = [DEFAULT]
     if args.grid:
         settings = [Thresholds(containment=c, min_shared=m, jaccard=j, min_said=s) for c in (0.5, 0.6)
@@ -244,6 +292,31 @@ def main() -> None:
         result["link_seconds"] = round(time.monotonic() - started, 2)
         print(json.dumps({"containment": limits.containment, "min_shared": limits.min_shared,
                           "jaccard": limits.jaccard, "min_said": limits.min_said, **result}))
+
+
+def print_misses(pairs: list[dict], claims, claims_by_doc: dict[str, list], texts: dict[str, str], show: bool) -> None:
+    """The missed `same` pairs counted by cause (one JSON line); with ``show``, each pair first, its gold contents
+    and the claims they map to (texts from the corpus, printed only)."""
+    _, change = link(claims, DEFAULT)
+    thread_of = {m.iri: t.iri for t in change.threads for m in t.members}
+    by_iri = {claim.iri: claim for claim in claims}
+    causes: dict[str, int] = defaultdict(int)
+    for pair in pairs:
+        if pair["label"] != "same":
+            continue
+        cause = miss_cause(pair, by_iri, claims_by_doc, thread_of)
+        if cause is None:
+            continue
+        causes[cause] += 1
+        if show:
+            print(f"== {cause} {pair['category']} {pair['confidence']} {pair['stratum']}")
+            for side in (pair["a"], pair["b"]):
+                claim = by_iri.get(map_side(side, claims_by_doc) or "")
+                gold = " … ".join(texts[side["doc_id"]][s:e] for s, e in side["content"])
+                print(f"   {side['doc_id']}\n      gold:  {gold!r}")
+                if claim is not None:
+                    print(f"      claim: {claim.text!r} ({claim.source_name}, {claim.source_kind})")
+    print(json.dumps({"missed": sum(causes.values()), **dict(sorted(causes.items(), key=lambda kv: (-kv[1], kv[0])))}))
 
 
 if __name__ == "__main__":

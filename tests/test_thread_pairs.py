@@ -259,3 +259,47 @@ def test_every_pair_fits_the_corpus():
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"{len(PAIRS.read_text().splitlines())} pairs")
+
+
+def _claim(iri: str, doc: str, text: str, start: int, name: str = "Ana Ruiz", source: str = "person/ana"):
+    from kg.threads.claims import ThreadClaim
+
+    return ThreadClaim(iri=iri, text=text, document=doc, article=doc, source=source, source_kind="Person",
+                       source_name=name, chain=(source,), denies=False, published="2025-01-01", outlet=None,
+                       start=start, end=start + len(text))
+
+
+def _side(doc: str, *spans) -> dict:
+    return {"doc_id": doc, "content": [list(span) for span in spans], "source": None}
+
+
+def test_a_missed_pair_is_told_by_its_first_cause():
+    evaluate = load_script("eval_threads")
+    bridge = "the new bridge over the Tamsin river will open to traffic in the spring"
+    toll = "the council agreed to charge a toll of two dollars on the bridge"
+    claims = [
+        _claim("a1", "d1", bridge, 0), _claim("a2", "d1", toll, 100),
+        _claim("b1", "d2", "the bridge over the river Tamsin would open to traffic in spring", 0),
+        _claim("b2", "d2", "the bridge over the Tamsin river will open to traffic in the spring", 200,
+               name="Ben Cole", source="person/ben"),
+        _claim("b3", "d2", "at least 12 people were killed in the flooding", 300),
+        _claim("c1", "d3", "the flooding killed at least 31 people", 0),
+        _claim("c2", "d3", "the mayor urged residents of the town to stay indoors tonight", 100),
+        _claim("c3", "d3", "the council agreed to charge a toll of two dollars on the bridge", 200),
+    ]
+    by_iri = {c.iri: c for c in claims}
+    by_doc = {doc: [c for c in claims if c.document == doc] for doc in ("d1", "d2", "d3")}
+
+    def cause(a: dict, b: dict, thread_of: dict) -> str | None:
+        return evaluate.miss_cause({"a": a, "b": b, "label": "same"}, by_iri, by_doc, thread_of)
+
+    d1_bridge, d2_bridge = _side("d1", (0, len(bridge))), _side("d2", (0, 60))
+    assert cause(d1_bridge, d2_bridge, {"a1": "t", "b1": "t"}) is None  # found
+    assert cause(_side("d1", (80, 95)), d2_bridge, {}) == "unmapped"  # between the claims: the extractor missed it
+    # one gold content the extractor cut in two claims: the bridge part is the longer, the toll part is threaded
+    assert cause(_side("d1", (0, len(bridge)), (100, 100 + len(toll))), _side("d3", (200, 260)),
+                 {"a2": "t", "c3": "t"}) == "fragment"
+    assert cause(d1_bridge, d2_bridge, {"a1": "t1", "b1": "t2"}) == "split"  # linked, but in two threads
+    assert cause(d1_bridge, _side("d2", (200, 260)), {}) == "speaker"  # Ruiz and Cole: parallel claims
+    assert cause(_side("d2", (300, 340)), _side("d3", (0, 30)), {}) == "disagree-numbers"
+    assert cause(d1_bridge, _side("d3", (100, 150)), {}) == "overlap"
