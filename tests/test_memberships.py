@@ -68,6 +68,22 @@ def test_a_title_before_a_name_is_never_an_organisation(extract_text, text, titl
     assert not x.memberships  # a minister of no organisation named nearby
 
 
+@pytest.mark.parametrize("text, complement, person", [
+    ("Secretary of State Marta Lindqvist said the treaty would hold.", "State", "Marta Lindqvist"),
+    ("Minister of Finance Ana Ruiz said the tax would fall.", "Finance", "Ana Ruiz"),
+    ("Chief of Staff Tomas Berg said the plan was dead.", "Staff", "Tomas Berg"),
+    # the parser makes the title the subject and the name the object of its "of"
+    ("Director of National Intelligence Owen Pryce said the breach was real.", "Intelligence", "Owen Pryce"),
+    ("The deal was fair, Secretary of the Treasury Ilse Vogel told reporters.", "Treasury", "Ilse Vogel"),
+])
+def test_a_title_with_its_complement_before_a_name_is_no_part_of_the_name(extract_text, text, complement, person):
+    x = extract_text(text)
+    (claim,) = x.claims
+    speaker = x.agent(claim.chain[0].source)
+    assert (speaker.name, speaker.kind) == (person, AgentKind.PERSON)
+    assert not any(complement in a.name.split() or a.name == "Director" for a in x.agents)
+
+
 def test_a_bare_government_title_takes_no_organisation_from_the_article(extract_text):
     # "President X" is not the president of the company the previous sentence names
     x = extract_text("Orion Cables won the contract. President Lena Frost said the deal was good for the country.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.extract.lexicon import Lexicon
-from kg.extract.names import PRONOUNS_OTHER, PRONOUNS_PERSON, guess_kind, name_tokens, strip_title
+from kg.extract.names import (PRONOUNS_OTHER, PRONOUNS_PERSON, TITLES, given_name_gender, guess_kind, name_tokens,
+                              strip_title)
 from kg.extract.tokens import subtree
 from kg.model import AgentKind
 
@@ -37,7 +38,7 @@ def mention_of(span, offset: int, lexicon: Lexicon) -> Mention | None:
     lower = head.lower_
     if head.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_OTHER:
         return Mention(start, end, span.text, "pronoun", name=lower, head=lower)
-    run = name_tokens(head)
+    run = _holder_of_title(head, lexicon) or name_tokens(head)
     described = run is None and head.pos_ == "NOUN"
     run = run or _named_by(span, head) or _organization_before(head)
     if run is not None:
@@ -56,6 +57,23 @@ def mention_of(span, offset: int, lexicon: Lexicon) -> Mention | None:
         return Mention(start, end, span.text, "role", name=head.text, head=lemma, modifiers=names)
     form = "group" if head.tag_ in ("NNS", "NNPS") or lower in lexicon.group_nouns else "unnamed"
     return Mention(start, end, span.text, form, name=head.text, head=lemma, modifiers=names)
+
+
+def _holder_of_title(head, lexicon: Lexicon):
+    """The person named in "Director of National Intelligence Owen Pryce", "Secretary of the Treasury Ana
+    Ruiz" when the parser made the title the head and the name the object of its "of": the name (two words
+    or more, a person entity or opening with a given name; the title's complement cut off by name_tokens),
+    not the title."""
+    if head.pos_ != "PROPN" or (head.lower_ not in TITLES and head.lemma_.lower() not in lexicon.role_nouns):
+        return None
+    for preposition in head.children:
+        if preposition.dep_ == "prep" and preposition.lower_ in ("of", "for"):
+            for name in preposition.children:
+                run = name_tokens(name) if name.dep_ == "pobj" else None
+                if run is not None and len(run) >= 2 and (run[-1].ent_type_ == "PERSON"
+                                                          or given_name_gender(run[0].text)):
+                    return run
+    return None
 
 
 def _named_by(span, head):

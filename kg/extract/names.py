@@ -36,7 +36,7 @@ def name_tokens(token):
         end -= 1
     if start > end:
         return None
-    return doc[_after_title(doc, start, end):end + 1]
+    return doc[_after_title(doc, _after_title_complement(doc, start, end), end):end + 1]
 
 
 def _after_title(doc, start: int, end: int) -> int:
@@ -53,6 +53,29 @@ def _after_title(doc, start: int, end: int) -> int:
             or any(t.lower_ in NAME_INFIXES for t in doc[last + 1:end + 1]):
         return start
     return last + 1
+
+
+def _after_title_complement(doc, start: int, end: int) -> int:
+    """Where a person's name starts in a run that opens with the complement of a title before it: "Secretary of
+    [State Ana Ruiz]", "Minister for [Trade Ilse Vogel]", "Chief of [Staff Tomas Berg]", "Secretary of the
+    [Treasury Owen Pryce]". The run names no organisation (its title is outside it, lower-case "of" ends a name
+    run unless organisations stand on both sides): the name is the person entity the run ends with, else the
+    run from its first given name; a run with neither is left whole."""
+    before = start - 1
+    if before > doc[start].sent.start and doc[before].lower_ == "the":
+        before -= 1
+    if before <= doc[start].sent.start or doc[before].lower_ not in ("of", "for"):
+        return start
+    title = doc[before - 1].lower_.rstrip(".")
+    if title not in TITLES and title not in load_lexicon().role_nouns:
+        return start
+    if doc[end].ent_type_ == "PERSON":
+        first = end
+        while first > start and doc[first].ent_iob_ != "B":
+            first -= 1
+        if start < first:
+            return first
+    return next((i for i in range(start + 1, end) if given_name_gender(doc[i].text)), start)
 
 
 def _is_name_token(token) -> bool:
