@@ -663,6 +663,28 @@ def test_another_speakers_clause_is_not_part_of_the_content(extract_text, text, 
     assert all(len(c.chain) == 2 for c in x.claims)  # neither relays the other
 
 
+@pytest.mark.parametrize("text,outer,inner", [
+    ("The harbour master said the contract went to Ana Ruiz, who has said she wants the pier rebuilt.",
+     "the contract went to Ana Ruiz", ("who", "she wants the pier rebuilt")),
+    ("The mayor praised the dockers' union, which has complained about the new pier for years.",
+     "the dockers' union", ("which", "the new pier")),
+])
+def test_a_nouns_own_statement_in_its_relative_clause_is_not_part_of_the_content(extract_text, text, outer,
+                                                                                 inner):
+    # "X said Y went to Ana Ruiz, who has said Z": Z is Ana Ruiz's statement, not part of what X said
+    x = extract_text(text)
+    got = {(c.chain[0].source_span.text, c.text) for c in x.claims}
+    assert inner in got and any(content == outer for _, content in got)
+    assert all(len(c.chain) == 2 for c in x.claims)  # neither relays the other
+
+
+def test_a_relative_clause_with_its_own_speaker_or_a_belief_stays_in_the_content(extract_text):
+    x = extract_text("The harbour master said the contract went to the ferry firm, which some have argued was "
+                     "unfit, and to Ana Ruiz, who knew about the pier.")
+    said = find_claim(x, "the contract went to the ferry firm")
+    assert "which some have argued" in said.text and said.text.endswith("who knew about the pier")
+
+
 @pytest.mark.parametrize("text,claims", [
     ("The mayor said the bridge would reopen, adding that the repairs cost more than planned.",
      {("said", "the bridge would reopen"), ("adding", "the repairs cost more than planned")}),
