@@ -929,6 +929,17 @@ def test_speakers_of_controlled_and_passive_verbs(extract_text, text, cue, speak
     assert claim.chain[0].source_span.text == speaker
 
 
+@pytest.mark.parametrize("text,cue", [
+    ("The ministry missed that deadline, but was ordered to make four releases this month.", "ordered"),
+    ("Ruiz, referred to as the bravest sailor in the port, has long been seen as a local hero.", "seen"),
+])
+def test_a_passive_conjunct_without_an_agent_has_no_speaker(extract_text, text, cue):
+    # the subject it shares with the verb before it is who is acted on, not who speaks
+    x = extract_text(text, structured=False)
+    claims = claims_cued(x, cue)
+    assert claims and all(c.chain[0].source_span is None for c in claims)
+
+
 @pytest.mark.parametrize("text,cue,speaker", [
     # a modal never takes "wrote" or "told": the capitalised "Will" / "May" before them is a name
     ("“The plan is a disaster for the party,” Will wrote in his column.", "wrote", "Will"),

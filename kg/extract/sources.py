@@ -40,6 +40,8 @@ def subject_of(verb):
     agent = _passive_agent(verb)
     if agent is not None:
         return agent
+    if passive(verb):
+        return None  # "The ministry missed the deadline but was ordered to ...": who is acted on says nothing
     if verb.dep_ in ("relcl", "acl") and to_infinitive(verb):
         partner = _copula_partner(verb.head)
         if partner is not None:  # "Ruiz was the first senator to endorse him": Ruiz endorsed
