@@ -929,6 +929,20 @@ def test_speakers_of_controlled_and_passive_verbs(extract_text, text, cue, speak
     assert claim.chain[0].source_span.text == speaker
 
 
+@pytest.mark.parametrize("text,cue,speaker", [
+    # the object of "hold", "have", "use", "give" is the means or the occasion, not who speaks
+    ("The mayor on Friday held an impromptu press briefing to boast that the harbour had reopened.", "boast",
+     "The mayor"),
+    ("Ruiz had reason to know that her advice would be ignored.", "know", "Ruiz"),
+    ("The man shouted, using an expletive to describe the port board.", "describe", "The man"),
+    ("The strike gave Costa new impetus to oppose the pier.", "oppose", "Costa"),
+])
+def test_the_means_a_speaker_uses_is_not_the_speaker(extract_text, text, cue, speaker):
+    x = extract_text(text, structured=False)
+    (claim,) = claims_cued(x, cue)
+    assert claim.chain[0].source_span.text == speaker
+
+
 @pytest.mark.parametrize("text,cue", [
     ("The ministry missed that deadline, but was ordered to make four releases this month.", "ordered"),
     ("Ruiz, referred to as the bravest sailor in the port, has long been seen as a local hero.", "seen"),

@@ -12,6 +12,10 @@ FOCUS_ADVERBS = {"even", "only", "just", "also", "especially", "particularly"}  
 SOURCE_PREPOSITIONS = {"of", "including", "like", "along", "among"}  # asides that still say who speaks
 NAME_LIKE_MODALS = {"will", "may"}  # the surnames of columnists and prime ministers
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
+# Verbs whose object is the means or occasion of an act, not who acts: in "used the address to call out X",
+# "held a briefing to boast that ...", "had reason to know ...", "has nothing to say" the subject acts (or the
+# one given the means: "gave Beck new impetus to oppose X").
+MEANS_VERBS = {"use", "have", "hold", "take", "give", "spend", "seize", "find", "lack", "offer"}
 # Cue verbs annotated with a source less often than this ("seem", "appear") say nothing of their subject's
 # words: the subject is what the judgement is about. Learned rates from PolNeAR train (cues_learned.tsv).
 SOURCELESS_P = 0.25
@@ -43,7 +47,7 @@ def subject_of(verb):
     if passive(verb):
         return None  # "The ministry missed the deadline but was ordered to ...": who is acted on says nothing
     if verb.dep_ in ("relcl", "acl") and to_infinitive(verb):
-        partner = _copula_partner(verb.head)
+        partner = _copula_partner(verb.head) or means_user(verb.head)
         if partner is not None:  # "Ruiz was the first senator to endorse him": Ruiz endorsed
             return partner
     if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -78,6 +82,16 @@ def _main_clause_of_aside(verb):
     while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
         token = token.head
     return token if token.pos_ in ("VERB", "AUX") else None
+
+
+def means_user(noun):
+    """Who acts with a noun that a means verb takes as its object ("held [a briefing] to boast", "gave Beck
+    [new impetus] to oppose"): the one it is given to, else the verb's subject; None for other nouns."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.lemma_.lower() not in MEANS_VERBS or verb.i == noun.i:
+        return None
+    given = next((c for c in verb.children if c.dep_ == "dative" and c.pos_ in ("PROPN", "NOUN", "PRON")), None)
+    return noun_phrase(given) if given is not None else subject_of(verb)
 
 
 def _copula_partner(noun):
