@@ -944,6 +944,19 @@ def test_the_means_a_speaker_uses_is_not_the_speaker(extract_text, text, cue, sp
 
 
 @pytest.mark.parametrize("text,cue", [
+    # the "it" of "it's hard to ..." stands for the infinitive: nobody in particular knows or notes
+    ("Similarly, it's hard to know where the port's donors will go.", "know"),
+    ("It is important to note that the court has ruled on the pier.", "note"),
+    # a copula's subject noun names the content, it does not say it
+    ("The question is whether the same will be true for the port workers.", "is"),
+])
+def test_an_impersonal_subject_is_no_speaker(extract_text, text, cue):
+    x = extract_text(text, structured=False)
+    (claim,) = claims_cued(x, cue)
+    assert claim.chain[0].source_span is None
+
+
+@pytest.mark.parametrize("text,cue", [
     ("The ministry missed that deadline, but was ordered to make four releases this month.", "ordered"),
     ("Ruiz, referred to as the bravest sailor in the port, has long been seen as a local hero.", "seen"),
 ])

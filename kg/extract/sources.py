@@ -69,6 +69,27 @@ def subject_of(verb):
     return _name_read_as_another_word(verb) or stranded_name_before(verb)
 
 
+def _extraposed(verb) -> bool:
+    """"it's hard to know ...", "it is important to note ...", "it's worth pointing out ...": the "it" of the
+    copula stands for the infinitive or gerund itself, so nobody in particular knows, notes or points out."""
+    if verb.dep_ != "xcomp" or not (to_infinitive(verb) or verb.tag_ == "VBG") \
+            or any(c.dep_ in SUBJECTS for c in verb.children):
+        return False
+    copula = verb.head.head if verb.head.dep_ == "acomp" else verb.head
+    return copula.lemma_ == "be" and any(c.dep_ in SUBJECTS and c.lower_ == "it" for c in copula.children)
+
+
+def unless_impersonal(verb, source):
+    """The source, or None where the subject a cue verb has or shares is no speaker: the placeholder "it" of
+    "it's hard to know ..." (``_extraposed``), the noun that names the content in "The question is whether
+    ...", "The idea is that ..." (then the noun's own source, as in "the mayor's hope is that ...")."""
+    if source is None or _extraposed(verb):
+        return None
+    if verb.lemma_ != "be" or source.root.pos_ != "NOUN" or source.root.ent_type_:
+        return source
+    return noun_source(source.root)
+
+
 def _main_clause_of_aside(verb):
     """The verb a comma-set participle ("..., saying ...") belongs to when the parser hung it on a clause that
     only describes a noun ("rejected the idea that the mayor would lose, saying ..."): a noun's clause is

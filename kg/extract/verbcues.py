@@ -10,7 +10,7 @@ from kg.extract.frames import frame_options, has_clausal_frame
 from kg.extract.lexicon import Lexicon
 from kg.extract.sources import (MEANS_VERBS, addressee_of, clipped, name_between, noun_phrase, passive,
                                 passive_participle, phrase_extent, relative_pronoun, stranded_name_before, subject_of, to_infinitive,
-                                unless_judgement, without_speaker, writers_aside, generic_you)
+                                unless_impersonal, unless_judgement, without_speaker, writers_aside, generic_you)
 from kg.extract.statements import is_speech_verb, reporting_verb, separate_statements
 from kg.extract.tokens import SUBJECTS, VERB, VERBAL, positions, shallow, subtree
 from kg.extract.verbquotes import (describes_noun, distance, governing_speech_verb, quotations_around,
@@ -90,6 +90,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
                 continue  # "to say that ..." with nobody to say it: not an attribution we can place
             unplaced.add(token.i)  # unless it merges with the verb it complements ("declined to say")
         source = unless_judgement(source, learned, lemma in RAISING_VERBS or token.pos_ == "AUX")
+        source = unless_impersonal(token, source)
         if generic_you(source):
             continue  # "if you listen to them, you know ...": nobody in particular says anything
         if source is not None and overlaps(source, content):
