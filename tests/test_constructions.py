@@ -956,6 +956,17 @@ def test_an_impersonal_subject_is_no_speaker(extract_text, text, cue):
     assert claim.chain[0].source_span is None
 
 
+@pytest.mark.parametrize("text,speaker", [
+    # "'s" + participle with a clause, an object or a preposition is "has", not a passive "is"
+    ("Just look at the mayor. He's said he gets his ideas about the pier from a professor.", "He"),
+    ("Other than the mayor, who's called for 200 new guards at the pier, nobody spoke.", "who"),
+])
+def test_a_contracted_has_is_no_passive(extract_text, text, speaker):
+    x = extract_text(text, structured=False)
+    (claim,) = x.claims
+    assert claim.chain[0].source_span is not None and claim.chain[0].source_span.text == speaker
+
+
 @pytest.mark.parametrize("text,cue", [
     ("The ministry missed that deadline, but was ordered to make four releases this month.", "ordered"),
     ("Ruiz, referred to as the bravest sailor in the port, has long been seen as a local hero.", "seen"),

@@ -35,7 +35,7 @@ def subject_of(verb):
     # two subjects the parser did not join ("Lisbon (AFP) – Director Lucia Moreira said"): the nearer one
     for child in sorted(subjects, key=lambda c: abs(c.i - verb.i)):
         if child.dep_ in SUBJECTS:
-            if child.dep_ == "nsubjpass" or child.lower_ == "it" and passive(verb):
+            if child.dep_ == "nsubjpass" and not contracted_perfect(verb) or child.lower_ == "it" and passive(verb):
                 agent = _passive_agent(verb)
                 return agent
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
@@ -458,7 +458,17 @@ def noun_phrase(head):
 
 
 def passive(verb) -> bool:
-    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or passive_participle(verb)
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) and not contracted_perfect(verb) \
+        or passive_participle(verb)
+
+
+def contracted_perfect(verb) -> bool:
+    """"He's said he will ...", "who's called for ...": the parser reads the "'s" before a participle as "is"
+    (a passive), but with a clause, an object or a preposition after it, no passive fits: it is "has"."""
+    contracted = any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children)
+    return contracted and verb.tag_ in ("VBN", "VBD") and verb.lemma_ != "be" \
+        and not any(c.dep_ == "agent" for c in verb.children) \
+        and any(c.dep_ in ("ccomp", "dobj") or c.dep_ == "prep" and c.i == verb.i + 1 for c in verb.children)
 
 
 def passive_participle(verb) -> bool:
