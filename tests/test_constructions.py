@@ -540,6 +540,9 @@ def test_went_on_to_say_is_one_cue(extract_text, text, speaker, content):
     ("Asked whether he would close the bridge, Mayor Tom Berg said the engineers would decide.",
      "he would close the bridge", "Tom Berg"),
     ("When asked about the new budget, Finance Minister Lea Kovac said little.", "the new budget", "Lea Kovac"),
+    # the tagger reads the participle as a past tense (VBD): with no subject, before the main clause, it is not
+    ("Asked what a firm commitment looks like, Tom Berg replied that it means a vote on the pier.",
+     "what a firm commitment looks like", "Tom Berg"),
 ])
 def test_asked_participle_has_no_speaker_and_names_whom_it_asked(extract_text, text, content, asked):
     # "Asked whether ..., X said": X is the one asked, the asker is not named

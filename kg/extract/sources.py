@@ -473,8 +473,11 @@ def contracted_perfect(verb) -> bool:
 
 def passive_participle(verb) -> bool:
     """A bare past participle modifying a clause or a noun ("Asked whether ..., she said", "figures
-    released on Friday"): what it is said of is the one asked or the thing released, not who speaks."""
-    return verb.tag_ == "VBN" and verb.dep_ in ("advcl", "acl") and not any(
+    released on Friday"): what it is said of is the one asked or the thing released, not who speaks. The
+    tagger can read it as a past tense ("Asked what ..., she said": VBD), but a past tense in a clause before
+    the main one, with no subject of its own, is the participle."""
+    participle = verb.tag_ == "VBN" or verb.tag_ == "VBD" and verb.dep_ == "advcl" and verb.i < verb.head.i
+    return participle and verb.dep_ in ("advcl", "acl") and not any(
         c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in verb.children)
 
 
