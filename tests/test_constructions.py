@@ -950,6 +950,8 @@ def test_the_means_a_speaker_uses_is_not_the_speaker(extract_text, text, cue, sp
     # the "it" of "it's hard to ..." stands for the infinitive: nobody in particular knows or notes
     ("Similarly, it's hard to know where the port's donors will go.", "know"),
     ("It is important to note that the court has ruled on the pier.", "note"),
+    ("That's not to suggest that the mayor's remarks are making people angry.", "suggest"),
+    ("On a purely political level, it means admitting that the union speaks for the dockers.", "admitting"),
     # a copula's subject noun names the content, it does not say it
     ("The question is whether the same will be true for the port workers.", "is"),
 ])

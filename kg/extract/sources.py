@@ -10,6 +10,7 @@ SPEAKER_PRONOUNS = {"i", "we", "you"}  # someone speaking in the first or second
 DASHES = ("—", "–", "-", "--")  # as tokens: what opens and closes an aside inside a source phrase
 FOCUS_ADVERBS = {"even", "only", "just", "also", "especially", "particularly"}  # the writer's, not the source's
 SOURCE_PREPOSITIONS = {"of", "including", "like", "along", "among"}  # asides that still say who speaks
+PLACEHOLDERS = {"it", "that", "this"}  # a copula's subject that stands for its infinitive, or for what was just said
 NAME_LIKE_MODALS = {"will", "may"}  # the surnames of columnists and prime ministers
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 # Verbs whose object is the means or occasion of an act, not who acts: in "used the address to call out X",
@@ -70,13 +71,15 @@ def subject_of(verb):
 
 
 def _extraposed(verb) -> bool:
-    """"it's hard to know ...", "it is important to note ...", "it's worth pointing out ...": the "it" of the
-    copula stands for the infinitive or gerund itself, so nobody in particular knows, notes or points out."""
+    """"it's hard to know ...", "it is important to note ...", "it's worth pointing out ...", "That's not to
+    suggest ...", "it means admitting ...": the "it" of the copula stands for the infinitive or gerund
+    itself (or "that" for what was just said), so nobody in particular knows, notes or suggests."""
     if verb.dep_ != "xcomp" or not (to_infinitive(verb) or verb.tag_ == "VBG") \
             or any(c.dep_ in SUBJECTS for c in verb.children):
         return False
     copula = verb.head.head if verb.head.dep_ == "acomp" else verb.head
-    return copula.lemma_ == "be" and any(c.dep_ in SUBJECTS and c.lower_ == "it" for c in copula.children)
+    return copula.lemma_ in ("be", "mean") \
+        and any(c.dep_ in SUBJECTS and c.lower_ in PLACEHOLDERS for c in copula.children)
 
 
 def unless_impersonal(verb, source):
