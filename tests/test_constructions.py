@@ -541,8 +541,8 @@ def test_went_on_to_say_is_one_cue(extract_text, text, speaker, content):
      "he would close the bridge", "Tom Berg"),
     ("When asked about the new budget, Finance Minister Lea Kovac said little.", "the new budget", "Lea Kovac"),
     # the tagger reads the participle as a past tense (VBD): with no subject, before the main clause, it is not
-    ("Asked what a firm commitment looks like, Tom Berg replied that it means a vote on the pier.",
-     "what a firm commitment looks like", "Tom Berg"),
+    ("Asked what the delay would cost, Tom Berg replied that the board had not decided.",
+     "what the delay would cost", "Tom Berg"),
 ])
 def test_asked_participle_has_no_speaker_and_names_whom_it_asked(extract_text, text, content, asked):
     # "Asked whether ..., X said": X is the one asked, the asker is not named
@@ -933,12 +933,10 @@ def test_speakers_of_controlled_and_passive_verbs(extract_text, text, cue, speak
 
 
 @pytest.mark.parametrize("text,cue,speaker", [
-    # the object of "hold", "have", "use", "give" is the means or the occasion, not who speaks
-    ("The mayor on Friday held an impromptu press briefing to boast that the harbour had reopened.", "boast",
-     "The mayor"),
-    ("Ruiz had reason to know that her advice would be ignored.", "know", "Ruiz"),
-    ("The man shouted, using an expletive to describe the port board.", "describe", "The man"),
-    ("The strike gave Costa new impetus to oppose the pier.", "oppose", "Costa"),
+    # the object of "have", "use", "give" is the means or the occasion, not who speaks
+    ("The captain had good reason to believe that the storm would pass.", "believe", "The captain"),
+    ("The docker walked out, using a rude word to describe the harbour board.", "describe", "The docker"),
+    ("The storm gave Costa one more reason to criticize the pier plan.", "criticize", "Costa"),
 ])
 def test_the_means_a_speaker_uses_is_not_the_speaker(extract_text, text, cue, speaker):
     x = extract_text(text, structured=False)
@@ -948,12 +946,12 @@ def test_the_means_a_speaker_uses_is_not_the_speaker(extract_text, text, cue, sp
 
 @pytest.mark.parametrize("text,cue", [
     # the "it" of "it's hard to ..." stands for the infinitive: nobody in particular knows or notes
-    ("Similarly, it's hard to know where the port's donors will go.", "know"),
-    ("It is important to note that the court has ruled on the pier.", "note"),
-    ("That's not to suggest that the mayor's remarks are making people angry.", "suggest"),
-    ("On a purely political level, it means admitting that the union speaks for the dockers.", "admitting"),
+    ("For the ferry crews it is hard to know when the new timetable starts.", "know"),
+    ("It is important to stress that the harbour court ruled against the board.", "stress"),
+    ("That is not to say the harbour board acted in bad faith.", "say"),
+    ("For the board, it means conceding that the dockers were right all along.", "conceding"),
     # a copula's subject noun names the content, it does not say it
-    ("The question is whether the same will be true for the port workers.", "is"),
+    ("The idea is that the harbour fees will pay for the new cranes.", "is"),
 ])
 def test_an_impersonal_subject_is_no_speaker(extract_text, text, cue):
     x = extract_text(text, structured=False)
@@ -963,8 +961,8 @@ def test_an_impersonal_subject_is_no_speaker(extract_text, text, cue):
 
 @pytest.mark.parametrize("text,speaker", [
     # "'s" + participle with a clause, an object or a preposition is "has", not a passive "is"
-    ("Just look at the mayor. He's said he gets his ideas about the pier from a professor.", "He"),
-    ("Other than the mayor, who's called for 200 new guards at the pier, nobody spoke.", "who"),
+    ("Ask the harbour master. He's said the cranes need a full inspection.", "He"),
+    ("Besides Ana Ruiz, who's called for a new ferry line, no councillor spoke.", "who"),
 ])
 def test_a_contracted_has_is_no_passive(extract_text, text, speaker):
     x = extract_text(text, structured=False)
@@ -973,8 +971,8 @@ def test_a_contracted_has_is_no_passive(extract_text, text, speaker):
 
 
 @pytest.mark.parametrize("text,cue", [
-    ("The ministry missed that deadline, but was ordered to make four releases this month.", "ordered"),
-    ("Ruiz, referred to as the bravest sailor in the port, has long been seen as a local hero.", "seen"),
+    ("The agency missed its deadline but was told to publish two reports by May.", "told"),
+    ("Ruiz won the harbour race in 2010 and has long been regarded as the best sailor in the port.", "regarded"),
 ])
 def test_a_passive_conjunct_without_an_agent_has_no_speaker(extract_text, text, cue):
     # the subject it shares with the verb before it is who is acted on, not who speaks
