@@ -13,9 +13,9 @@ SOURCE_PREPOSITIONS = {"of", "including", "like", "along", "among"}  # asides th
 PLACEHOLDERS = {"it", "that", "this"}  # a copula's subject that stands for its infinitive, or for what was just said
 NAME_LIKE_MODALS = {"will", "may"}  # the surnames of columnists and prime ministers
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
-# Verbs whose object is the means or occasion of an act, not who acts: in "used the address to call out X",
-# "held a briefing to boast that ...", "had reason to know ...", "has nothing to say" the subject acts (or the
-# one given the means: "gave Beck new impetus to oppose X").
+# Verbs whose object is the means or occasion of an act, not who acts: in "used her speech to attack X", "had
+# good reason to believe ...", "has nothing to add" the subject acts (or the one given the means: "gave Costa one
+# more reason to criticize X").
 MEANS_VERBS = {"use", "have", "hold", "take", "give", "spend", "seize", "find", "lack", "offer"}
 # Cue verbs annotated with a source less often than this ("seem", "appear") say nothing of their subject's
 # words: the subject is what the judgement is about. Learned rates from PolNeAR train (cues_learned.tsv).
@@ -46,7 +46,7 @@ def subject_of(verb):
     if agent is not None:
         return agent
     if passive(verb):
-        return None  # "The ministry missed the deadline but was ordered to ...": who is acted on says nothing
+        return None  # "The agency missed its deadline but was told to ...": who is acted on says nothing
     if verb.dep_ in ("relcl", "acl") and to_infinitive(verb):
         partner = _copula_partner(verb.head) or means_user(verb.head)
         if partner is not None:  # "Ruiz was the first senator to endorse him": Ruiz endorsed
@@ -71,9 +71,9 @@ def subject_of(verb):
 
 
 def _extraposed(verb) -> bool:
-    """"it's hard to know ...", "it is important to note ...", "it's worth pointing out ...", "That's not to
-    suggest ...", "it means admitting ...": the "it" of the copula stands for the infinitive or gerund
-    itself (or "that" for what was just said), so nobody in particular knows, notes or suggests."""
+    """"it is hard to know ...", "it is important to stress ...", "it's worth adding ...", "That is not to say
+    ...", "it means conceding ...": the "it" of the copula stands for the infinitive or gerund itself (or
+    "that" for what was just said), so nobody in particular knows, stresses or says."""
     if verb.dep_ != "xcomp" or not (to_infinitive(verb) or verb.tag_ == "VBG") \
             or any(c.dep_ in SUBJECTS for c in verb.children):
         return False
@@ -84,8 +84,8 @@ def _extraposed(verb) -> bool:
 
 def unless_impersonal(verb, source):
     """The source, or None where the subject a cue verb has or shares is no speaker: the placeholder "it" of
-    "it's hard to know ..." (``_extraposed``), the noun that names the content in "The question is whether
-    ...", "The idea is that ..." (then the noun's own source, as in "the mayor's hope is that ...")."""
+    "it is hard to know ..." (``_extraposed``), the noun that names the content in "The idea is that ...",
+    "The risk is that ..." (then the noun's own source, as in "the mayor's fear is that ...")."""
     if source is None or _extraposed(verb):
         return None
     if verb.lemma_ != "be" or source.root.pos_ != "NOUN" or source.root.ent_type_:
@@ -109,8 +109,8 @@ def _main_clause_of_aside(verb):
 
 
 def means_user(noun):
-    """Who acts with a noun that a means verb takes as its object ("held [a briefing] to boast", "gave Beck
-    [new impetus] to oppose"): the one it is given to, else the verb's subject; None for other nouns."""
+    """Who acts with a noun that a means verb takes as its object ("had [good reason] to believe", "gave Costa
+    [one more reason] to criticize"): the one it is given to, else the verb's subject; None for other nouns."""
     verb = noun.head
     if noun.dep_ != "dobj" or verb.lemma_.lower() not in MEANS_VERBS or verb.i == noun.i:
         return None
@@ -466,7 +466,7 @@ def passive(verb) -> bool:
 
 
 def contracted_perfect(verb) -> bool:
-    """"He's said he will ...", "who's called for ...": the parser reads the "'s" before a participle as "is"
+    """"He's said the cranes ...", "who's called for ...": the parser reads the "'s" before a participle as "is"
     (a passive), but with a clause, an object or a preposition after it, no passive fits: it is "has"."""
     contracted = any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children)
     return contracted and verb.tag_ in ("VBN", "VBD") and verb.lemma_ != "be" \
@@ -477,7 +477,7 @@ def contracted_perfect(verb) -> bool:
 def passive_participle(verb) -> bool:
     """A bare past participle modifying a clause or a noun ("Asked whether ..., she said", "figures
     released on Friday"): what it is said of is the one asked or the thing released, not who speaks. The
-    tagger can read it as a past tense ("Asked what ..., she said": VBD), but a past tense in a clause before
+    tagger can read it as a past tense ("Asked what it cost, she said": VBD), but a past tense in a clause before
     the main one, with no subject of its own, is the participle."""
     participle = verb.tag_ == "VBN" or verb.tag_ == "VBD" and verb.dep_ == "advcl" and verb.i < verb.head.i
     return participle and verb.dep_ in ("advcl", "acl") and not any(

@@ -55,7 +55,7 @@ def _participle_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> 
 
 def _relative_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
     """The relative clause with its comma, if it is set off by a comma, its subject stands for the noun it
-    describes and its verb is a speech verb: "... to be a broker, said Ana Ruiz, who has said she wants Y":
+    describes and its verb is a speech verb: "the contract went to Ana Ruiz, who has said she wants Y":
     what the noun's own clause reports is that noun's statement, not part of the one around it (PolNeAR
     annotates no attribution inside another's content: it ends the outer content before the clause)."""
     doc = clause.doc
@@ -63,13 +63,13 @@ def _relative_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> se
     if clause.dep_ != "relcl" or clause.pos_ not in ("VERB", "AUX") or clause.head.i not in indices \
             or start == 0 or doc[start - 1].text != "," or not _says(clause, lexicon) \
             or [c.lower_ for c in clause.children if c.dep_ in SUBJECTS] not in (["who"], ["which"]):
-        return set()  # "which some have argued ...": the clause's speaker is another
+        return set()  # "which some have called unfit": the clause's speaker is another
     return set(subtree_indices(clause)) | {start - 1}
 
 
 def _says(verb, lexicon: Lexicon) -> bool:
-    """A hand-listed verb of saying (not of believing: "who knew about", "which is expected to") in the active
-    voice."""
+    """A hand-listed verb of saying (not of believing: "who knew about the pier", "which is expected to") in the
+    active voice."""
     cue = lexicon.verbs.get(verb.lemma_.lower())
     return cue is not None and cue.cue_type != CueType.BELIEVE \
         and not any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)

@@ -9,8 +9,9 @@ from kg.extract.candidates import Candidate, char_span, inside_quote, overlaps, 
 from kg.extract.frames import frame_options, has_clausal_frame
 from kg.extract.lexicon import Lexicon
 from kg.extract.sources import (MEANS_VERBS, addressee_of, clipped, name_between, noun_phrase, passive,
-                                passive_participle, phrase_extent, relative_pronoun, stranded_name_before, subject_of, to_infinitive,
-                                unless_impersonal, unless_judgement, without_speaker, writers_aside, generic_you)
+                                passive_participle, phrase_extent, relative_pronoun, stranded_name_before,
+                                subject_of, to_infinitive, unless_impersonal, unless_judgement, without_speaker,
+                                writers_aside, generic_you)
 from kg.extract.statements import is_speech_verb, reporting_verb, separate_statements
 from kg.extract.tokens import SUBJECTS, VERB, VERBAL, positions, shallow, subtree
 from kg.extract.verbquotes import (describes_noun, distance, governing_speech_verb, quotations_around,
@@ -306,7 +307,7 @@ def _controller(verb, lexicon: Lexicon):
     the rejecting is what was asked, and the members said nothing."""
     head = verb.head
     if verb.dep_ != "xcomp" or head.pos_ not in ("VERB", "AUX") or is_speech_verb(head, lexicon) \
-            or head.lemma_.lower() in MEANS_VERBS:  # "used an expletive to describe X": the user describes
+            or head.lemma_.lower() in MEANS_VERBS:  # "used a rude word to describe X": the user describes
         return None
     controller = next((c for c in head.children if c.dep_ in ("dobj", "dative") and c.i < verb.i), None)
     return noun_phrase(controller) if controller is not None else None
