@@ -540,6 +540,9 @@ def test_went_on_to_say_is_one_cue(extract_text, text, speaker, content):
     ("Asked whether he would close the bridge, Mayor Tom Berg said the engineers would decide.",
      "he would close the bridge", "Tom Berg"),
     ("When asked about the new budget, Finance Minister Lea Kovac said little.", "the new budget", "Lea Kovac"),
+    # the tagger reads the participle as a past tense (VBD): with no subject, before the main clause, it is not
+    ("Asked what the delay would cost, Tom Berg replied that the board had not decided.",
+     "what the delay would cost", "Tom Berg"),
 ])
 def test_asked_participle_has_no_speaker_and_names_whom_it_asked(extract_text, text, content, asked):
     # "Asked whether ..., X said": X is the one asked, the asker is not named
@@ -661,6 +664,28 @@ def test_another_speakers_clause_is_not_part_of_the_content(extract_text, text, 
     got = {(c.chain[0].source_span.text, c.text) for c in x.claims}
     assert got == {first, second}
     assert all(len(c.chain) == 2 for c in x.claims)  # neither relays the other
+
+
+@pytest.mark.parametrize("text,outer,inner", [
+    ("The harbour master said the contract went to Ana Ruiz, who has said she wants the pier rebuilt.",
+     "the contract went to Ana Ruiz", ("who", "she wants the pier rebuilt")),
+    ("The mayor praised the dockers' union, which has complained about the new pier for years.",
+     "the dockers' union", ("which", "the new pier")),
+])
+def test_a_nouns_own_statement_in_its_relative_clause_is_not_part_of_the_content(extract_text, text, outer,
+                                                                                 inner):
+    # "X said Y went to Ana Ruiz, who has said Z": Z is Ana Ruiz's statement, not part of what X said
+    x = extract_text(text)
+    got = {(c.chain[0].source_span.text, c.text) for c in x.claims}
+    assert inner in got and any(content == outer for _, content in got)
+    assert all(len(c.chain) == 2 for c in x.claims)  # neither relays the other
+
+
+def test_a_relative_clause_with_its_own_speaker_or_a_belief_stays_in_the_content(extract_text):
+    x = extract_text("The harbour master said the contract went to the ferry firm, which some have argued was "
+                     "unfit, and to Ana Ruiz, who knew about the pier.")
+    said = find_claim(x, "the contract went to the ferry firm")
+    assert "which some have argued" in said.text and said.text.endswith("who knew about the pier")
 
 
 @pytest.mark.parametrize("text,claims", [
@@ -905,6 +930,55 @@ def test_speakers_of_controlled_and_passive_verbs(extract_text, text, cue, speak
     x = extract_text(text, structured=False)
     (claim,) = claims_cued(x, cue)
     assert claim.chain[0].source_span.text == speaker
+
+
+@pytest.mark.parametrize("text,cue,speaker", [
+    # the object of "have", "use", "give" is the means or the occasion, not who speaks
+    ("The captain had good reason to believe that the storm would pass.", "believe", "The captain"),
+    ("The docker walked out, using a rude word to describe the harbour board.", "describe", "The docker"),
+    ("The storm gave Costa one more reason to criticize the pier plan.", "criticize", "Costa"),
+])
+def test_the_means_a_speaker_uses_is_not_the_speaker(extract_text, text, cue, speaker):
+    x = extract_text(text, structured=False)
+    (claim,) = claims_cued(x, cue)
+    assert claim.chain[0].source_span.text == speaker
+
+
+@pytest.mark.parametrize("text,cue", [
+    # the "it" of "it's hard to ..." stands for the infinitive: nobody in particular knows or notes
+    ("For the ferry crews it is hard to know when the new timetable starts.", "know"),
+    ("It is important to stress that the harbour court ruled against the board.", "stress"),
+    ("That is not to say the harbour board acted in bad faith.", "say"),
+    ("For the board, it means conceding that the dockers were right all along.", "conceding"),
+    # a copula's subject noun names the content, it does not say it
+    ("The idea is that the harbour fees will pay for the new cranes.", "is"),
+])
+def test_an_impersonal_subject_is_no_speaker(extract_text, text, cue):
+    x = extract_text(text, structured=False)
+    (claim,) = claims_cued(x, cue)
+    assert claim.chain[0].source_span is None
+
+
+@pytest.mark.parametrize("text,speaker", [
+    # "'s" + participle with a clause, an object or a preposition is "has", not a passive "is"
+    ("Ask the harbour master. He's said the cranes need a full inspection.", "He"),
+    ("Besides Ana Ruiz, who's called for a new ferry line, no councillor spoke.", "who"),
+])
+def test_a_contracted_has_is_no_passive(extract_text, text, speaker):
+    x = extract_text(text, structured=False)
+    (claim,) = x.claims
+    assert claim.chain[0].source_span is not None and claim.chain[0].source_span.text == speaker
+
+
+@pytest.mark.parametrize("text,cue", [
+    ("The agency missed its deadline but was told to publish two reports by May.", "told"),
+    ("Ruiz won the harbour race in 2010 and has long been regarded as the best sailor in the port.", "regarded"),
+])
+def test_a_passive_conjunct_without_an_agent_has_no_speaker(extract_text, text, cue):
+    # the subject it shares with the verb before it is who is acted on, not who speaks
+    x = extract_text(text, structured=False)
+    claims = claims_cued(x, cue)
+    assert claims and all(c.chain[0].source_span is None for c in claims)
 
 
 @pytest.mark.parametrize("text,cue,speaker", [

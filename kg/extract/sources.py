@@ -10,8 +10,13 @@ SPEAKER_PRONOUNS = {"i", "we", "you"}  # someone speaking in the first or second
 DASHES = ("—", "–", "-", "--")  # as tokens: what opens and closes an aside inside a source phrase
 FOCUS_ADVERBS = {"even", "only", "just", "also", "especially", "particularly"}  # the writer's, not the source's
 SOURCE_PREPOSITIONS = {"of", "including", "like", "along", "among"}  # asides that still say who speaks
+PLACEHOLDERS = {"it", "that", "this"}  # a copula's subject that stands for its infinitive, or for what was just said
 NAME_LIKE_MODALS = {"will", "may"}  # the surnames of columnists and prime ministers
 FINITE_TAGS = {"VBD", "VBZ", "VBP"}
+# Verbs whose object is the means or occasion of an act, not who acts: in "used her speech to attack X", "had
+# good reason to believe ...", "has nothing to add" the subject acts (or the one given the means: "gave Costa one
+# more reason to criticize X").
+MEANS_VERBS = {"use", "have", "hold", "take", "give", "spend", "seize", "find", "lack", "offer"}
 # Cue verbs annotated with a source less often than this ("seem", "appear") say nothing of their subject's
 # words: the subject is what the judgement is about. Learned rates from PolNeAR train (cues_learned.tsv).
 SOURCELESS_P = 0.25
@@ -31,7 +36,7 @@ def subject_of(verb):
     # two subjects the parser did not join ("Lisbon (AFP) – Director Lucia Moreira said"): the nearer one
     for child in sorted(subjects, key=lambda c: abs(c.i - verb.i)):
         if child.dep_ in SUBJECTS:
-            if child.dep_ == "nsubjpass" or child.lower_ == "it" and passive(verb):
+            if child.dep_ == "nsubjpass" and not contracted_perfect(verb) or child.lower_ == "it" and passive(verb):
                 agent = _passive_agent(verb)
                 return agent
             if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
@@ -40,8 +45,10 @@ def subject_of(verb):
     agent = _passive_agent(verb)
     if agent is not None:
         return agent
+    if passive(verb):
+        return None  # "The agency missed its deadline but was told to ...": who is acted on says nothing
     if verb.dep_ in ("relcl", "acl") and to_infinitive(verb):
-        partner = _copula_partner(verb.head)
+        partner = _copula_partner(verb.head) or means_user(verb.head)
         if partner is not None:  # "Ruiz was the first senator to endorse him": Ruiz endorsed
             return partner
     if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -63,6 +70,29 @@ def subject_of(verb):
     return _name_read_as_another_word(verb) or stranded_name_before(verb)
 
 
+def _extraposed(verb) -> bool:
+    """"it is hard to know ...", "it is important to stress ...", "it's worth adding ...", "That is not to say
+    ...", "it means conceding ...": the "it" of the copula stands for the infinitive or gerund itself (or
+    "that" for what was just said), so nobody in particular knows, stresses or says."""
+    if verb.dep_ != "xcomp" or not (to_infinitive(verb) or verb.tag_ == "VBG") \
+            or any(c.dep_ in SUBJECTS for c in verb.children):
+        return False
+    copula = verb.head.head if verb.head.dep_ == "acomp" else verb.head
+    return copula.lemma_ in ("be", "mean") \
+        and any(c.dep_ in SUBJECTS and c.lower_ in PLACEHOLDERS for c in copula.children)
+
+
+def unless_impersonal(verb, source):
+    """The source, or None where the subject a cue verb has or shares is no speaker: the placeholder "it" of
+    "it is hard to know ..." (``_extraposed``), the noun that names the content in "The idea is that ...",
+    "The risk is that ..." (then the noun's own source, as in "the mayor's fear is that ...")."""
+    if source is None or _extraposed(verb):
+        return None
+    if verb.lemma_ != "be" or source.root.pos_ != "NOUN" or source.root.ent_type_:
+        return source
+    return noun_source(source.root)
+
+
 def _main_clause_of_aside(verb):
     """The verb a comma-set participle ("..., saying ...") belongs to when the parser hung it on a clause that
     only describes a noun ("rejected the idea that the mayor would lose, saying ..."): a noun's clause is
@@ -76,6 +106,16 @@ def _main_clause_of_aside(verb):
     while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
         token = token.head
     return token if token.pos_ in ("VERB", "AUX") else None
+
+
+def means_user(noun):
+    """Who acts with a noun that a means verb takes as its object ("had [good reason] to believe", "gave Costa
+    [one more reason] to criticize"): the one it is given to, else the verb's subject; None for other nouns."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.lemma_.lower() not in MEANS_VERBS or verb.i == noun.i:
+        return None
+    given = next((c for c in verb.children if c.dep_ == "dative" and c.pos_ in ("PROPN", "NOUN", "PRON")), None)
+    return noun_phrase(given) if given is not None else subject_of(verb)
 
 
 def _copula_partner(noun):
@@ -421,13 +461,26 @@ def noun_phrase(head):
 
 
 def passive(verb) -> bool:
-    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or passive_participle(verb)
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) and not contracted_perfect(verb) \
+        or passive_participle(verb)
+
+
+def contracted_perfect(verb) -> bool:
+    """"He's said the cranes ...", "who's called for ...": the parser reads the "'s" before a participle as "is"
+    (a passive), but with a clause, an object or a preposition after it, no passive fits: it is "has"."""
+    contracted = any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children)
+    return contracted and verb.tag_ in ("VBN", "VBD") and verb.lemma_ != "be" \
+        and not any(c.dep_ == "agent" for c in verb.children) \
+        and any(c.dep_ in ("ccomp", "dobj") or c.dep_ == "prep" and c.i == verb.i + 1 for c in verb.children)
 
 
 def passive_participle(verb) -> bool:
     """A bare past participle modifying a clause or a noun ("Asked whether ..., she said", "figures
-    released on Friday"): what it is said of is the one asked or the thing released, not who speaks."""
-    return verb.tag_ == "VBN" and verb.dep_ in ("advcl", "acl") and not any(
+    released on Friday"): what it is said of is the one asked or the thing released, not who speaks. The
+    tagger can read it as a past tense ("Asked what it cost, she said": VBD), but a past tense in a clause before
+    the main one, with no subject of its own, is the participle."""
+    participle = verb.tag_ == "VBN" or verb.tag_ == "VBD" and verb.dep_ == "advcl" and verb.i < verb.head.i
+    return participle and verb.dep_ in ("advcl", "acl") and not any(
         c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") for c in verb.children)
 
 

@@ -1,7 +1,9 @@
-"""Statements the parser hung inside a cue's content: another speaker's clause, the same speaker's next cue."""
+"""Statements the parser hung inside a cue's content: another speaker's clause, the same speaker's next cue, a
+statement of a noun's own in the relative clause that describes it."""
 from __future__ import annotations
 
 from kg.extract.lexicon import Lexicon
+from kg.model import CueType
 from kg.extract.sources import FINITE_TAGS
 from kg.extract.tokens import SUBJECTS, positions, subtree_indices
 
@@ -9,7 +11,7 @@ from kg.extract.tokens import SUBJECTS, positions, subtree_indices
 CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
 LIKELY_CUE_P = 0.25  # a learned verb annotated as a cue at least this often (train split)
 # The dependency labels of the clauses separate_statements cuts out (each of its rules needs one of them).
-STATEMENT_CLAUSES = frozenset({"advcl", "acl", "conj"})
+STATEMENT_CLAUSES = frozenset({"advcl", "acl", "conj", "relcl"})
 
 
 def separate_statements(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
@@ -18,7 +20,7 @@ def separate_statements(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
     speaker's next cue ("She released a statement, insisting that ...", "He apologized, saying ...")."""
     dropped: set[int] = set()
     clauses = indices.intersection(positions(verb.doc, deps=STATEMENT_CLAUSES))  # the only ones worth a look
-    for statement in (_another_speakers_clause, _participle_statement, _conjunct_statement):
+    for statement in (_another_speakers_clause, _participle_statement, _conjunct_statement, _relative_statement):
         remaining = indices - dropped
         for i in sorted(clauses - dropped):
             if i not in dropped:
@@ -49,6 +51,28 @@ def _participle_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> 
             or not (clause.head.i in indices or clause.head.i == verb.i):
         return set()
     return set(subtree_indices(clause)) | {clause.left_edge.i - 1}
+
+
+def _relative_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
+    """The relative clause with its comma, if it is set off by a comma, its subject stands for the noun it
+    describes and its verb is a speech verb: "the contract went to Ana Ruiz, who has said she wants Y":
+    what the noun's own clause reports is that noun's statement, not part of the one around it (PolNeAR
+    annotates no attribution inside another's content: it ends the outer content before the clause)."""
+    doc = clause.doc
+    start = clause.left_edge.i
+    if clause.dep_ != "relcl" or clause.pos_ not in ("VERB", "AUX") or clause.head.i not in indices \
+            or start == 0 or doc[start - 1].text != "," or not _says(clause, lexicon) \
+            or [c.lower_ for c in clause.children if c.dep_ in SUBJECTS] not in (["who"], ["which"]):
+        return set()  # "which some have called unfit": the clause's speaker is another
+    return set(subtree_indices(clause)) | {start - 1}
+
+
+def _says(verb, lexicon: Lexicon) -> bool:
+    """A hand-listed verb of saying (not of believing: "who knew about the pier", "which is expected to") in the
+    active voice."""
+    cue = lexicon.verbs.get(verb.lemma_.lower())
+    return cue is not None and cue.cue_type != CueType.BELIEVE \
+        and not any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
 
 
 def _conjunct_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:

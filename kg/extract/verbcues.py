@@ -8,9 +8,10 @@ from kg.extract.according import nested_according
 from kg.extract.candidates import Candidate, char_span, inside_quote, overlaps, quote_type_of, token_runs, with_quotes
 from kg.extract.frames import frame_options, has_clausal_frame
 from kg.extract.lexicon import Lexicon
-from kg.extract.sources import (addressee_of, clipped, name_between, noun_phrase, passive, passive_participle,
-                                phrase_extent, relative_pronoun, stranded_name_before, subject_of, to_infinitive,
-                                unless_judgement, without_speaker, writers_aside, generic_you)
+from kg.extract.sources import (MEANS_VERBS, addressee_of, clipped, name_between, noun_phrase, passive,
+                                passive_participle, phrase_extent, relative_pronoun, stranded_name_before,
+                                subject_of, to_infinitive, unless_impersonal, unless_judgement, without_speaker,
+                                writers_aside, generic_you)
 from kg.extract.statements import is_speech_verb, reporting_verb, separate_statements
 from kg.extract.tokens import SUBJECTS, VERB, VERBAL, positions, shallow, subtree
 from kg.extract.verbquotes import (describes_noun, distance, governing_speech_verb, quotations_around,
@@ -90,6 +91,7 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
                 continue  # "to say that ..." with nobody to say it: not an attribution we can place
             unplaced.add(token.i)  # unless it merges with the verb it complements ("declined to say")
         source = unless_judgement(source, learned, lemma in RAISING_VERBS or token.pos_ == "AUX")
+        source = unless_impersonal(token, source)
         if generic_you(source):
             continue  # "if you listen to them, you know ...": nobody in particular says anything
         if source is not None and overlaps(source, content):
@@ -304,7 +306,8 @@ def _controller(verb, lexicon: Lexicon):
     infinitive is who acknowledges, suspects. Not under a speech verb: in "asked members to reject the offer"
     the rejecting is what was asked, and the members said nothing."""
     head = verb.head
-    if verb.dep_ != "xcomp" or head.pos_ not in ("VERB", "AUX") or is_speech_verb(head, lexicon):
+    if verb.dep_ != "xcomp" or head.pos_ not in ("VERB", "AUX") or is_speech_verb(head, lexicon) \
+            or head.lemma_.lower() in MEANS_VERBS:  # "used a rude word to describe X": the user describes
         return None
     controller = next((c for c in head.children if c.dep_ in ("dobj", "dative") and c.i < verb.i), None)
     return noun_phrase(controller) if controller is not None else None
