@@ -84,6 +84,20 @@ def test_a_title_with_its_complement_before_a_name_is_no_part_of_the_name(extrac
     assert not any(complement in a.name.split() or a.name == "Director" for a in x.agents)
 
 
+@pytest.mark.parametrize("text, date_word", [
+    ("The Green nominee for the Nov. 8 election said the count was fair.", "Nov"),
+    ("The organizer of the March 3 rally said the crowd was huge.", "March"),
+    ("The winner of the Tuesday vote said taxes would fall.", "Tuesday"),
+])
+def test_a_date_is_never_a_speakers_name(extract_text, text, date_word):
+    x = extract_text(text)
+    (claim,) = x.claims
+    speaker = x.agent(claim.chain[0].source)
+    assert speaker.kind == AgentKind.UNNAMED_SOURCE  # the whole description, as any unnamed source
+    assert speaker.name.lower() == text.split(" said")[0].removeprefix("The ").lower()
+    assert not any(a.name == date_word for a in x.agents)
+
+
 def test_a_bare_government_title_takes_no_organisation_from_the_article(extract_text):
     # "President X" is not the president of the company the previous sentence names
     x = extract_text("Orion Cables won the contract. President Lena Frost said the deal was good for the country.")

@@ -78,9 +78,16 @@ def _after_title_complement(doc, start: int, end: int) -> int:
     return next((i for i in range(start + 1, end) if given_name_gender(doc[i].text)), start)
 
 
+# Entity types that name no agent: a tagged proper noun of these ("the nominee for the Nov. 8 election", "the
+# winner of the Tuesday vote") is a date or a figure, never a speaker's name.
+NOT_NAMES = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+
+
 def _is_name_token(token) -> bool:
     if token.like_url or "/" in token.text:
         return False  # a web address glued to a name ("...html%20 Ana Ruiz") is no part of it
+    if token.ent_type_ in NOT_NAMES:
+        return False
     return token.pos_ == "PROPN" or (token.text[:1].isupper() and token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"))
 
 
