@@ -60,15 +60,15 @@ def _after_title_complement(doc, start: int, end: int) -> int:
     [State Ana Ruiz]", "Minister for [Trade Ilse Vogel]", "Chief of [Staff Tomas Berg]", "Secretary of the
     [Treasury Owen Pryce]". The run names no organisation (its title is outside it, lower-case "of" ends a name
     run unless organisations stand on both sides): the name is the person entity the run ends with, else the
-    run from its first given name; a run with neither is left whole."""
+    run from its first given name; a run with neither, or after a lower-case role noun, is left whole."""
     before = start - 1
     if before > doc[start].sent.start and doc[before].lower_ == "the":
         before -= 1
     if before <= doc[start].sent.start or doc[before].lower_ not in ("of", "for"):
         return start
     title = doc[before - 1].lower_.rstrip(".")
-    if title not in TITLES and title not in load_lexicon().role_nouns:
-        return start
+    if not doc[before - 1].text[:1].isupper() or (title not in TITLES and title not in load_lexicon().role_nouns):
+        return start  # a title is capitalised; "a commander of Hay'at Tahrir al-Sham" names an organisation
     if doc[end].ent_type_ == "PERSON":
         first = end
         while first > start and doc[first].ent_iob_ != "B":
