@@ -84,6 +84,19 @@ def test_a_title_with_its_complement_before_a_name_is_no_part_of_the_name(extrac
     assert not any(complement in a.name.split() or a.name == "Director" for a in x.agents)
 
 
+@pytest.mark.parametrize("text, speaker_name, kind", [
+    ("Former mayor and state senator Tom Hale said the plan was reckless.", "Tom Hale", AgentKind.PERSON),
+    ("Former governor and current senator Ana Ruiz said the plan was reckless.", "Ana Ruiz", AgentKind.PERSON),
+    # a determiner makes the first role someone else's: two speakers, the first one unnamed
+    ("The governor and Ana Ruiz said the plan was reckless.", "Governor", AgentKind.UNNAMED_SOURCE),
+])
+def test_two_roles_joined_before_a_name_are_that_persons(extract_text, text, speaker_name, kind):
+    x = extract_text(text)
+    (claim,) = x.claims
+    speaker = x.agent(claim.chain[0].source)
+    assert (speaker.name, speaker.kind) == (speaker_name, kind)
+
+
 @pytest.mark.parametrize("text, date_word", [
     ("The Green nominee for the Nov. 8 election said the count was fair.", "Nov"),
     ("The organizer of the March 3 rally said the crowd was huge.", "March"),

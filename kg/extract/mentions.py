@@ -38,7 +38,7 @@ def mention_of(span, offset: int, lexicon: Lexicon) -> Mention | None:
     lower = head.lower_
     if head.pos_ == "PRON" or lower in PRONOUNS_PERSON | PRONOUNS_OTHER:
         return Mention(start, end, span.text, "pronoun", name=lower, head=lower)
-    run = _holder_of_title(head, lexicon) or name_tokens(head)
+    run = _holder_of_title(head, lexicon) or _holder_of_two_titles(head, lexicon) or name_tokens(head)
     described = run is None and head.pos_ == "NOUN"
     run = run or _named_by(span, head) or _organization_before(head)
     if run is not None:
@@ -73,6 +73,21 @@ def _holder_of_title(head, lexicon: Lexicon):
                 if run is not None and len(run) >= 2 and (run[-1].ent_type_ == "PERSON"
                                                           or given_name_gender(run[0].text)):
                     return run
+    return None
+
+
+def _holder_of_two_titles(head, lexicon: Lexicon):
+    """The person in "Former governor and current senator Ana Ruiz" when the parser made the first role noun
+    the head and the name its conjunct: a role noun without a determiner, joined to a name that has a role
+    noun of its own before it, is one person with two roles ("The governor and Ana Ruiz" stay two)."""
+    if head.pos_ != "NOUN" or head.lemma_.lower() not in lexicon.role_nouns \
+            or any(child.dep_ in ("det", "poss") for child in head.children):
+        return None
+    for name in head.children:
+        if name.dep_ == "conj" and name.pos_ == "PROPN" and any(
+                child.dep_ == "compound" and child.i < name.i and child.lemma_.lower() in lexicon.role_nouns
+                for child in name.children):
+            return name_tokens(name)
     return None
 
 
