@@ -111,6 +111,23 @@ def test_a_date_is_never_a_speakers_name(extract_text, text, date_word):
     assert not any(a.name == date_word for a in x.agents)
 
 
+@pytest.mark.parametrize("text, word", [
+    ("The secretary of state said the deal was good.", "state"),
+    ("The minister of finance said the tax would fall.", "finance"),
+])
+def test_a_lower_case_word_is_no_name_where_the_writer_uses_capitals(extract_text, text, word):
+    x = extract_text(text)
+    (claim,) = x.claims
+    assert x.agent(claim.chain[0].source).kind == AgentKind.UNNAMED_SOURCE
+    assert not any(a.name.lower() == word for a in x.agents)
+
+
+def test_a_lower_case_name_is_a_name_where_the_writer_uses_none(extract_text):
+    x = extract_text("obama said he would close the camp.")
+    (claim,) = x.claims
+    assert x.agent(claim.chain[0].source).kind == AgentKind.PERSON
+
+
 def test_a_bare_government_title_takes_no_organisation_from_the_article(extract_text):
     # "President X" is not the president of the company the previous sentence names
     x = extract_text("Orion Cables won the contract. President Lena Frost said the deal was good for the country.")

@@ -88,7 +88,20 @@ def _is_name_token(token) -> bool:
         return False  # a web address glued to a name ("...html%20 Ana Ruiz") is no part of it
     if token.ent_type_ in NOT_NAMES:
         return False
+    if token.text.islower() and _writes_capitals(token.doc):
+        return False  # a tagging slip ("the secretary of state", "a real estate mogul"), not a name
     return token.pos_ == "PROPN" or (token.text[:1].isupper() and token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"))
+
+
+def _writes_capitals(doc) -> bool:
+    """Whether the text opens its sentences with capitals (news does; a reader who writes "obama lied" does
+    not, and a name there is in lower case too). Read once per parse."""
+    known = doc.user_data.get("kg_writes_capitals")
+    if known is None:
+        openings = [sentence[0].text for sentence in doc.sents if sentence[0].is_alpha]
+        known = bool(openings) and sum(text[:1].isupper() for text in openings) >= 0.8 * len(openings)
+        doc.user_data["kg_writes_capitals"] = known
+    return known
 
 
 def _continues_name(doc, i: int) -> bool:
