@@ -207,3 +207,20 @@ def test_a_web_address_in_a_name_s_entity_is_no_part_of_the_name(nlp):
     doc.ents = [Span(doc, 0, 3, label="PERSON")]  # the parser runs such an address into the name it is glued to
     (entity,) = coref.read([(0, doc)], load_lexicon()).entities
     assert entity.name == "Thierry Vasseur" and entity.gender == "m"
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    # an object pronoun is not the subject of its own verb, nor of the verbs that verb takes its subject from
+    ("Dana fell asleep at work, and Maria told her that the shop would close.", "her", "Dana"),
+    ("When Rosa lowered the gun, Carla informed her that the money was gone.", "her", "Rosa"),
+    ("Bruno went wide at the last corner and Marco was able to pass him for second.", "him", "Bruno"),
+    ("Lena walked along the river, and Greta waited behind her with the dog.", "her", "Lena"),
+])
+def test_an_object_pronoun_is_not_its_verb_s_subject(discourse_of, text, word, expected):
+    d = discourse_of(text)
+    pronoun = pronoun_site(d, text, word)
+    rivals = coref.candidates(d, pronoun, word)
+    at = coref.FEATURES.index("object_of_subject")
+    flagged = [e.name for e in rivals if coref.features(pronoun, word, e, rivals, {})[at]]
+    assert flagged == [e.name for e in rivals if e.name != expected]
+    assert coref.antecedent(d, pronoun, word).name == expected

@@ -20,6 +20,7 @@ FEMALE = {"she", "her", "hers", "herself"}
 NEUTER = {"it", "its", "itself"}
 PLURAL = {"they", "them", "their", "theirs", "themselves"}
 PERSONAL = MALE | FEMALE
+REFLEXIVE = {"himself", "herself", "itself", "themselves"}
 PRONOUNS = PERSONAL | NEUTER | PLURAL
 MALE_TITLES = coref_word_class("male-title")
 FEMALE_TITLES = coref_word_class("female-title")
@@ -56,6 +57,7 @@ class Site:
     of_noun: bool = False  # the object of a preposition on a noun: "the daughter of X" is about the daughter
     person_label: bool = False  # the parser's entity label is PERSON (not a film, a place or a team)
     opens_sentence: bool = False  # its head is the sentence's first token
+    subject_verbs: tuple[int, ...] = ()  # article-wide numbers of the verbs whose subject is its verb's subject
 
 
 @dataclass
@@ -189,7 +191,21 @@ def _site(span, offset: int, sentence: int, paragraph: int, token_base: int, quo
                 head.i + token_base, _role(head), _clause(head) + token_base, head.sent.root.i + token_base,
                 head.i in quoted,
                 *_mention_gender(span), _described_by(span), tuple(t.i + token_base for t in head.ancestors),
-                head.dep_, _bracketed(head), _of_noun(head), head.ent_type_ == "PERSON", head.i == head.sent.start)
+                head.dep_, _bracketed(head), _of_noun(head), head.ent_type_ == "PERSON", head.i == head.sent.start,
+                tuple(i + token_base for i in _subject_verbs(head)))
+
+
+def _subject_verbs(token) -> list[int]:
+    """The verb governing ``token`` and, while that verb has no subject of its own, the verbs it takes one from:
+    "X was able to pass him", "X and Y began to side with him", "X came in and hugged him" (Binding: the subject
+    of those verbs is not what an object pronoun there refers to)."""
+    verb = token.doc[_clause(token)]
+    found = [verb.i]
+    while not any(child.dep_ in SUBJECT_DEPS for child in verb.children) and verb.head.i != verb.i \
+            and verb.dep_ in ("xcomp", "conj", "acomp"):
+        verb = verb.head
+        found.append(verb.i)
+    return found
 
 
 def _bracketed(token) -> bool:
@@ -357,7 +373,8 @@ OWN_FEATURES = ("bias", "before", "same_sentence", "previous_sentence", "far", "
                 "pobj", "parallel", "most_recent", "second_recent", "recent_subject", "log_count", "first",
                 "bound", "own_subject", "gender_known", "cataphora", "speaker", "previous_speaker", "quote_match",
                 "same_paragraph", "other_between", "subject_chain", "main_subject", "intervening", "subj_near",
-                "poss_to_subj", "obj_after_subj", "governs", "governs_subj", "pobj_near", "uncertain_kind")
+                "poss_to_subj", "obj_after_subj", "governs", "governs_subj", "pobj_near", "uncertain_kind",
+                "object_of_subject")
 LAYOUT_FEATURES = ("bracketed", "person_like", "first_person", "most_mentioned", "first_named",
                    "subject_opens_sentence", "main_subject_to_subject", "of_noun", "appositive", "conjunct",
                    "main_subject_here", "cataphora_main_subject", "sentences_back")
@@ -398,6 +415,10 @@ def _own_features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity]
         float(distance == 0 and site.clause in pronoun.ancestors and site.role == "subj"),
         float(distance == 0 and site.role == "pobj" and rank == 0),
         float(entity.uncertain),
+        # Binding: an object pronoun is not its own verb's subject ("Maria told her", "Marco was able to pass
+        # him"); "bound" sees only the verb's own subject and no "her", which may be a possessive
+        float(distance == 0 and pronoun.role in ("obj", "pobj") and word not in REFLEXIVE and site.role == "subj"
+              and site.clause in pronoun.subject_verbs),
     ]
 
 
