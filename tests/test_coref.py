@@ -224,3 +224,17 @@ def test_an_object_pronoun_is_not_its_verb_s_subject(discourse_of, text, word, e
     flagged = [e.name for e in rivals if coref.features(pronoun, word, e, rivals, {})[at]]
     assert flagged == [e.name for e in rivals if e.name != expected]
     assert coref.antecedent(d, pronoun, word).name == expected
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    # the parser types the lone surname a place: nothing but that label says it is not a person
+    ("Vescovia's paintings were sold to tourists. She kept the best ones.", "She", "Vescovia"),
+    ("Like Turner, Bonavera painted the sea at dusk. His patrons were merchants.", "His", "Bonavera"),
+    # a known place's name, or a name put after "in", stays a place
+    ("The senator flew to Ohio on Monday. He said the vote was close.", "He", None),
+    ("The senator spoke in Carravia on Monday. He said the vote was close.", "He", None),
+])
+def test_a_lone_name_typed_a_place_may_be_a_person_s(discourse_of, text, word, expected):
+    d = discourse_of(text)
+    found = coref.antecedent(d, pronoun_site(d, text, word), word.lower())
+    assert (found.name if found else None) == expected

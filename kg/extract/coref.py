@@ -179,10 +179,25 @@ def _kind_of(span, lexicon) -> str:
         # a lone given name ("Danielle") the parser typed an organisation is a person's; typed a place, it may
         # be one ("Georgia", "Jordan"): a personal pronoun may still take it
         return "org?" if set(labels) & PLACE_LABELS else "person"
+    if len(span) == 1 and set(labels) == {"GPE"} and not span.text.isupper() \
+            and normalize(span.text) not in lexicon.place_names and not _after_place_preposition(span):
+        # the small parser types many a lone surname a place ("Verrio painted ..."): a word that is no known
+        # place's name and that no mention puts after "in" stays open to a personal pronoun (with the model's
+        # penalty for a name only the parser calls an organisation)
+        return "org?"
     if labels and set(labels) == {"ORG"} and not span.text.isupper() and len(span) <= 3 \
             and normalize(span.text) not in lexicon.media_outlets:
         return "org?"  # the parser's ORG on a name with no organisation word: often a surname ("Bonavia")
     return "org"
+
+
+PLACE_PREPOSITIONS = {"in", "at", "near", "across", "throughout"}
+
+
+def _after_place_preposition(span) -> bool:
+    """"in Iowa", "the governor of Ohio": a preposition that puts a place after it governs the name."""
+    root = span.root
+    return root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPOSITIONS
 
 
 def _site(span, offset: int, sentence: int, paragraph: int, token_base: int, quoted: set[int]) -> Site:
