@@ -238,3 +238,15 @@ def test_a_lone_name_typed_a_place_may_be_a_person_s(discourse_of, text, word, e
     d = discourse_of(text)
     found = coref.antecedent(d, pronoun_site(d, text, word), word.lower())
     assert (found.name if found else None) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the parser makes "her" the subject of "to speak": it is the object of "allows", whose subject it is not
+    ("When Rita arrives, Claire allows her to speak.", "Rita"),
+    ("Once Maya had packed, Nadia wanted her to stay.", "Maya"),
+])
+def test_an_object_pronoun_before_an_infinitive_is_the_verb_s_object(discourse_of, text, expected):
+    d = discourse_of(text)
+    her = pronoun_site(d, text, "her")
+    assert her.role == "obj"
+    assert coref.antecedent(d, her, "her").name == expected

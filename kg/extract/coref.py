@@ -241,7 +241,17 @@ def _of_noun(token) -> bool:
     return token.dep_ == "pobj" and token.head.head.pos_ in ("NOUN", "PROPN")
 
 
+def _raised_object(token) -> bool:
+    """"Claire allows her to speak", "Nadia wants him to stay": the parser makes an object-case pronoun the
+    subject of the infinitive; it is the object of the verb before it (its subject is not who it is)."""
+    verb = token.head
+    return token.lower_ in ("him", "her", "them") and token.dep_ in SUBJECTS and verb.dep_ in ("ccomp", "xcomp") \
+        and any(child.dep_ == "aux" and child.lower_ == "to" for child in verb.children)
+
+
 def _role(token) -> str:
+    if _raised_object(token):
+        return "obj"
     while token.dep_ in ("compound", "flat", "appos", "conj") and token.head.i != token.i:
         token = token.head
     dep = token.dep_
@@ -257,6 +267,8 @@ def _role(token) -> str:
 
 
 def _clause(token) -> int:
+    if _raised_object(token):
+        token = token.head.head
     while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
         token = token.head
     return token.i
