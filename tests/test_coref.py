@@ -250,3 +250,14 @@ def test_an_object_pronoun_before_an_infinitive_is_the_verb_s_object(discourse_o
     her = pronoun_site(d, text, "her")
     assert her.role == "obj"
     assert coref.antecedent(d, her, "her").name == expected
+
+
+def test_the_one_asked_to_act_is_the_infinitive_s_subject(discourse_of):
+    # "asked the driver to take her": the driver takes, so the object pronoun may be the one who asked
+    text = "Nora Quist visited Ines Berg, and Nora Quist asked the driver to take her home."
+    d = discourse_of(text)
+    her = pronoun_site(d, text, "her")
+    rivals = coref.candidates(d, her, "her")
+    at = coref.FEATURES.index("object_of_subject")
+    assert not [e.name for e in rivals if coref.features(her, "her", e, rivals, {})[at]]
+    assert coref.antecedent(d, her, "her").name == "Nora Quist"

@@ -218,6 +218,8 @@ def _subject_verbs(token) -> list[int]:
     found = [verb.i]
     while not any(child.dep_ in SUBJECT_DEPS for child in verb.children) and verb.head.i != verb.i \
             and verb.dep_ in ("xcomp", "conj", "acomp"):
+        if verb.dep_ == "xcomp" and any(child.dep_ in ("dobj", "dative") for child in verb.head.children):
+            break  # "Grace asks him to take her": the one asked takes, not Grace
         verb = verb.head
         found.append(verb.i)
     return found
