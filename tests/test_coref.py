@@ -253,8 +253,8 @@ def test_an_object_pronoun_before_an_infinitive_is_the_verb_s_object(discourse_o
 
 
 def test_the_one_asked_to_act_is_the_infinitive_s_subject(discourse_of):
-    # "asked the driver to take her": the driver takes, so the object pronoun may be the one who asked
-    text = "Nora Quist visited Ines Berg, and Nora Quist asked the driver to take her home."
+    # "asked the driver to help her": the driver helps, so the object pronoun may be the one who asked
+    text = "Nora Quist visited Ines Berg, and Nora Quist asked the driver to help her."
     d = discourse_of(text)
     her = pronoun_site(d, text, "her")
     rivals = coref.candidates(d, her, "her")
