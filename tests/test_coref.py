@@ -207,3 +207,57 @@ def test_a_web_address_in_a_name_s_entity_is_no_part_of_the_name(nlp):
     doc.ents = [Span(doc, 0, 3, label="PERSON")]  # the parser runs such an address into the name it is glued to
     (entity,) = coref.read([(0, doc)], load_lexicon()).entities
     assert entity.name == "Thierry Vasseur" and entity.gender == "m"
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    # an object pronoun is not the subject of its own verb, nor of the verbs that verb takes its subject from
+    ("Dana fell asleep at work, and Maria told her that the shop would close.", "her", "Dana"),
+    ("When Rosa lowered the gun, Carla informed her that the money was gone.", "her", "Rosa"),
+    ("Bruno went wide at the last corner and Marco was able to pass him for second.", "him", "Bruno"),
+    ("Lena walked along the river, and Greta waited behind her with the dog.", "her", "Lena"),
+])
+def test_an_object_pronoun_is_not_its_verb_s_subject(discourse_of, text, word, expected):
+    d = discourse_of(text)
+    pronoun = pronoun_site(d, text, word)
+    rivals = coref.candidates(d, pronoun, word)
+    at = coref.FEATURES.index("object_of_subject")
+    flagged = [e.name for e in rivals if coref.features(pronoun, word, e, rivals, {})[at]]
+    assert flagged == [e.name for e in rivals if e.name != expected]
+    assert coref.antecedent(d, pronoun, word).name == expected
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    # the parser types the lone surname a place: nothing but that label says it is not a person
+    ("Vescovia's paintings were sold to tourists. She kept the best ones.", "She", "Vescovia"),
+    ("Like Turner, Bonavera painted the sea at dusk. His patrons were merchants.", "His", "Bonavera"),
+    # a known place's name, or a name put after "in", stays a place
+    ("The senator flew to Ohio on Monday. He said the vote was close.", "He", None),
+    ("The senator spoke in Carravia on Monday. He said the vote was close.", "He", None),
+])
+def test_a_lone_name_typed_a_place_may_be_a_person_s(discourse_of, text, word, expected):
+    d = discourse_of(text)
+    found = coref.antecedent(d, pronoun_site(d, text, word), word.lower())
+    assert (found.name if found else None) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the parser makes "her" the subject of "to speak": it is the object of "allows", whose subject it is not
+    ("When Rita arrives, Claire allows her to speak.", "Rita"),
+    ("Once Maya had packed, Nadia wanted her to stay.", "Maya"),
+])
+def test_an_object_pronoun_before_an_infinitive_is_the_verb_s_object(discourse_of, text, expected):
+    d = discourse_of(text)
+    her = pronoun_site(d, text, "her")
+    assert her.role == "obj"
+    assert coref.antecedent(d, her, "her").name == expected
+
+
+def test_the_one_asked_to_act_is_the_infinitive_s_subject(discourse_of):
+    # "asked the driver to help her": the driver helps, so the object pronoun may be the one who asked
+    text = "Nora Quist visited Ines Berg, and Nora Quist asked the driver to help her."
+    d = discourse_of(text)
+    her = pronoun_site(d, text, "her")
+    rivals = coref.candidates(d, her, "her")
+    at = coref.FEATURES.index("object_of_subject")
+    assert not [e.name for e in rivals if coref.features(her, "her", e, rivals, {})[at]]
+    assert coref.antecedent(d, her, "her").name == "Nora Quist"

@@ -20,6 +20,7 @@ FEMALE = {"she", "her", "hers", "herself"}
 NEUTER = {"it", "its", "itself"}
 PLURAL = {"they", "them", "their", "theirs", "themselves"}
 PERSONAL = MALE | FEMALE
+REFLEXIVE = {"himself", "herself", "itself", "themselves"}
 PRONOUNS = PERSONAL | NEUTER | PLURAL
 MALE_TITLES = coref_word_class("male-title")
 FEMALE_TITLES = coref_word_class("female-title")
@@ -56,6 +57,7 @@ class Site:
     of_noun: bool = False  # the object of a preposition on a noun: "the daughter of X" is about the daughter
     person_label: bool = False  # the parser's entity label is PERSON (not a film, a place or a team)
     opens_sentence: bool = False  # its head is the sentence's first token
+    subject_verbs: tuple[int, ...] = ()  # article-wide numbers of the verbs whose subject is its verb's subject
 
 
 @dataclass
@@ -177,10 +179,25 @@ def _kind_of(span, lexicon) -> str:
         # a lone given name ("Danielle") the parser typed an organisation is a person's; typed a place, it may
         # be one ("Georgia", "Jordan"): a personal pronoun may still take it
         return "org?" if set(labels) & PLACE_LABELS else "person"
+    if len(span) == 1 and set(labels) == {"GPE"} and not span.text.isupper() \
+            and normalize(span.text) not in lexicon.place_names and not _after_place_preposition(span):
+        # the small parser types many a lone surname a place ("Verrio painted ..."): a word that is no known
+        # place's name and that no mention puts after "in" stays open to a personal pronoun (with the model's
+        # penalty for a name only the parser calls an organisation)
+        return "org?"
     if labels and set(labels) == {"ORG"} and not span.text.isupper() and len(span) <= 3 \
             and normalize(span.text) not in lexicon.media_outlets:
         return "org?"  # the parser's ORG on a name with no organisation word: often a surname ("Bonavia")
     return "org"
+
+
+PLACE_PREPOSITIONS = {"in", "at", "near", "across", "throughout"}
+
+
+def _after_place_preposition(span) -> bool:
+    """"in Iowa", "the governor of Ohio": a preposition that puts a place after it governs the name."""
+    root = span.root
+    return root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPOSITIONS
 
 
 def _site(span, offset: int, sentence: int, paragraph: int, token_base: int, quoted: set[int]) -> Site:
@@ -189,7 +206,23 @@ def _site(span, offset: int, sentence: int, paragraph: int, token_base: int, quo
                 head.i + token_base, _role(head), _clause(head) + token_base, head.sent.root.i + token_base,
                 head.i in quoted,
                 *_mention_gender(span), _described_by(span), tuple(t.i + token_base for t in head.ancestors),
-                head.dep_, _bracketed(head), _of_noun(head), head.ent_type_ == "PERSON", head.i == head.sent.start)
+                head.dep_, _bracketed(head), _of_noun(head), head.ent_type_ == "PERSON", head.i == head.sent.start,
+                tuple(i + token_base for i in _subject_verbs(head)))
+
+
+def _subject_verbs(token) -> list[int]:
+    """The verb governing ``token`` and, while that verb has no subject of its own, the verbs it takes one from:
+    "X was able to pass him", "X and Y began to side with him", "X came in and hugged him" (Binding: the subject
+    of those verbs is not what an object pronoun there refers to)."""
+    verb = token.doc[_clause(token)]
+    found = [verb.i]
+    while not any(child.dep_ in SUBJECT_DEPS for child in verb.children) and verb.head.i != verb.i \
+            and verb.dep_ in ("xcomp", "conj", "acomp"):
+        if verb.dep_ == "xcomp" and any(child.dep_ in ("dobj", "dative") for child in verb.head.children):
+            break  # "Grace asks him to take her": the one asked takes, not Grace
+        verb = verb.head
+        found.append(verb.i)
+    return found
 
 
 def _bracketed(token) -> bool:
@@ -210,7 +243,17 @@ def _of_noun(token) -> bool:
     return token.dep_ == "pobj" and token.head.head.pos_ in ("NOUN", "PROPN")
 
 
+def _raised_object(token) -> bool:
+    """"Claire allows her to speak", "Nadia wants him to stay": the parser makes an object-case pronoun the
+    subject of the infinitive; it is the object of the verb before it (its subject is not who it is)."""
+    verb = token.head
+    return token.lower_ in ("him", "her", "them") and token.dep_ in SUBJECTS and verb.dep_ in ("ccomp", "xcomp") \
+        and any(child.dep_ == "aux" and child.lower_ == "to" for child in verb.children)
+
+
 def _role(token) -> str:
+    if _raised_object(token):
+        return "obj"
     while token.dep_ in ("compound", "flat", "appos", "conj") and token.head.i != token.i:
         token = token.head
     dep = token.dep_
@@ -226,6 +269,8 @@ def _role(token) -> str:
 
 
 def _clause(token) -> int:
+    if _raised_object(token):
+        token = token.head.head
     while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
         token = token.head
     return token.i
@@ -357,7 +402,8 @@ OWN_FEATURES = ("bias", "before", "same_sentence", "previous_sentence", "far", "
                 "pobj", "parallel", "most_recent", "second_recent", "recent_subject", "log_count", "first",
                 "bound", "own_subject", "gender_known", "cataphora", "speaker", "previous_speaker", "quote_match",
                 "same_paragraph", "other_between", "subject_chain", "main_subject", "intervening", "subj_near",
-                "poss_to_subj", "obj_after_subj", "governs", "governs_subj", "pobj_near", "uncertain_kind")
+                "poss_to_subj", "obj_after_subj", "governs", "governs_subj", "pobj_near", "uncertain_kind",
+                "object_of_subject")
 LAYOUT_FEATURES = ("bracketed", "person_like", "first_person", "most_mentioned", "first_named",
                    "subject_opens_sentence", "main_subject_to_subject", "of_noun", "appositive", "conjunct",
                    "main_subject_here", "cataphora_main_subject", "sentences_back")
@@ -398,6 +444,10 @@ def _own_features(pronoun: Site, word: str, entity: Entity, rivals: list[Entity]
         float(distance == 0 and site.clause in pronoun.ancestors and site.role == "subj"),
         float(distance == 0 and site.role == "pobj" and rank == 0),
         float(entity.uncertain),
+        # Binding: an object pronoun is not its own verb's subject ("Maria told her", "Marco was able to pass
+        # him"); "bound" sees only the verb's own subject and no "her", which may be a possessive
+        float(distance == 0 and pronoun.role in ("obj", "pobj") and word not in REFLEXIVE and site.role == "subj"
+              and site.clause in pronoun.subject_verbs),
     ]
 
 

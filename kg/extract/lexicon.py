@@ -61,6 +61,7 @@ class Lexicon:
     noun_lemmas: frozenset[str] = frozenset()
     hedge_words: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()  # a name with one of them is a place's, given name or not
+    place_names: frozenset[str] = frozenset()  # one-word names of countries, states, large cities
     # memberships: role phrase -> (normalised role or "-", takes its organisation from the article)
     roles: dict[str, tuple[str, bool]] = field(default_factory=dict)
     role_verbs: dict[str, str] = field(default_factory=dict)  # "X, who heads Y": verb lemma -> role
@@ -113,6 +114,7 @@ def load() -> Lexicon:
         verb_lemmas=frozenset(tables["verb"]) | frozenset(lemma for lemma, kind in learned if kind == "verb"),
         noun_lemmas=frozenset(tables["noun"]) | frozenset(lemma for lemma, kind in learned if kind == "noun"),
         hedge_words=frozenset(tables["hedge"]), place_words=_words("place_words.txt"),
+        place_names=_words("place_names.txt"),
         roles={phrase.lower(): (normal, context == "yes") for phrase, normal, context in _rows("roles.tsv")},
         role_verbs={lemma: role for lemma, role in _rows("role_verbs.tsv")},
         org_nouns={noun: which == "any" for noun, which in _rows("org_nouns.tsv")},
