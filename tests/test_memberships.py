@@ -122,6 +122,12 @@ def test_a_lower_case_word_is_no_name_where_the_writer_uses_capitals(extract_tex
     assert not any(a.name.lower() == word for a in x.agents)
 
 
+def test_a_lower_case_particle_stays_in_a_name(extract_text):
+    x = extract_text("Piet de Vries, the dockers' spokesman, said members would strike on Monday.")
+    (claim,) = x.claims
+    assert x.agent(claim.chain[0].source).name == "Piet de Vries"
+
+
 def test_a_lower_case_name_is_a_name_where_the_writer_uses_none(extract_text):
     x = extract_text("obama said he would close the camp.")
     (claim,) = x.claims

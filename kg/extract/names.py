@@ -88,7 +88,7 @@ def _is_name_token(token) -> bool:
         return False  # a web address glued to a name ("...html%20 Ana Ruiz") is no part of it
     if token.ent_type_ in NOT_NAMES:
         return False
-    if token.text.islower() and _writes_capitals(token.doc):
+    if token.text.islower() and token.text not in NAME_PARTICLES and _writes_capitals(token.doc):
         return False  # a tagging slip ("the secretary of state", "a real estate mogul"), not a name
     return token.pos_ == "PROPN" or (token.text[:1].isupper() and token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"))
 
