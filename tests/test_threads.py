@@ -726,3 +726,18 @@ def test_the_anaphor_rule_reads_a_long_article_of_anaphors_in_one_pass():
     hostile = claim("h", "those " + " " * 200_000 + "statements" + " were" * 50_000)
     before = placed("r", "the plant leaked chemicals", -40, source="person/lund", name="Lund")
     assert anaphoric_disputes([before, replace(hostile, start=0)]) == []  # no verdict after the anaphor
+
+
+def test_a_negated_verb_of_believing_denies_its_whole_sentence_so_two_denials_are_parallel():
+    """ "I don't believe for a minute, whatever ..., that X": the negation reaches past the commas to X, so two
+    speakers denying X are parallel claims (no dispute), and a speaker stating X is disputed."""
+    disbelief = claim("c1", "I don't believe for a minute, whatever the papers say, that the council sold the "
+                            "harbour land to the Halden company", published="2025-01-02")
+    never = claim("c2", "the council never sold the harbour land to the Halden company", source="person/lund",
+                  name="Per Lund", published="2025-01-01")
+    sold = claim("c3", "the council sold the harbour land to the Halden company", source="person/lund",
+                 name="Per Lund", published="2025-01-01")
+    assert related(disbelief, never) is None
+    assert related(disbelief, sold) == (Relation.DISPUTES, "c1")
+    # any other negator still stops at a clause break
+    assert not {"sold", "harbour"} & features("the council did not meet, and sold the harbour land").negated
