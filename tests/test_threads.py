@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, query_json, run_kg
 from kg.threads.claims import ThreadClaim
+from kg.threads.disputes import ANTECEDENT_REACH
 from kg.threads.features import features
 from kg.threads.match import Relation, relation
 
@@ -652,3 +654,90 @@ def test_a_verdict_in_one_article_disputes_the_claim_of_another_and_a_rejected_p
                 "?d prov:wasAttributedTo/schema:name ?who OPTIONAL { ?c schema:text ?text } }")  # ?c: a claim or thread
     assert query_json(disputes, "--data", tmp_path / "all.trig") == [
         {"who": "Tom Berg", "text": "there was no toxic waste in the Orva river near the Halden plant"}]
+
+
+def placed(iri: str, text: str, start: int, article: str = "doc/a", **kwargs) -> ThreadClaim:
+    """A claim at ``start`` in its article (the anaphor rule reads where claims stand)."""
+    return replace(claim(iri, text, article=article, **kwargs), start=start, end=start + len(text))
+
+
+def test_an_anaphor_called_wrong_or_denied_disputes_the_nearest_statement_of_another_speaker_before_it():
+    from kg.threads.disputes import anaphoric_disputes
+
+    berg = dict(source="person/tom-berg", name="Tom Berg")
+    ruiz = placed("c1", "the Halden plant never dumped toxic waste into the Orva river", 0)
+    earlier = placed("c0", "the council met on Monday", -200, source="person/lund", name="Lund")
+    verdict = placed("c2", "those statements were false", 80, **berg)
+    own = placed("c3", "the samples were taken in March", 120, **berg)  # the inspector's own words come between
+    again = placed("c4", "his remarks were simply wrong", 160, **berg)
+    denied = placed("c5", "the allegations", 200, source="org/halden", kind="Organization", name="Halden",
+                    denies=True)
+    assert anaphoric_disputes([verdict, ruiz, earlier]) == [("c2", "c1")]
+    # a speaker does not call his own words wrong: the walk back passes them
+    assert ("c4", "c1") in anaphoric_disputes([ruiz, verdict, own, again])
+    # a denial whose content is nothing but the anaphor ("denied the allegations") disputes what came before it
+    assert ("c5", "c4") in anaphoric_disputes([ruiz, verdict, own, again, denied])
+    # no verdict, a denial of more than the anaphor, or nothing close enough before it: no dispute
+    studied = placed("c6", "those statements would be studied by the council", 80, **berg)
+    about = placed("c7", "the allegations about the budget", 80, source="org/halden", kind="Organization",
+                   name="Halden", denies=True)
+    far = placed("c8", "those statements were false", 80 + 60 + ANTECEDENT_REACH, **berg)
+    for lone in (studied, about, far):
+        assert anaphoric_disputes([ruiz, lone]) == []
+    # in another document (a reader comment under the article) the article's claims are not its antecedents
+    comment = replace(placed("c9", "those statements were false", 80, **berg), document="doc/a#comment-1")
+    assert anaphoric_disputes([ruiz, comment]) == []
+
+
+def test_a_verdict_on_an_anaphor_disputes_the_thread_of_the_statement_it_refers_to(tmp_path):
+    """Through kg extract: the second article reports the mayor's statement and then an inspector calling
+    "those statements" false; the verdict shares no word with the statement, and disputes its thread."""
+    articles = {
+        "a1": ("Mayor Defends River", "Mayor Ana Ruiz said on Monday that the Halden plant never dumped toxic waste "
+                                      "into the Orva river.", "Valley Post", "2025-05-05"),
+        "a2": ("Inspector Rebuts Mayor", "The Halden plant never dumped toxic waste into the Orva river, Mayor Ana "
+                                         "Ruiz told the council on Monday. Inspector Tom Berg said on Tuesday that "
+                                         "those statements were false.", "River Times", "2025-05-06"),
+        "a3": ("Council Meets", "The council will meet on Friday, clerk Ida Lund said. Councillor Per Holm said "
+                                "those statements would be studied.", "River Times", "2025-05-06"),
+    }
+    for name, (title, body, publisher, date) in articles.items():
+        (tmp_path / f"{name}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+        (tmp_path / f"{name}.meta.json").write_text(f'{{"publisher": "{publisher}", "date": "{date}"}}',
+                                                    encoding="utf-8")
+    run_kg("extract", *sorted(tmp_path.glob("a*.txt")), "-o", tmp_path / "all.trig", check=True)
+    disputes = ("PREFIX ckg: <https://w3id.org/claimkg#> PREFIX prov: <http://www.w3.org/ns/prov#> "
+                "PREFIX schema: <http://schema.org/> SELECT ?who ?text WHERE { ?d ckg:disputes ?t . "
+                "?t a ckg:ClaimThread . ?d prov:wasAttributedTo/schema:name ?who ; schema:text ?text }")
+    assert query_json(disputes, "--data", tmp_path / "all.trig") == [
+        {"who": "Tom Berg", "text": "those statements were false"}]
+
+
+def test_the_anaphor_rule_reads_a_long_article_of_anaphors_in_one_pass():
+    """20,000 claims of one speaker, each calling "those statements" false: every walk back stops at the reach,
+    so the article is read once, not once for each claim before every anaphor (and one speaker does not call
+    his own statements false)."""
+    from kg.threads.disputes import anaphoric_disputes
+
+    text = "those statements were false"
+    claims = [placed(f"c{i}", text, i * (len(text) + 2), source="person/tom-berg", name="Tom Berg")
+              for i in range(20_000)]
+    assert anaphoric_disputes(claims) == []
+    hostile = claim("h", "those " + " " * 200_000 + "statements" + " were" * 50_000)
+    before = placed("r", "the plant leaked chemicals", -40, source="person/lund", name="Lund")
+    assert anaphoric_disputes([before, replace(hostile, start=0)]) == []  # no verdict after the anaphor
+
+
+def test_a_negated_verb_of_believing_denies_its_whole_sentence_so_two_denials_are_parallel():
+    """ "I don't believe for a minute, whatever ..., that X": the negation reaches past the commas to X, so two
+    speakers denying X are parallel claims (no dispute), and a speaker stating X is disputed."""
+    disbelief = claim("c1", "I don't believe for a minute, whatever the papers say, that the council sold the "
+                            "harbour land to the Halden company", published="2025-01-02")
+    never = claim("c2", "the council never sold the harbour land to the Halden company", source="person/lund",
+                  name="Per Lund", published="2025-01-01")
+    sold = claim("c3", "the council sold the harbour land to the Halden company", source="person/lund",
+                 name="Per Lund", published="2025-01-01")
+    assert related(disbelief, never) is None
+    assert related(disbelief, sold) == (Relation.DISPUTES, "c1")
+    # any other negator still stops at a clause break
+    assert not {"sold", "harbour"} & features("the council did not meet, and sold the harbour land").negated

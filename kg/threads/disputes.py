@@ -1,7 +1,7 @@
 """Disputes that the shared-content test of kg/threads/match.py gets wrong or cannot see.
 
-Two rules, each measured on the PolNeAR train pairs of benchmarks/threads split into a tuning part and a
-held-out part (the report of branch threads-disputes):
+Rules measured on the PolNeAR train pairs of benchmarks/threads split into a tuning part and a held-out part
+(eval_threads.py --part; the reports of branches threads-disputes and thr-disputes):
 
 - A denial whose content is a thing, not a statement ("Black voters rejected the self-described democratic
   socialist", "rejecting an inquiry about her use of a private e-mail server") disputes no claim: it shares
@@ -9,10 +9,14 @@ held-out part (the report of branch threads-disputes):
 - A verdict on a named speaker ("Clinton was not truthful ... about ... classified material on her server",
   "Mr. Khan was wrong to say he had not sacrificed ...") disputes that speaker's claim on what the verdict
   names, although a verdict shares too few words with the claim (and is too long) to pass as its restatement.
+- A verdict on, or a denial of, statements named only by an anaphor ("those statements were wrong", "denied the
+  allegations") disputes the claim just before it in its own article, by another speaker: it shares no word with
+  what it disputes, and reaches the thread of that claim through it.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from kg.threads.claims import ThreadClaim
@@ -79,3 +83,53 @@ def verdict(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features) -> bool:
     said = fb.words - {stem(name) for name in fa.names | fb.names}
     repeated = fa.words & said
     return len(repeated) >= MIN_VERDICT_WORDS and len(repeated) >= VERDICT_SHARE * len(said)
+
+
+# "those statements were wrong", "the allegations are false", "his remarks were inaccurate": an anaphor naming
+# statements (a determiner or possessive pronoun, at most one modifier, a noun of saying), at the start of the
+# content, then a verdict on them. Both patterns are anchored (match at one place), so they read a content once.
+SAYING_NOUNS = (r"statements?|claims?|remarks?|comments?|allegations?|accusations?|assertions?|charges?|reports?|"
+                r"stor(?:y|ies)|suggestions?|testimony|account")
+ANAPHOR = re.compile(rf"\W*(?:those|these|that|this|the|such|her|his|their|its)\s+(?:[\w-]+\s+)?(?:{SAYING_NOUNS})\b",
+                     re.IGNORECASE)
+ANAPHOR_VERDICT = re.compile(r"\s+(?:(?:is|are|was|were|have\s+been|had\s+been|proved|proven)\s+)?"
+                             r"(?:(?:just|simply|absolutely|completely|flatly|totally|all)\s+)?"
+                             r"(?:wrong|false|untrue|not\s+true|not\s+accurate|not\s+correct|inaccurate|incorrect|"
+                             r"lies|baseless|unfounded|misleading|fabricated|made\s+up|nonsense)\b", re.IGNORECASE)
+ANTECEDENT_REACH = 400  # characters from the end of the claim an anaphor refers to, to the anaphor
+
+
+def disputes_anaphorically(claim: ThreadClaim) -> bool:
+    """The claim calls statements named only by an anaphor wrong ("those statements were wrong"), or its cue
+    denies them and its content is nothing but the anaphor ("denied the allegations")."""
+    anaphor = ANAPHOR.match(claim.text)
+    if anaphor is None:
+        return False
+    if ANAPHOR_VERDICT.match(claim.text, anaphor.end()):
+        return True
+    return claim.denies and not claim.text[anaphor.end():].strip(" .,;:!?\"'’”")
+
+
+def anaphoric_disputes(claims: list[ThreadClaim]) -> list[tuple[str, str]]:
+    """(disputing claim, disputed claim) for each claim of one article that disputes statements by an anaphor:
+    the statement it refers to is the nearest claim ending before it in the same document, within
+    ``ANTECEDENT_REACH`` characters, by another source (a speaker does not call his own words wrong)."""
+    by_document: dict[str, list[ThreadClaim]] = {}
+    for claim in sorted(claims, key=lambda c: (c.end, c.start, c.iri)):
+        by_document.setdefault(claim.document, []).append(claim)
+    found = []
+    for document, ordered in sorted(by_document.items()):
+        ends = [c.end for c in ordered]
+        for claim in ordered:
+            if not disputes_anaphorically(claim):
+                continue
+            # back from the last claim ending before this one starts, as far as the reach: a bounded walk
+            for at in range(bisect_right(ends, claim.start) - 1, -1, -1):
+                other = ordered[at]
+                if claim.start - other.end > ANTECEDENT_REACH:
+                    break
+                if other.source != claim.source:
+                    found.append((claim.iri, other.iri))
+                    break
+    return found
+

@@ -38,6 +38,10 @@ NUMERAL = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 NOT_NEGATING = frozenset({"just", "only", "merely", "simply", "necessarily", "least", "exactly"})
 KEY_WINDOW = 2  # an index key pairs a content word with each of the next two
 NEGATION_SCOPE = 3  # content words after "not"/"never" that it negates ("did not pay federal taxes")
+# "I don't believe for a minute that they would plagiarize her speech": a negated verb of believing passes the
+# negation to its whole sentence, past commas (a clause break ends any other negator's reach)
+NEG_RAISING = frozenset({"believe", "think", "suppose", "expect", "imagine"})
+SENTENCE_SCOPE = 1_000_000
 NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 
@@ -93,6 +97,7 @@ def features(text: str) -> Features:
     names: set[str] = set()
     negated: set[str] = set()
     scope = 0  # content words still to come under the last negator
+    raised = False  # the last negator governs a verb of believing: its reach is the sentence
     position = 0  # words read so far, stop words included
     relative_at = -RELATIVE_REACH - 1  # where the last relative pronoun stood
     previous_end = None
@@ -118,13 +123,13 @@ def features(text: str) -> Features:
             # for him will not be charged": a relative clause rarely ends with a comma), and an outer
             # negation's reach goes on either way ("no ban on people who are not citizens entering")
             if position - relative_at > RELATIVE_REACH:
-                scope = NEGATION_SCOPE
+                scope, raised = NEGATION_SCOPE, False
             continue
         if scope == NEGATION_SCOPE and lower in NOT_NEGATING:
             scope = 0  # "not just a loser, a liar": the negator qualifies, it does not deny
             continue
-        if re.search(r"[,;.!?:]", gap):
-            scope = 0  # a negator's reach ends at a clause break
+        if re.search(r"[,;.!?:]", gap) and (not raised or re.search(r"[.!?]", gap)):
+            scope, raised = 0, False  # a negator's reach ends at a clause break
         base = CONTRACTION.sub("", lower)  # "trump's" -> "trump", "we're" -> "we"
         if NUMERAL.match(base):
             figure = base.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", base) else base
@@ -147,6 +152,8 @@ def features(text: str) -> Features:
             last_name = base
         words.append(stem(base))
         naming.append(is_name)
+        if scope == NEGATION_SCOPE and base in NEG_RAISING:
+            scope, raised = SENTENCE_SCOPE, True
         if scope:
             negated.add(words[-1])
             scope -= 1

@@ -11,7 +11,7 @@ from kg.threads.features import Features
 
 FILE_NAME = "claimgraph-threads.sqlite"
 
-VERSION = 8  # PRAGMA user_version: an index written by another version (its schema or its link rules) is rebuilt
+VERSION = 9  # PRAGMA user_version: an index written by another version (its schema or its link rules) is rebuilt
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS article (iri TEXT PRIMARY KEY, graph TEXT NOT NULL);

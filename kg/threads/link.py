@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.threads.claims import ThreadClaim
+from kg.threads.disputes import anaphoric_disputes
 from kg.threads.features import Features, features
 from kg.threads.index import ThreadIndex
 from kg.threads.match import (DEFAULT, Relation, Thresholds, disagree, relation, repeats_a_quotation, same_speaker,
@@ -100,9 +101,11 @@ class Linker:
                 touched.update(targets)
             self.index.remove_article(article)
         new: list[ThreadClaim] = []
+        within: list[tuple[str, str]] = []  # disputes inside one article, found from its claims alone
         for article in sorted(articles):
             graph, claims = articles[article]
             self.index.set_article(article, graph)
+            within += anaphoric_disputes(claims)
             for claim in claims:
                 self._features.pop(claim.iri, None)
                 for key in self.index.add(claim, self.features(claim)):
@@ -126,6 +129,10 @@ class Linker:
                 self.index.add_edge(Relation.DISPUTES.value, claim.iri, target)
                 touched.add(target)
             touched.add(claim.iri)
+        # "those statements were wrong": the statement it refers to, and so that statement's thread
+        for disputer, target in within:
+            self.index.add_edge(Relation.DISPUTES.value, disputer, target)
+            touched.add(target)
         # every claim whose links changed keeps its strongest few; a link that went out of them may split a thread
         for iri in sorted(touched):
             if self._exists(iri):
