@@ -181,7 +181,7 @@ def _kind_of(span, lexicon) -> str:
         return "org?" if set(labels) & PLACE_LABELS else "person"
     if len(span) == 1 and set(labels) == {"GPE"} and not span.text.isupper() \
             and normalize(span.text) not in lexicon.place_names and not _after_place_preposition(span):
-        # the small parser types many a lone surname a place ("Verrio painted ..."): a word that is no known
+        # the small parser types many a lone surname a place ("Castellan painted ..."): a word that is no known
         # place's name and that no mention puts after "in" stays open to a personal pronoun (with the model's
         # penalty for a name only the parser calls an organisation)
         return "org?"
