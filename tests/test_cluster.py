@@ -383,24 +383,30 @@ def test_a_cluster_that_loses_every_worker_stops_in_one_line(corpus, tmp_path):
     assert len(texts) == len(stored) < 12, stderr  # each once, and not all of them
 
 
-# Preloaded into each worker of the next test: a partition holding article f7 ends its worker process at once,
-# as a crash in native code or the OOM killer would, wherever and however often it runs.
-DIE_ON_F7 = """
-import os
+def preload_fault(fault: str) -> str:
+    """A worker --preload script: ``fault`` (Python lines indented by four spaces, reading ``articles``, the
+    task's articles) runs before each task's extraction."""
+    return f"""
 import kg.parallel
 
 original = getattr(kg.parallel.extract_chunk, "original", kg.parallel.extract_chunk)  # Dask may load this twice
 
 
-def dying(articles, *args):
-    if any(article.identifier == "f7" for article in articles):
-        os._exit(9)
+def faulty(articles, *args):
+{fault}
     return original(articles, *args)
 
 
-dying.original = original
-kg.parallel.extract_chunk = dying
+faulty.original = original
+kg.parallel.extract_chunk = faulty
 """
+
+
+# Preloaded into each worker of the next test: a partition holding article f7 ends its worker process at once,
+# as a crash in native code or the OOM killer would, wherever and however often it runs.
+DIE_ON_F7 = preload_fault("""    if any(article.identifier == "f7" for article in articles):
+        import os
+        os._exit(9)""")
 
 
 def ingest_on_preloaded_workers(preload: str, corpus: Path, tmp_path: Path, env: dict | None = None):
@@ -432,10 +438,12 @@ def test_an_article_that_kills_every_worker_is_named_and_the_rest_stored(corpus,
 
 # Preloaded into each worker of the next test: f7 ends its worker process (as DIE_ON_F7), and f6 run on its own
 # never comes back (as a stuck native call would); in their partition (f6, f7, f8) f7 ends the worker first.
-DIE_ON_F7_HANG_ON_F6_ALONE = DIE_ON_F7.replace("""    return original(articles, *args)""", """    if [article.identifier for article in articles] == ["f6"]:
+DIE_ON_F7_HANG_ON_F6_ALONE = preload_fault("""    if any(article.identifier == "f7" for article in articles):
+        import os
+        os._exit(9)
+    if [article.identifier for article in articles] == ["f6"]:
         import time
-        time.sleep(3600)
-    return original(articles, *args)""")
+        time.sleep(3600)""")
 
 
 def test_an_article_that_hangs_when_run_alone_is_named_after_the_timeout(corpus, tmp_path):
@@ -466,22 +474,9 @@ def test_an_article_that_hangs_when_run_alone_is_named_after_the_timeout(corpus,
         assert any(f"every {number + 3} hours" in text for text in texts) == (number not in (6, 7)), number
 
 
-HANG_ON_F1 = """
-import kg.parallel
-
-original = getattr(kg.parallel.extract_chunk, "original", kg.parallel.extract_chunk)  # Dask may load this twice
-
-
-def hanging(articles, *args):
-    if any(article.identifier == "f1" for article in articles):
+HANG_ON_F1 = preload_fault("""    if any(article.identifier == "f1" for article in articles):
         import time
-        time.sleep(3600)
-    return original(articles, *args)
-
-
-hanging.original = original
-kg.parallel.extract_chunk = hanging
-"""
+        time.sleep(3600)""")
 
 
 def test_a_worker_stuck_in_a_task_is_restarted_and_the_partitions_queued_behind_it_run(corpus, tmp_path):
