@@ -305,8 +305,11 @@ class Watch:
         self.restarted = float("-inf")  # monotonic time of the last restart
 
     def outcome(self, future, sent: float):
-        """_outcome of a task sent out at ``sent`` (monotonic)."""
-        return _outcome(future, max(sent, self.restarted) + self.seconds, self.seconds, self.stop)
+        """_outcome of a task sent out at ``sent`` (monotonic); a task that timed out is given up on."""
+        outcome = _outcome(future, max(sent, self.restarted) + self.seconds, self.seconds, self.stop)
+        if isinstance(outcome, PartitionTimeout):
+            self.give_up([future])  # its result, if it ever comes, is not wanted
+        return outcome
 
     def give_up(self, futures: list) -> None:
         """Cancel tasks that were not back in time, and restart the workers running them. Cancelling alone would
@@ -429,8 +432,6 @@ def _in_order(watch: Watch, articles: Iterable[Article], size: int,
             number, chunk, future, sent = pending.popleft()
             try:
                 outcome = watch.outcome(future, sent)
-                if isinstance(outcome, PartitionTimeout):
-                    watch.give_up([future])  # its result, if it ever comes, is not wanted
             except Stopped:
                 client.cancel([future], force=True)  # out of ``pending`` already: the finally would miss it
                 raise
@@ -463,8 +464,6 @@ def _alone(watch: Watch, number: int, chunk: list[Article], batch_size: int) -> 
     try:
         for index, (article, future) in enumerate(zip(chunk, futures)):
             outcome = watch.outcome(future, sent)
-            if isinstance(outcome, PartitionTimeout):
-                watch.give_up([future])
             if isinstance(outcome, BaseException):  # this article failed on its own: reported by the caller
                 results.append(("failed", index, "extracting", article.identifier, _alone_failed(number, outcome),
                                 ()))
@@ -653,8 +652,6 @@ def _shard_without_culprits(watch: Watch, number: int, chunk: list[Article], bat
                                key=f"kg-{uuid.uuid4().hex[:8]}-{number:06d}-kept", retries=RETRIES)
         try:
             written = watch.outcome(future, time.monotonic())
-            if isinstance(written, PartitionTimeout):
-                watch.give_up([future])
         except Stopped:
             client.cancel([future], force=True)
             raise
