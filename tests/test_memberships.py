@@ -7,6 +7,12 @@ from conftest import query_json, run_kg
 from kg.model import AgentKind
 
 
+def the_speaker(x):
+    """The agent who speaks in the extraction's one claim."""
+    (claim,) = x.claims
+    return x.agent(claim.chain[0].source)
+
+
 def facts(x) -> set[tuple[str, str | None, str]]:
     return {(x.agent(m.member).name, m.role, x.agent(m.organization).name) for m in x.memberships}
 
@@ -78,8 +84,7 @@ def test_a_title_before_a_name_is_never_an_organisation(extract_text, text, titl
 ])
 def test_a_title_with_its_complement_before_a_name_is_no_part_of_the_name(extract_text, text, complement, person):
     x = extract_text(text)
-    (claim,) = x.claims
-    speaker = x.agent(claim.chain[0].source)
+    speaker = the_speaker(x)
     assert (speaker.name, speaker.kind) == (person, AgentKind.PERSON)
     assert not any(complement in a.name.split() or a.name == "Director" for a in x.agents)
 
@@ -92,8 +97,7 @@ def test_a_title_with_its_complement_before_a_name_is_no_part_of_the_name(extrac
 ])
 def test_two_roles_joined_before_a_name_are_that_persons(extract_text, text, speaker_name, kind):
     x = extract_text(text)
-    (claim,) = x.claims
-    speaker = x.agent(claim.chain[0].source)
+    speaker = the_speaker(x)
     assert (speaker.name, speaker.kind) == (speaker_name, kind)
 
 
@@ -104,8 +108,7 @@ def test_two_roles_joined_before_a_name_are_that_persons(extract_text, text, spe
 ])
 def test_a_date_is_never_a_speakers_name(extract_text, text, date_word):
     x = extract_text(text)
-    (claim,) = x.claims
-    speaker = x.agent(claim.chain[0].source)
+    speaker = the_speaker(x)
     assert speaker.kind == AgentKind.UNNAMED_SOURCE  # the whole description, as any unnamed source
     assert speaker.name.lower() == text.split(" said")[0].removeprefix("The ").lower()
     assert not any(a.name == date_word for a in x.agents)
@@ -117,21 +120,18 @@ def test_a_date_is_never_a_speakers_name(extract_text, text, date_word):
 ])
 def test_a_lower_case_word_is_no_name_where_the_writer_uses_capitals(extract_text, text, word):
     x = extract_text(text)
-    (claim,) = x.claims
-    assert x.agent(claim.chain[0].source).kind == AgentKind.UNNAMED_SOURCE
+    assert the_speaker(x).kind == AgentKind.UNNAMED_SOURCE
     assert not any(a.name.lower() == word for a in x.agents)
 
 
 def test_a_lower_case_particle_stays_in_a_name(extract_text):
     x = extract_text("Piet de Vries, the NVL union's spokesman, said members would strike.")
-    (claim,) = x.claims
-    assert x.agent(claim.chain[0].source).name == "Piet de Vries"
+    assert the_speaker(x).name == "Piet de Vries"
 
 
 def test_a_lower_case_name_is_a_name_where_the_writer_uses_none(extract_text):
     x = extract_text("obama said he would close the camp.")
-    (claim,) = x.claims
-    assert x.agent(claim.chain[0].source).kind == AgentKind.PERSON
+    assert the_speaker(x).kind == AgentKind.PERSON
 
 
 def test_a_bare_government_title_takes_no_organisation_from_the_article(extract_text):
@@ -220,9 +220,7 @@ def test_a_writers_reasoning_is_no_one_s_claim(extract_text, text, thought):
     ("The Red Ridge Militia said it had left the valley.", "Red Ridge Militia"),
 ])
 def test_named_unions_parties_and_militias_are_organisations(extract_text, text, name):
-    x = extract_text(text)
-    (claim,) = x.claims
-    source = x.agent(claim.chain[0].source)
+    source = the_speaker(extract_text(text))
     assert source.name == name and source.kind == AgentKind.ORGANIZATION
 
 

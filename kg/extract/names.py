@@ -43,16 +43,20 @@ def _after_title(doc, start: int, end: int) -> int:
     """Where a person's name starts after the title words that open a run ("Foreign Minister Ahmed Karim",
     "CEO Brian Walsh"): after the run's last role word, when a person's name of two words or more follows it
     (an organisation's name keeps its role words: "General Motors", "Office of the Director of ...")."""
-    role_nouns = load_lexicon().role_nouns
     last = None
     for i in range(start, end - 1):
-        word = doc[i].lower_.rstrip(".")
-        if word in role_nouns or word in TITLES:
+        if _is_title(doc[i].lower_):
             last = i
     if last is None or end - last < 2 or doc[end].ent_type_ != "PERSON" \
             or any(t.lower_ in NAME_INFIXES for t in doc[last + 1:end + 1]):
         return start
     return last + 1
+
+
+def _is_title(word: str) -> bool:
+    """A title or role noun, lower case ("secretary", "sen.", "ceo")."""
+    word = word.rstrip(".")
+    return word in TITLES or word in load_lexicon().role_nouns
 
 
 def _after_title_complement(doc, start: int, end: int) -> int:
@@ -66,8 +70,7 @@ def _after_title_complement(doc, start: int, end: int) -> int:
         before -= 1
     if before <= doc[start].sent.start or doc[before].lower_ not in ("of", "for"):
         return start
-    title = doc[before - 1].lower_.rstrip(".")
-    if not doc[before - 1].text[:1].isupper() or (title not in TITLES and title not in load_lexicon().role_nouns):
+    if not doc[before - 1].text[:1].isupper() or not _is_title(doc[before - 1].lower_):
         return start  # a title is capitalised; "a commander of Hay'at Tahrir al-Sham" names an organisation
     if doc[end].ent_type_ == "PERSON":
         first = end
