@@ -92,6 +92,30 @@ def test_a_possessive_names_whose_spokesperson_speaks(extract_text):
     assert agent.name == "Spokeswoman of Omar Lutz" and agent.kind == AgentKind.UNNAMED_SOURCE
 
 
+def speakers(x) -> set[tuple[str, AgentKind]]:
+    return {(x.agent(c.chain[0].source).name, x.agent(c.chain[0].source).kind) for c in x.claims}
+
+
+@pytest.mark.parametrize("text, person", [
+    # the surname in the headline and the lead, the full name only further down
+    ("Brennigan vows to fight on\nBrennigan said on Monday that the bill would pass. "
+     "Senator Walter Brennigan told reporters that the vote was close.", "Walter Brennigan"),
+    # the small parser types this surname an organisation (companies bear it): it is still the person's
+    ("Trump attacks the press\nTrump said the coverage was unfair. Trump said reporters were dishonest. "
+     "Trump said the crowds were huge. Donald Trump is the Republican nominee.", "Donald Trump"),
+    ("Trump slams the trade deal\nTrump said on Monday that the deal was a disaster. Donald Trump, speaking in "
+     "Ohio, told supporters that jobs had gone overseas. Trump added that tariffs would help.", "Donald Trump"),
+])
+def test_a_surname_named_before_the_full_name_is_that_person(extract_text, text, person):
+    assert speakers(extract_text(text)) == {(person, AgentKind.PERSON)}
+
+
+def test_a_surname_two_people_share_stays_apart(extract_text):
+    x = extract_text("Okafor speaks\nOkafor said the vote was rigged. Grace Okafor told reporters that she would "
+                     "appeal. Daniel Okafor said the family would wait.")
+    assert {name for name, _ in speakers(x)} == {"Okafor", "Grace Okafor", "Daniel Okafor"}
+
+
 @pytest.fixture(scope="module")
 def discourse_of(nlp):
     """The coreference discourse of a text written for a test, read from the real pipeline's parse."""

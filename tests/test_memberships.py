@@ -147,6 +147,31 @@ def test_a_person_is_no_organisation(extract_text):
     assert not x.memberships
 
 
+@pytest.mark.parametrize("text, speaker_name", [
+    ("Strike news\nThe head of the Fenwick Workers Union, Marta Olsen, said the strike would go on.", "Marta Olsen"),
+    ("Plant news\nA spokeswoman for Velda Foods, Hope Hicks, said the plant was full.", "Hope Hicks"),
+    ("Road news\nA spokesman for the ministry, Colonel Idris Baka, told reporters that the road was open.",
+     "Idris Baka"),
+])
+def test_the_named_holder_of_a_role_speaks_not_the_organisation(extract_text, text, speaker_name):
+    # "the head of Y, X said": X speaks (the parser hangs X on Y as its apposition)
+    speaker = the_speaker(extract_text(text))
+    assert (speaker.name, speaker.kind) == (speaker_name, AgentKind.PERSON)
+
+
+def test_a_role_without_a_named_holder_still_speaks_for_the_organisation(extract_text):
+    speaker = the_speaker(extract_text("Plant news\nA spokesman for Velda Foods said the plant was full."))
+    assert (speaker.name, speaker.kind) == ("Velda Foods", AgentKind.ORGANIZATION)
+
+
+def test_a_persons_staff_are_no_members_of_the_person(extract_text):
+    # "Trump" is Donald Trump's surname here, not an organisation his spokeswoman belongs to
+    x = extract_text("Rally news\nDonald Trump spoke in Ohio. Hope Hicks, a spokeswoman for Trump, said the rally "
+                     "was full. Trump's attorney, Alan Garten, said the suit had no merit.")
+    assert not x.memberships
+    assert all(x.agent(c.chain[0].source).kind == AgentKind.PERSON for c in x.claims)
+
+
 def test_the_membership_query_keeps_its_columns(tmp_path):
     article = tmp_path / "a.txt"
     article.write_text("Jorge Salas, a spokesman for the Andean Shipping Board, said the port was closed.\n",

@@ -14,7 +14,7 @@ from kg.extract import (according, attitudes, coref, headline, memberships, noun
 from kg.extract.candidates import Candidate
 from kg.extract.faults import Faults
 from kg.extract.lexicon import Lexicon, data_lines, load as load_lexicon
-from kg.extract.mentions import Mention, mention_of
+from kg.extract.mentions import Mention, appositive_holder, mention_of
 from kg.extract.names import NAME_PARTICLES
 from kg.extract.quotes import OPENING_MARKS, find_quotes, opens_sentence
 from kg.extract.resolve import Resolver
@@ -123,10 +123,10 @@ def extract(article: Article, docs, *, lexicon: Lexicon | None = None) -> Extrac
     text = article.text
     faults = Faults(article.identifier)
     resolver = Resolver(article.doc_id, text, lexicon.role_nouns)
-    memberships, affiliations = _organizations(parts, docs, resolver, lexicon, faults)
     with faults.isolate("the article's pronouns", 0, len(text)):  # speaker coreference reads the whole body
         resolver.discourse = coref.read([(p.span.start, d) for p, d in zip(parts, docs) if p.kind == "paragraph"],
                                         lexicon)
+    memberships, affiliations = _organizations(parts, docs, resolver, lexicon, faults)
 
     found: list[_Found] = []
     for part, doc in zip(parts, docs):
@@ -216,6 +216,8 @@ def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Fa
             resolver.add_alias(entry, alias.alias.text)
     members = []
     for m in raw_members:
+        if _names_a_person(resolver, m.organization):
+            continue  # "a spokeswoman for Trump", "Trump's attorney": a person's staff, not an organisation's members
         with faults.isolate("a membership", m.start, m.end):
             org = resolver.add_name(m.organization.text, AgentKind.ORGANIZATION, strong=True, weight=2,
                                     span=(m.organization.start, m.organization.end))
@@ -234,6 +236,14 @@ def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Fa
             affiliations.append((resolver.entry_key(agent), resolver.entry_key(org), a.how,
                                  Span(a.start, a.end, resolver.text[a.start:a.end])))
     return members, affiliations
+
+
+def _names_a_person(resolver: Resolver, name: Span) -> bool:
+    """Whether ``name`` is the surname of a person the article names in full ("Trump" of "Donald Trump", whom a
+    given name, a title or a gendered noun makes a person: coref.read)."""
+    entity = coref.entity_at(resolver.discourse, name.start, name.end) if resolver.discourse else None
+    return entity is not None and entity.kind == "person" and bool(entity.gender) \
+        and coref.is_surname_of(name.text, entity.name)
 
 
 # ---------------------------------------------------------------- candidates
@@ -312,7 +322,7 @@ def _placed(candidate: Candidate, part: Part, doc, text: str, lexicon: Lexicon, 
     if author is not None and part.kind != "headline":
         candidate.source = author  # "A statement e-mailed by X said": X speaks (the phrase stays the source's)
     source = _headline_mention(candidate.source, offset, lexicon) if part.kind == "headline" \
-        else mention_of(candidate.source, offset, lexicon)
+        else appositive_holder(candidate.source_extent, offset, lexicon) or mention_of(candidate.source, offset, lexicon)
     hedges, stance = _hedges(doc, candidate.content, offset, text, lexicon)
     extent = None
     if candidate.source_extent is not None and source is not None:

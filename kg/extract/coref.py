@@ -348,16 +348,77 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
         index.setdefault(key, number)
         if len(site.text) > len(entity.name):
             entity.name = site.text
+    entities, votes = _surnames_named_first(entities, votes)
     for entity, kinds in zip(entities, votes):
         entity.gender = _entity_gender(entity)
         person = kinds.count("person") + 3 * kinds.count("named person") + 2 * bool(entity.gender) \
             + 2 * bool(_given_gender(entity.name))
-        orgs = kinds.count("org") + kinds.count("org?") + 5 * kinds.count("named org")
+        # the parser's ORG on a person's bare surname is its confusion with the companies and brands named
+        # after people, no vote against the full name ("Donald Trump", then eight "Trump" typed ORG)
+        surname = _surname_key(entity.name) if person else None
+        orgs = sum(kind == "org" or (kind == "org?" and _bare_key(site.text) != surname)
+                   for site, kind in zip(entity.sites, kinds)) + 5 * kinds.count("named org")
         entity.kind = "person" if person >= orgs else "org"
         entity.uncertain = entity.kind == "org" and kinds.count("org?") == orgs
         if entity.kind == "org":
             entity.gender = ""
     return entities
+
+
+def _bare_key(text: str) -> str:
+    """A name's normalised words without a leading title ("Mr. Ruiz" -> "ruiz")."""
+    words = normalize(text).split()
+    while len(words) > 1 and words[0] in TITLES | MALE_TITLES | FEMALE_TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _surname_key(name: str) -> str | None:
+    """The surname of a full name of two words or more ("Ana M. Ruiz" -> "ruiz"), else None."""
+    words = _bare_key(name).split()
+    return words[-1] if len(words) >= 2 else None
+
+
+def is_surname_of(name: str, full_name: str) -> bool:
+    """Whether ``name`` is the surname of ``full_name``, bare or titled ("Mr. Ruiz" of "Ana Ruiz")."""
+    return " " not in _bare_key(name) and _bare_key(name) == _surname_key(full_name)
+
+
+def _surnames_named_first(entities: list[Entity], votes: list[list[str]]) -> tuple[list[Entity], list[list[str]]]:
+    """Join an entity named only by one surname (bare or titled: "Trump", "Mr. Trump") to the one person whose
+    full name ends with it, wherever that full name comes: news names a person by surname in the headline and
+    the lead before the full name, and the text-order grouping of ``_entities`` only joins a surname after it.
+    Not when two people share the surname ("Bill Clinton", "Hillary Clinton"), nor when the text itself makes
+    the surname an organisation ("named org")."""
+    people: dict[str, list[int]] = {}
+    for entity, kinds in zip(entities, votes):
+        surname = _surname_key(entity.name)
+        if surname and "named org" not in kinds and ({"person", "named person"} & set(kinds)
+                                                     or _given_gender(entity.name)):
+            people.setdefault(surname, []).append(entity.number)
+    joined: dict[int, int] = {}  # entity number -> the person's
+    for entity, kinds in zip(entities, votes):
+        keys = {_bare_key(site.text) for site in entity.sites}
+        if len(keys) != 1 or " " in next(iter(keys)) or not set(kinds) <= {"person", "named person", "org?"}:
+            continue
+        owners = people.get(next(iter(keys)), [])
+        if len(owners) > 1:  # "Donald Trump", "Real Donald Trump" (a handle), "Trump v. Trump": the one with a given name
+            owners = [owner for owner in owners if _given_gender(entities[owner].name)]
+        if len(owners) == 1 and owners[0] != entity.number:
+            joined[entity.number] = owners[0]
+    if not joined:
+        return entities, votes
+    for number, owner in joined.items():
+        pairs = sorted(zip(entities[owner].sites + entities[number].sites, votes[owner] + votes[number]),
+                       key=lambda pair: pair[0].start)
+        entities[owner].sites, votes[owner] = [site for site, _ in pairs], [kind for _, kind in pairs]
+    # numbered again in the order of their first mentions, as ``_entities`` numbers them (the model reads the
+    # person named first off the numbers)
+    kept = sorted(((entity, kinds) for entity, kinds in zip(entities, votes) if entity.number not in joined),
+                  key=lambda pair: (pair[0].sites[0].start, pair[0].number))
+    for number, (entity, _) in enumerate(kept):
+        entity.number = number
+    return [entity for entity, _ in kept], [kinds for _, kinds in kept]
 
 
 def _entity_gender(entity: Entity) -> str:

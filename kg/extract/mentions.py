@@ -40,7 +40,7 @@ def mention_of(span, offset: int, lexicon: Lexicon) -> Mention | None:
         return Mention(start, end, span.text, "pronoun", name=lower, head=lower)
     run = _holder_of_title(head, lexicon) or _holder_of_two_titles(head, lexicon) or name_tokens(head)
     described = run is None and head.pos_ == "NOUN"
-    run = run or _named_by(span, head) or _organization_before(head)
+    run = run or _role_holder_after(span, head, lexicon) or _named_by(span, head) or _organization_before(head)
     if run is not None:
         kind = guess_kind(run, lexicon)
         if described and head.lemma_.lower() not in lexicon.role_nouns:
@@ -88,6 +88,34 @@ def _holder_of_two_titles(head, lexicon: Lexicon):
                 child.dep_ == "compound" and child.i < name.i and child.lemma_.lower() in lexicon.role_nouns
                 for child in name.children):
             return name_tokens(name)
+    return None
+
+
+def appositive_holder(span, offset: int, lexicon: Lexicon) -> Mention | None:
+    """The named holder of the role a source phrase opens with ("A spokeswoman for Velda Foods, Ana Ruiz,"),
+    as a name mention; None when the phrase names no such person."""
+    if span is None or len(span) == 0:
+        return None
+    run = _role_holder_after(span, span.root, lexicon)
+    if run is None:
+        return None
+    return Mention(run.start_char + offset, run.end_char + offset, run.text, "name", name=strip_title(run.text),
+                   kind=guess_kind(run, lexicon), head=span.root.lemma_.lower())
+
+
+def _role_holder_after(span, head, lexicon: Lexicon):
+    """The person in "a spokeswoman for Velda Foods, Ana Ruiz," / "the head of Y, X": a role noun whose
+    organisation comes before the holder's name, set off by a comma (the parser hangs the name on the
+    organisation as its apposition). The name must look like a person's (a given name or the parser's PERSON)."""
+    if head.pos_ != "NOUN" or head.lemma_.lower() not in lexicon.role_nouns:
+        return None
+    commas = [t.i for t in span if t.i > head.i and t.text == ","]
+    for token in span:
+        if token.pos_ == "PROPN" and commas and token.i > commas[0] and token.dep_ in ("appos", "compound"):
+            run = name_tokens(token)
+            if run is not None and run.start > commas[0] and len(run) >= 2 \
+                    and (given_name_gender(run[0].text) or run[-1].ent_type_ == "PERSON"):
+                return run
     return None
 
 

@@ -140,8 +140,14 @@ def _gender_detector():
 def given_name_gender(name: str) -> str:
     """"m", "f" or "" for a given name, from gender-guesser's list (which also holds names that are more
     often surnames: "Taylor", "Newton"; a caller reads a word as a given name only in a given name's place)."""
-    answer = _gender_detector().get_gender(name.strip(".,"))
-    return {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}.get(answer, "")
+    word = name.strip(".,")
+    # a name the list reads one way overall and the other way in the US ("Bernie", "Rand", "Jan") is read as in
+    # the US, where most English-language news is written
+    in_usa = GENDERS.get(_gender_detector().get_gender(word, "usa"), "")
+    return in_usa or GENDERS.get(_gender_detector().get_gender(word), "")
+
+
+GENDERS = {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}
 
 
 def coref_word_class(name: str) -> frozenset[str]:

@@ -140,7 +140,7 @@ class Resolver:
                 entry_id = self._role_in_discourse(mention)
         elif mention.form == "unnamed" and mention.head in coref.ORG_NOUNS and mention.text.lower().startswith("the "):
             entry_id = self._organization(mention)
-        elif mention.form == "unnamed" and mention.text.istitle() and " " not in mention.text:
+        elif mention.form in ("unnamed", "group") and mention.text.istitle() and " " not in mention.text:
             entry_id = self._surname_read_as_a_word(mention)
         if entry_id is None:
             return self.unnamed(mention)
@@ -150,10 +150,12 @@ class Resolver:
 
     def _named(self, mention: Mention) -> int:
         """A name; a person's surname or a name the parser ran into a neighbour ("On Tuesday Marsh") goes to the
-        full name met before it in the text even when that name was never a source."""
+        full name met before it in the text even when that name was never a source, and so does a surname the
+        full name follows ("Trump said ..." in the lead, "Donald Trump" below: coref joined them)."""
         entity = coref.entity_at(self.discourse, mention.start, mention.end) if self.discourse else None
         if entity is not None and entity.kind == "person" and mention.kind != AgentKind.MEDIA_OUTLET \
-                and entity.sites[0].start < mention.start and normalize(entity.name) != normalize(mention.name) \
+                and (entity.sites[0].start < mention.start or coref.is_surname_of(mention.name, entity.name)) \
+                and normalize(entity.name) != normalize(mention.name) \
                 and self.find_name(mention.name, mention.kind) is None:
             entry_id = self._entry_of(entity)
             self.entries[entry_id].mentions.append(Span(mention.start, mention.end, mention.text))
@@ -238,7 +240,8 @@ class Resolver:
 
     def _surname_read_as_a_word(self, mention: Mention) -> int | None:
         """"Pike added ...", "Sterling said ...": a surname the tagger read as a common word (an interjection, a
-        noun) is the person named in full before with it, when there is one; otherwise it stays unnamed."""
+        noun, a plural: "Sanders") is the person the article names in full with it, when there is one; otherwise
+        it stays unnamed."""
         entry_id = self.find_name(mention.text, AgentKind.PERSON)
         if entry_id is not None:
             named_in_full = any(" " in known for known in self.entries[entry_id].names)
@@ -246,7 +249,7 @@ class Resolver:
         # a person the article named in full before without quoting ("Councillor Eva Price spoke on Monday.")
         surname = normalize(mention.text)
         named = [e for e in (self.discourse.entities if self.discourse else ()) if e.kind == "person"
-                 and _ends_with(normalize(e.name), surname) and e.sites[0].start < mention.start]
+                 and _ends_with(normalize(e.name), surname)]
         return self._entry_of(named[-1], AgentKind.PERSON) if len({normalize(e.name) for e in named}) == 1 else None
 
     def unresolved(self, mention: Mention) -> str:
