@@ -252,6 +252,16 @@ def test_the_held_out_part_is_a_third_of_the_pairs_by_whole_gold_threads(pairs):
     assert not tuned_sides & held_sides
 
 
+def test_part_all_scores_both_parts_and_the_whole_split(pairs):
+    evaluate = load_script("eval_threads")
+    train = [p for p in pairs if p["split"] == "train"]
+    scored = dict(evaluate.parts(train, "all"))
+    assert list(scored) == ["tune", "held-out", "split"] and scored["split"] == train
+    assert sorted(map(json.dumps, scored["tune"] + scored["held-out"])) == sorted(map(json.dumps, train))
+    assert evaluate.parts(train, "tune") == [("tune", scored["tune"])]
+    assert evaluate.parts(train, None) == [("split", train)]
+
+
 @pytest.mark.skipif(CORPUS is None, reason="the PolNeAR corpus is not on this machine")
 def test_every_pair_fits_the_corpus():
     result = subprocess.run([sys.executable, str(SCRIPTS / "check_thread_pairs.py"), "--polnear",
