@@ -107,8 +107,10 @@ def test_an_unlisted_verb_with_an_unlikely_prepositional_frame_is_no_claim(extra
     ("The mayor called for the pier to be closed.", "called for", "The mayor", "the pier to be closed"),
     ("The union called on the council to drop the toll.", "called on", "The union", "the council to drop the toll"),
     ("The harbour master apologized for the delay.", "apologized for", "The harbour master", "the delay"),
+    ("The senator pointed to the new toll as the cause of the delays.", "pointed to", "The senator",
+     "the new toll as the cause of the delays"),
 ])
-def test_for_or_on_opening_the_content_belongs_to_the_cue(extract_text, text, cue, source, content):
+def test_for_on_or_to_opening_the_content_belongs_to_the_cue(extract_text, text, cue, source, content):
     x = extract_text(text, structured=False)
     assert the_attribution(x) == (cue, source, content)
 
