@@ -9,4 +9,6 @@ __version__ = "0.1.0"
 # without an agent, an extraposed "it" and a copula's content noun are no speakers; a means verb's object is not
 # who speaks in its infinitive; "'s" + participle with a clause or an object is "has"; "Asked ..., X said" read
 # as a past tense is still the participle
-EXTRACTOR_VERSION = "rule-attrib-0.12"
+# 0.13: a verb in neither lexicon takes a verb complement or a prepositional frame the model gives >= 0.4; a "for",
+# "on" or "to" opening the content right after its cue verb belongs to the cue ("called for", "pointed to")
+EXTRACTOR_VERSION = "rule-attrib-0.13"
