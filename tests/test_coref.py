@@ -226,6 +226,22 @@ def test_an_object_pronoun_is_not_its_verb_s_subject(discourse_of, text, word, e
     assert coref.antecedent(d, pronoun, word).name == expected
 
 
+@pytest.mark.parametrize("text, word, subject", [
+    # a participle clause with no subject of its own takes the subject of the verb it hangs on, so an object
+    # pronoun in it is not that subject
+    ("Soren beat Jonas in the final, denying him a third title.", "him", "Soren"),
+    ("Hanna greeted Olga warmly, handing her the keys to the house.", "her", "Hanna"),
+    ("Kurt sent Ralf away, angered at him for the lie.", "him", "Kurt"),
+])
+def test_an_object_pronoun_in_a_participle_clause_is_not_the_main_subject(discourse_of, text, word, subject):
+    d = discourse_of(text)
+    pronoun = pronoun_site(d, text, word)
+    rivals = coref.candidates(d, pronoun, word)
+    at = coref.FEATURES.index("object_of_subject")
+    assert [e.name for e in rivals if coref.features(pronoun, word, e, rivals, {})[at]] == [subject]
+    assert coref.scores(d, pronoun, word)[0][1].name != subject  # the other one is likelier
+
+
 @pytest.mark.parametrize("text, word, expected", [
     # the parser types the lone surname a place: nothing but that label says it is not a person
     ("Vescovia's paintings were sold to tourists. She kept the best ones.", "She", "Vescovia"),

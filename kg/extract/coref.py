@@ -212,17 +212,23 @@ def _site(span, offset: int, sentence: int, paragraph: int, token_base: int, quo
 
 def _subject_verbs(token) -> list[int]:
     """The verb governing ``token`` and, while that verb has no subject of its own, the verbs it takes one from:
-    "X was able to pass him", "X and Y began to side with him", "X came in and hugged him" (Binding: the subject
-    of those verbs is not what an object pronoun there refers to)."""
+    "X was able to pass him", "X and Y began to side with him", "X came in and hugged him", "X beat Y,
+    denying him a title" (Binding: the subject of those verbs is not what an object pronoun there refers to)."""
     verb = token.doc[_clause(token)]
     found = [verb.i]
     while not any(child.dep_ in SUBJECT_DEPS for child in verb.children) and verb.head.i != verb.i \
-            and verb.dep_ in ("xcomp", "conj", "acomp"):
+            and (verb.dep_ in ("xcomp", "conj", "acomp") or _participle_clause(verb)):
         if verb.dep_ == "xcomp" and any(child.dep_ in ("dobj", "dative") for child in verb.head.children):
             break  # "Grace asks him to take her": the one asked takes, not Grace
         verb = verb.head
         found.append(verb.i)
     return found
+
+
+def _participle_clause(verb) -> bool:
+    """"Soren beat Jonas, denying him a title", "Kurt sent Ralf away, angered at him": a participle clause with
+    no subject of its own takes the subject of the verb it hangs on."""
+    return verb.dep_ == "advcl" and verb.tag_ in ("VBG", "VBN")
 
 
 def _bracketed(token) -> bool:
