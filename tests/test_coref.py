@@ -242,6 +242,32 @@ def test_an_object_pronoun_in_a_participle_clause_is_not_the_main_subject(discou
     assert coref.scores(d, pronoun, word)[0][1].name != subject  # the other one is likelier
 
 
+@pytest.mark.parametrize("text, word, owner, named", [
+    # "X's sister, Y": the text turns to Y, whose name is given; the owner X is named only to say whose
+    ("Nadia's sister, Lena, sold the old farm after her divorce.", "her", "Nadia", "Lena"),
+    ("Milan's brother, Dario, left the band because of his health.", "his", "Milan", "Dario"),
+])
+def test_the_owner_of_a_named_relative_is_not_the_likely_referent(discourse_of, text, word, owner, named):
+    d = discourse_of(text)
+    pronoun = pronoun_site(d, text, word)
+    rivals = coref.candidates(d, pronoun, word)
+    at = coref.FEATURES.index("possessor_of_named")
+    assert [e.name for e in rivals if coref.features(pronoun, word, e, rivals, {})[at]] == [owner]
+    assert coref.antecedent(d, pronoun, word).name == named
+
+
+def test_an_object_pronoun_is_not_another_object_of_its_verb(discourse_of):
+    # Binding: "introduced Boris to him" is not Boris (nor Anton, the verb's subject)
+    text = "Viktor had waited all year. Then Anton introduced Boris to him at the gala."
+    d = discourse_of(text)
+    him = pronoun_site(d, text, "him")
+    rivals = coref.candidates(d, him, "him")
+    at = coref.FEATURES.index("coargument")
+    assert [e.name for e in rivals if coref.features(him, "him", e, rivals, {})[at]] == ["Boris"]
+    found = coref.antecedent(d, him, "him")
+    assert found is None or found.name not in ("Anton", "Boris")
+
+
 @pytest.mark.parametrize("text, word, expected", [
     # the parser types the lone surname a place: nothing but that label says it is not a person
     ("Vescovia's paintings were sold to tourists. She kept the best ones.", "She", "Vescovia"),

@@ -412,7 +412,8 @@ OWN_FEATURES = ("bias", "before", "same_sentence", "previous_sentence", "far", "
                 "object_of_subject")
 LAYOUT_FEATURES = ("bracketed", "person_like", "first_person", "most_mentioned", "first_named",
                    "subject_opens_sentence", "main_subject_to_subject", "of_noun", "appositive", "conjunct",
-                   "main_subject_here", "cataphora_main_subject", "sentences_back")
+                   "main_subject_here", "cataphora_main_subject", "sentences_back", "possessor_of_named",
+                   "coargument")
 CONTRASTED = ("log_tokens", "subj", "log_count", "main_subject", "parallel", "recent_subject", "governs_subj",
               "own_subject", "obj", "pobj")
 FEATURES = OWN_FEATURES + LAYOUT_FEATURES + tuple("vs_" + name for name in CONTRASTED)
@@ -480,7 +481,7 @@ class _Rivalry:
                         leaders[0] if len(leaders) == 1 else None)
 
 
-def _layout_features(pronoun: Site, entity: Entity, rivalry: _Rivalry) -> list[float]:
+def _layout_features(pronoun: Site, entity: Entity, rivalry: _Rivalry, rivals: list[Entity]) -> list[float]:
     """Where the candidate sits in the text as a whole (names in LAYOUT_FEATURES)."""
     site, before = _anchor(entity, pronoun)
     distance = pronoun.sentence - site.sentence
@@ -493,7 +494,19 @@ def _layout_features(pronoun: Site, entity: Entity, rivalry: _Rivalry) -> list[f
         float(pronoun.role == "subj" and site.role == "subj" and site.clause == site.main and distance == 1),
         float(site.of_noun), float(site.dep == "appos"), float(site.dep == "conj"),
         float(main_here), float(main_here and not before), min(distance, 4) / 4 if before else 0.0,
+        float(_possessor_of_named(site, entity, rivals)),
+        # Binding: an object pronoun is not another object of its own verb ("introduced Boris to him")
+        float(distance == 0 and pronoun.role in ("obj", "pobj") and pronoun.text.lower() not in REFLEXIVE
+              and site.role in ("obj", "pobj") and site.clause == pronoun.clause),
     ]
+
+
+def _possessor_of_named(site: Site, entity: Entity, rivals: list[Entity]) -> bool:
+    """"Maria's daughter, Isabella": the mention owns a noun another rival's name is in apposition to."""
+    if site.role != "poss" or not site.ancestors:
+        return False
+    return any(s.dep in ("appos", "compound") and s.ancestors and s.ancestors[0] == site.ancestors[0]
+               for e in rivals if e.number != entity.number for s in e.sites)
 
 
 def _person_like(entity: Entity) -> bool:
@@ -506,8 +519,8 @@ def vectors(pronoun: Site, word: str, rivals: list[Entity], speakers: dict[int, 
     entity number: its own features, where it sits, and how it compares with the best of the other rivals (the
     nearer one, the subject of the two: GAP's pairs are told apart by such contrasts)."""
     rivalry = _Rivalry.of(rivals) if rivals else None
-    own = {e.number: _own_features(pronoun, word, e, rivals, speakers) + _layout_features(pronoun, e, rivalry)
-           for e in rivals}
+    own = {e.number: _own_features(pronoun, word, e, rivals, speakers)
+           + _layout_features(pronoun, e, rivalry, rivals) for e in rivals}
     return {number: vector + _contrast(vector, [v for n, v in own.items() if n != number])
             for number, vector in own.items()}
 
