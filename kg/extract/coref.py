@@ -355,6 +355,9 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
         if len(site.text) > len(entity.name):
             entity.name = site.text
     for entity, kinds in zip(entities, votes):
+        # text order: a sentence's entities are read before its unlabelled proper nouns, and the features take
+        # the last mention before a pronoun to be the last in the list
+        entity.sites.sort(key=lambda s: s.start)
         entity.gender = _entity_gender(entity)
         person = kinds.count("person") + 3 * kinds.count("named person") + 2 * bool(entity.gender) \
             + 2 * bool(_given_gender(entity.name))
@@ -415,7 +418,7 @@ LAYOUT_FEATURES = ("bracketed", "person_like", "first_person", "most_mentioned",
                    "main_subject_here", "cataphora_main_subject", "sentences_back", "possessor_of_named",
                    "coargument")
 CONTRASTED = ("log_tokens", "subj", "log_count", "main_subject", "parallel", "recent_subject", "governs_subj",
-              "own_subject", "obj", "pobj")
+              "own_subject", "obj", "pobj", "object_of_subject")
 FEATURES = OWN_FEATURES + LAYOUT_FEATURES + tuple("vs_" + name for name in CONTRASTED)
 _CONTRASTED_AT = tuple(FEATURES.index(name) for name in CONTRASTED)
 
