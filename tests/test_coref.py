@@ -140,6 +140,13 @@ def pronoun_site(discourse, text, word, nth=0):
     return discourse.pronoun_at(starts[nth])
 
 
+def test_an_entity_s_mentions_are_in_text_order(discourse_of):
+    # the parser labels only the second "Anna" an entity: the first is found later, as an unlabelled proper noun
+    d = discourse_of("Anna met Clara, and Anna later hired her.")
+    (anna,) = [e for e in d.entities if e.name == "Anna"]
+    assert [s.start for s in anna.sites] == [0, 20]
+
+
 def test_where_a_name_sits_is_read(discourse_of):
     text = ("Gary Windass (Tom Price) met the daughter of Ruth Lake. Her husband, Ivo Berg, came with Ada Moss and "
             "Lea Voss. She thanked him.")
@@ -248,6 +255,63 @@ def test_an_object_pronoun_is_not_its_verb_s_subject(discourse_of, text, word, e
     flagged = [e.name for e in rivals if coref.features(pronoun, word, e, rivals, {})[at]]
     assert flagged == [e.name for e in rivals if e.name != expected]
     assert coref.antecedent(d, pronoun, word).name == expected
+
+
+@pytest.mark.parametrize("text, word, subject", [
+    # a participle clause with no subject of its own takes the subject of the verb it hangs on, so an object
+    # pronoun in it is not that subject
+    ("Soren beat Jonas in the final, denying him a third title.", "him", "Soren"),
+    ("Hanna greeted Olga warmly, handing her the keys to the house.", "her", "Hanna"),
+    ("Kurt sent Ralf away, angered at him for the lie.", "him", "Kurt"),
+])
+def test_an_object_pronoun_in_a_participle_clause_is_not_the_main_subject(discourse_of, text, word, subject):
+    d = discourse_of(text)
+    pronoun = pronoun_site(d, text, word)
+    rivals = coref.candidates(d, pronoun, word)
+    at = coref.FEATURES.index("object_of_subject")
+    assert [e.name for e in rivals if coref.features(pronoun, word, e, rivals, {})[at]] == [subject]
+    assert coref.scores(d, pronoun, word)[0][1].name != subject  # the other one is likelier
+
+
+@pytest.mark.parametrize("text, word, owner, named", [
+    # "X's sister, Y": the text turns to Y, whose name is given; the owner X is named only to say whose
+    ("Nadia's sister, Lena, sold the old farm after her divorce.", "her", "Nadia", "Lena"),
+    ("Milan's brother, Dario, left the band because of his health.", "his", "Milan", "Dario"),
+])
+def test_the_owner_of_a_named_relative_is_not_the_likely_referent(discourse_of, text, word, owner, named):
+    d = discourse_of(text)
+    pronoun = pronoun_site(d, text, word)
+    rivals = coref.candidates(d, pronoun, word)
+    at = coref.FEATURES.index("possessor_of_named")
+    assert [e.name for e in rivals if coref.features(pronoun, word, e, rivals, {})[at]] == [owner]
+    assert coref.antecedent(d, pronoun, word).name == named
+
+
+@pytest.mark.parametrize("text, word, expected", [
+    # the other one is the verb's subject, whom the object pronoun is not: the one rival left is likely enough
+    ("Ivo praised Tomas, and Ivo then promoted him.", "him", "Tomas"),
+    # the parser labels only the second "Anna" an entity, so her mentions were read out of text order and the
+    # first one was taken for the last before "her"
+    ("Anna met Clara, and Anna later hired her.", "her", "Clara"),
+])
+def test_a_rival_bound_out_makes_the_other_likely(discourse_of, text, word, expected):
+    d = discourse_of(text)
+    pronoun = pronoun_site(d, text, word)
+    rivals = coref.candidates(d, pronoun, word)
+    at = coref.FEATURES.index("vs_object_of_subject")
+    assert {e.name: coref.features(pronoun, word, e, rivals, {})[at] for e in rivals}[expected] == -1.0
+    assert coref.antecedent(d, pronoun, word).name == expected
+
+
+def test_an_object_pronoun_is_not_another_object_of_its_verb(discourse_of):
+    # Binding: "introduced Boris to him" is not Boris (nor Anton, the verb's subject)
+    text = "Viktor Brandt had waited all year. Then Anton Weber introduced Boris Falk to him at the gala."
+    d = discourse_of(text)
+    him = pronoun_site(d, text, "him")
+    rivals = coref.candidates(d, him, "him")
+    at = coref.FEATURES.index("coargument")
+    assert [e.name for e in rivals if coref.features(him, "him", e, rivals, {})[at]] == ["Boris Falk"]
+    assert [e.name for e in coref.referents(d, him, "him")] == ["Viktor Brandt"]
 
 
 @pytest.mark.parametrize("text, word, expected", [

@@ -212,17 +212,23 @@ def _site(span, offset: int, sentence: int, paragraph: int, token_base: int, quo
 
 def _subject_verbs(token) -> list[int]:
     """The verb governing ``token`` and, while that verb has no subject of its own, the verbs it takes one from:
-    "X was able to pass him", "X and Y began to side with him", "X came in and hugged him" (Binding: the subject
-    of those verbs is not what an object pronoun there refers to)."""
+    "X was able to pass him", "X and Y began to side with him", "X came in and hugged him", "X beat Y,
+    denying him a title" (Binding: the subject of those verbs is not what an object pronoun there refers to)."""
     verb = token.doc[_clause(token)]
     found = [verb.i]
     while not any(child.dep_ in SUBJECT_DEPS for child in verb.children) and verb.head.i != verb.i \
-            and verb.dep_ in ("xcomp", "conj", "acomp"):
+            and (verb.dep_ in ("xcomp", "conj", "acomp") or _participle_clause(verb)):
         if verb.dep_ == "xcomp" and any(child.dep_ in ("dobj", "dative") for child in verb.head.children):
             break  # "Grace asks him to take her": the one asked takes, not Grace
         verb = verb.head
         found.append(verb.i)
     return found
+
+
+def _participle_clause(verb) -> bool:
+    """"Soren beat Jonas, denying him a title", "Kurt sent Ralf away, angered at him": a participle clause with
+    no subject of its own takes the subject of the verb it hangs on."""
+    return verb.dep_ == "advcl" and verb.tag_ in ("VBG", "VBN")
 
 
 def _bracketed(token) -> bool:
@@ -350,6 +356,9 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
             entity.name = site.text
     entities, votes = _surnames_named_first(entities, votes)
     for entity, kinds in zip(entities, votes):
+        # text order: a sentence's entities are read before its unlabelled proper nouns, and the features take
+        # the last mention before a pronoun to be the last in the list
+        entity.sites.sort(key=lambda s: s.start)
         entity.gender = _entity_gender(entity)
         person = kinds.count("person") + 3 * kinds.count("named person") + 2 * bool(entity.gender) \
             + 2 * bool(_given_gender(entity.name))
@@ -467,9 +476,10 @@ OWN_FEATURES = ("bias", "before", "same_sentence", "previous_sentence", "far", "
                 "object_of_subject")
 LAYOUT_FEATURES = ("bracketed", "person_like", "first_person", "most_mentioned", "first_named",
                    "subject_opens_sentence", "main_subject_to_subject", "of_noun", "appositive", "conjunct",
-                   "main_subject_here", "cataphora_main_subject", "sentences_back")
+                   "main_subject_here", "cataphora_main_subject", "sentences_back", "possessor_of_named",
+                   "coargument")
 CONTRASTED = ("log_tokens", "subj", "log_count", "main_subject", "parallel", "recent_subject", "governs_subj",
-              "own_subject", "obj", "pobj")
+              "own_subject", "obj", "pobj", "object_of_subject")
 FEATURES = OWN_FEATURES + LAYOUT_FEATURES + tuple("vs_" + name for name in CONTRASTED)
 _CONTRASTED_AT = tuple(FEATURES.index(name) for name in CONTRASTED)
 
@@ -535,7 +545,7 @@ class _Rivalry:
                         leaders[0] if len(leaders) == 1 else None)
 
 
-def _layout_features(pronoun: Site, entity: Entity, rivalry: _Rivalry) -> list[float]:
+def _layout_features(pronoun: Site, entity: Entity, rivalry: _Rivalry, rivals: list[Entity]) -> list[float]:
     """Where the candidate sits in the text as a whole (names in LAYOUT_FEATURES)."""
     site, before = _anchor(entity, pronoun)
     distance = pronoun.sentence - site.sentence
@@ -548,7 +558,19 @@ def _layout_features(pronoun: Site, entity: Entity, rivalry: _Rivalry) -> list[f
         float(pronoun.role == "subj" and site.role == "subj" and site.clause == site.main and distance == 1),
         float(site.of_noun), float(site.dep == "appos"), float(site.dep == "conj"),
         float(main_here), float(main_here and not before), min(distance, 4) / 4 if before else 0.0,
+        float(_possessor_of_named(site, entity, rivals)),
+        # Binding: an object pronoun is not another object of its own verb ("introduced Boris to him")
+        float(distance == 0 and pronoun.role in ("obj", "pobj") and pronoun.text.lower() not in REFLEXIVE
+              and site.role in ("obj", "pobj") and site.clause == pronoun.clause),
     ]
+
+
+def _possessor_of_named(site: Site, entity: Entity, rivals: list[Entity]) -> bool:
+    """"Maria's daughter, Isabella": the mention owns a noun another rival's name is in apposition to."""
+    if site.role != "poss" or not site.ancestors:
+        return False
+    return any(s.dep in ("appos", "compound") and s.ancestors and s.ancestors[0] == site.ancestors[0]
+               for e in rivals if e.number != entity.number for s in e.sites)
 
 
 def _person_like(entity: Entity) -> bool:
@@ -561,8 +583,8 @@ def vectors(pronoun: Site, word: str, rivals: list[Entity], speakers: dict[int, 
     entity number: its own features, where it sits, and how it compares with the best of the other rivals (the
     nearer one, the subject of the two: GAP's pairs are told apart by such contrasts)."""
     rivalry = _Rivalry.of(rivals) if rivals else None
-    own = {e.number: _own_features(pronoun, word, e, rivals, speakers) + _layout_features(pronoun, e, rivalry)
-           for e in rivals}
+    own = {e.number: _own_features(pronoun, word, e, rivals, speakers)
+           + _layout_features(pronoun, e, rivalry, rivals) for e in rivals}
     return {number: vector + _contrast(vector, [v for n, v in own.items() if n != number])
             for number, vector in own.items()}
 
