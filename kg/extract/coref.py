@@ -354,11 +354,13 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
         index.setdefault(key, number)
         if len(site.text) > len(entity.name):
             entity.name = site.text
-    entities, votes = _surnames_named_first(entities, votes)
     for entity, kinds in zip(entities, votes):
         # text order: a sentence's entities are read before its unlabelled proper nouns, and the features take
-        # the last mention before a pronoun to be the last in the list
-        entity.sites.sort(key=lambda s: s.start)
+        # the last mention before a pronoun to be the last in the list (each mention keeps its own kind)
+        pairs = sorted(zip(entity.sites, kinds), key=lambda pair: pair[0].start)
+        entity.sites, kinds[:] = [site for site, _ in pairs], [kind for _, kind in pairs]
+    entities, votes = _surnames_named_first(entities, votes)
+    for entity, kinds in zip(entities, votes):
         entity.gender = _entity_gender(entity)
         person = kinds.count("person") + 3 * kinds.count("named person") + 2 * bool(entity.gender) \
             + 2 * bool(_given_gender(entity.name))
