@@ -97,8 +97,10 @@ def test_a_verb_in_neither_lexicon_with_a_likely_prepositional_frame(extract_tex
     assert the_attribution(x) == (cue, source, content)
 
 
-@pytest.mark.parametrize("text", ["The mayor walked across the new bridge on Monday.",
-                                  "The fishermen waited for the tide at the harbour."])
+@pytest.mark.parametrize("text", ["The mayor strolled across the new bridge on Monday.",
+                                  # the model gives "dithered [over X]" about 0.3: above a listed verb's 0.25 for
+                                  # a preposition, below the 0.4 a verb in neither lexicon needs
+                                  "The council dithered over the new toll for months."])
 def test_an_unlisted_verb_with_an_unlikely_prepositional_frame_is_no_claim(extract_text, text):
     assert not extract_text(text, structured=False).claims
 

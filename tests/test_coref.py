@@ -110,6 +110,30 @@ def test_a_surname_named_before_the_full_name_is_that_person(extract_text, text,
     assert speakers(extract_text(text)) == {(person, AgentKind.PERSON)}
 
 
+@pytest.mark.parametrize("text, not_the_speaker", [
+    # a relative named in full is not the surname's owner: the surname alone is the article's main subject
+    ("Rally news\nBrennigan said on Monday that he would win Ohio. His daughter Ivy Brennigan introduced him at the "
+     "rally. Brennigan said the polls were wrong.", "Ivy Brennigan"),
+    # a title's gender tells the widow from her late husband
+    ("Widow speaks\nMrs. Okafor said the inquiry was a sham. Her late husband, Daniel Okafor, had worked at the "
+     "plant for years. She said the company lied.", "Daniel Okafor"),
+    # a company named after its founder, which the parser alone calls an organisation
+    ("Ford recalls cars\nFord said on Monday that it would recall a million cars. The company was founded by "
+     "Henry Ford in 1903. Ford said the fault was minor.", "Henry Ford"),
+])
+def test_a_surname_is_not_joined_to_a_relative_another_gender_or_a_founder(extract_text, text, not_the_speaker):
+    x = extract_text(text)
+    # the surname's statements: the first and the last claim of each text
+    for claim in (x.claims[0], x.claims[-1]):
+        assert x.agent(claim.chain[0].source).name != not_the_speaker
+
+
+def test_a_plural_noun_is_no_surname_of_a_person_named_after_it(extract_text):
+    x = extract_text("Rates rise\nAnalysts said the rates would rise. Banks said they would raise mortgage rates next "
+                     "month. Tyler Banks, a broker in Leeds, said buyers were nervous.")
+    assert speaker_of(x, "raise mortgage rates").name != "Tyler Banks"
+
+
 def test_a_surname_two_people_share_stays_apart(extract_text):
     x = extract_text("Okafor speaks\nOkafor said the vote was rigged. Grace Okafor told reporters that she would "
                      "appeal. Daniel Okafor said the family would wait.")

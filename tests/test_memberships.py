@@ -159,6 +159,15 @@ def test_the_named_holder_of_a_role_speaks_not_the_organisation(extract_text, te
     assert (speaker.name, speaker.kind) == (speaker_name, AgentKind.PERSON)
 
 
+@pytest.mark.parametrize("text, wrong", [
+    ("Union news\nThe head of the union, who replaced John Smith last year, said the strike would go on.", "John Smith"),
+    ("Acme news\nThe chief executive of Acme, a firm backed by Warren Buffett, said sales rose.", "Warren Buffett"),
+    ("Union news\nThe leader of the union, a former ally of Mary Barra, said the deal was close.", "Mary Barra"),
+])
+def test_a_name_further_on_in_a_role_phrase_is_not_its_holder(extract_text, text, wrong):
+    assert the_speaker(extract_text(text)).name != wrong
+
+
 def test_a_role_without_a_named_holder_still_speaks_for_the_organisation(extract_text):
     speaker = the_speaker(extract_text("Plant news\nA spokesman for Velda Foods said the plant was full."))
     assert (speaker.name, speaker.kind) == ("Velda Foods", AgentKind.ORGANIZATION)

@@ -10,8 +10,8 @@ from importlib.resources import files
 
 from kg.extract.quotes import find_quotes, quotation_inside
 from kg.extract.tokens import SUBJECTS
-from kg.extract.names import (TITLES, coref_word_class, given_name_gender, guess_kind, name_tokens, strip_title,
-                              treated_as_person)
+from kg.extract.names import (KIN_NOUNS, TITLES, coref_word_class, given_name_gender, guess_kind, name_tokens,
+                              strip_title, treated_as_person)
 from kg.model import AgentKind
 from kg.names import normalize
 
@@ -367,10 +367,11 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
         # the parser's ORG on a person's bare surname is its confusion with the companies and brands named
         # after people, no vote against the full name ("Donald Trump", then eight "Trump" typed ORG)
         surname = _surname_key(entity.name) if person else None
-        orgs = sum(kind == "org" or (kind == "org?" and _bare_key(site.text) != surname)
-                   for site, kind in zip(entity.sites, kinds)) + 5 * kinds.count("named org")
+        counted = [kind for site, kind in zip(entity.sites, kinds)
+                   if not (kind == "org?" and _bare_key(site.text) == surname)]
+        orgs = counted.count("org") + counted.count("org?") + 5 * counted.count("named org")
         entity.kind = "person" if person >= orgs else "org"
-        entity.uncertain = entity.kind == "org" and kinds.count("org?") == orgs
+        entity.uncertain = entity.kind == "org" and counted.count("org?") == orgs
         if entity.kind == "org":
             entity.gender = ""
     return entities
@@ -399,8 +400,11 @@ def _surnames_named_first(entities: list[Entity], votes: list[list[str]]) -> tup
     """Join an entity named only by one surname (bare or titled: "Trump", "Mr. Trump") to the one person whose
     full name ends with it, wherever that full name comes: news names a person by surname in the headline and
     the lead before the full name, and the text-order grouping of ``_entities`` only joins a surname after it.
-    Not when two people share the surname ("Bill Clinton", "Hillary Clinton"), nor when the text itself makes
-    the surname an organisation ("named org")."""
+    Only when the parser or the text makes some mention of the surname a person's (the parser's ORG alone is as
+    likely the company named after the person: "Ford said it would recall ... founded by Henry Ford"); not when
+    two people named in full share the surname, nor to a relative introduced as one ("His daughter Ivanka Trump":
+    the surname alone is the article's main subject), nor across a title's gender ("Mrs. Okafor" is not
+    "Daniel Okafor"), nor when the text makes the surname an organisation's name ("named org")."""
     people: dict[str, list[int]] = {}
     for entity, kinds in zip(entities, votes):
         surname = _surname_key(entity.name)
@@ -410,13 +414,21 @@ def _surnames_named_first(entities: list[Entity], votes: list[list[str]]) -> tup
     joined: dict[int, int] = {}  # entity number -> the person's
     for entity, kinds in zip(entities, votes):
         keys = {_bare_key(site.text) for site in entity.sites}
-        if len(keys) != 1 or " " in next(iter(keys)) or not set(kinds) <= {"person", "named person", "org?"}:
+        if len(keys) != 1 or " " in next(iter(keys)) or not set(kinds) <= {"person", "named person", "org?"} \
+                or not {"person", "named person"} & set(kinds):
             continue
         owners = people.get(next(iter(keys)), [])
         if len(owners) > 1:  # "Donald Trump", "Real Donald Trump" (a handle), "Trump v. Trump": the one with a given name
             owners = [owner for owner in owners if _given_gender(entities[owner].name)]
-        if len(owners) == 1 and owners[0] != entity.number:
-            joined[entity.number] = owners[0]
+        if len(owners) != 1 or owners[0] == entity.number:
+            continue
+        owner = entities[owners[0]]
+        if any(set(site.nouns) & KIN_NOUNS for site in owner.sites):
+            continue
+        gender = _given_gender(owner.name)
+        if gender and any(site.titled and site.gender and site.gender != gender for site in entity.sites):
+            continue
+        joined[entity.number] = owner.number
     if not joined:
         return entities, votes
     for number, owner in joined.items():

@@ -104,19 +104,35 @@ def appositive_holder(span, offset: int, lexicon: Lexicon) -> Mention | None:
 
 
 def _role_holder_after(span, head, lexicon: Lexicon):
-    """The person in "a spokeswoman for Velda Foods, Ana Ruiz," / "the head of Y, X": a role noun whose
-    organisation comes before the holder's name, set off by a comma (the parser hangs the name on the
-    organisation as its apposition). The name must look like a person's (a given name or the parser's PERSON)."""
+    """The person in "a spokeswoman for Velda Foods, Ana Ruiz," / "the head of the union, Ana Ruiz,": a role noun
+    with its organisation after a preposition, then, right after a comma, the holder's name (the parser hangs it on
+    the role noun or on the organisation as an apposition). The name must look like a person's (a given name or the
+    parser's PERSON); the organisation must not be a role itself ("a spokesman for the governor, Andrew Cuomo":
+    Cuomo is the governor, not the spokesman), and nothing may come between the organisation and the comma ("the
+    head of the union, who replaced John Smith," names someone else)."""
     if head.pos_ != "NOUN" or head.lemma_.lower() not in lexicon.role_nouns:
         return None
-    commas = [t.i for t in span if t.i > head.i and t.text == ","]
-    for token in span:
-        if token.pos_ == "PROPN" and commas and token.i > commas[0] and token.dep_ in ("appos", "compound"):
+    organization = next((child for preposition in head.children if preposition.dep_ == "prep"
+                         for child in preposition.children if child.dep_ == "pobj"), None)
+    if organization is None or organization.lemma_.lower() in lexicon.role_nouns \
+            or organization.ent_type_ == "PERSON":
+        return None
+    comma = organization.i + 1  # the organisation's head word closes its name ("the Fenwick Workers Union")
+    doc = head.doc
+    if comma >= len(doc) or doc[comma].text != "," or comma + 1 >= span.end:
+        return None
+    for token in doc[comma + 1:span.end]:
+        if token.dep_ == "appos" and token.head in (head, organization) and token.pos_ == "PROPN":
             run = name_tokens(token)
-            if run is not None and run.start > commas[0] and len(run) >= 2 \
+            if run is not None and len(run) >= 2 and _after_titles(doc, comma + 1, run.start) \
                     and (given_name_gender(run[0].text) or run[-1].ent_type_ == "PERSON"):
                 return run
     return None
+
+
+def _after_titles(doc, start: int, end: int) -> bool:
+    """Whether the tokens from ``start`` to ``end`` are only titles ("Colonel", "Dr."), if any."""
+    return all(token.lower_.rstrip(".") in TITLES for token in doc[start:end])
 
 
 def _named_by(span, head):

@@ -141,10 +141,16 @@ def given_name_gender(name: str) -> str:
     """"m", "f" or "" for a given name, from gender-guesser's list (which also holds names that are more
     often surnames: "Taylor", "Newton"; a caller reads a word as a given name only in a given name's place)."""
     word = name.strip(".,")
-    # a name the list reads one way overall and the other way in the US ("Bernie", "Rand", "Jan") is read as in
-    # the US, where most English-language news is written
-    in_usa = GENDERS.get(_gender_detector().get_gender(word, "usa"), "")
-    return in_usa or GENDERS.get(_gender_detector().get_gender(word), "")
+    overall = _gender_detector().get_gender(word)
+    in_usa = _gender_detector().get_gender(word, "usa")
+    # where the list's overall reading and its US reading disagree, the sure one wins ("Jean", "Ariel": male
+    # overall, mostly female in the US), and two readings equally sure say nothing ("Bernie": mostly female
+    # overall, mostly male in the US; "Rand", "Nikita": female and male)
+    genders = {GENDERS.get(overall, ""), GENDERS.get(in_usa, "")} - {""}
+    if len(genders) <= 1:
+        return next(iter(genders), "")
+    sure = [answer for answer in (overall, in_usa) if answer in ("male", "female")]
+    return GENDERS[sure[0]] if len(sure) == 1 else ""
 
 
 GENDERS = {"male": "m", "mostly_male": "m", "female": "f", "mostly_female": "f"}

@@ -240,8 +240,9 @@ class Resolver:
 
     def _surname_read_as_a_word(self, mention: Mention) -> int | None:
         """"Pike added ...", "Sterling said ...": a surname the tagger read as a common word (an interjection, a
-        noun, a plural: "Sanders") is the person the article names in full with it, when there is one; otherwise
-        it stays unnamed."""
+        noun, a plural: "Sanders") is the person named in full with it before, when there is one; otherwise it
+        stays unnamed (a person named after it may share the word with a common noun: "Banks said they would
+        raise rates. Tyler Banks, a broker, said ...")."""
         entry_id = self.find_name(mention.text, AgentKind.PERSON)
         if entry_id is not None:
             named_in_full = any(" " in known for known in self.entries[entry_id].names)
@@ -249,7 +250,8 @@ class Resolver:
         # a person the article named in full before without quoting ("Councillor Eva Price spoke on Monday.")
         surname = normalize(mention.text)
         named = [e for e in (self.discourse.entities if self.discourse else ()) if e.kind == "person"
-                 and _ends_with(normalize(e.name), surname)]
+                 and _ends_with(normalize(e.name), surname)
+                 and any(" " in normalize(s.text) and s.start < mention.start for s in e.sites)]
         return self._entry_of(named[-1], AgentKind.PERSON) if len({normalize(e.name) for e in named}) == 1 else None
 
     def unresolved(self, mention: Mention) -> str:
