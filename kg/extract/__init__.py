@@ -216,9 +216,9 @@ def _organizations(parts, docs, resolver: Resolver, lexicon: Lexicon, faults: Fa
             resolver.add_alias(entry, alias.alias.text)
     members = []
     for m in raw_members:
-        if _names_a_person(resolver, m.organization):
-            continue  # "a spokeswoman for Trump", "Trump's attorney": a person's staff, not an organisation's members
         with faults.isolate("a membership", m.start, m.end):
+            if _names_a_person(resolver, m.organization):
+                continue  # "a spokeswoman for Trump", "Trump's attorney": a person's staff, not an organisation's members
             org = resolver.add_name(m.organization.text, AgentKind.ORGANIZATION, strong=True, weight=2,
                                     span=(m.organization.start, m.organization.end))
             member = resolver.add_name(m.member.text, AgentKind.PERSON, strong=True, weight=2,

@@ -391,6 +391,11 @@ def _surname_key(name: str) -> str | None:
     return words[-1] if len(words) >= 2 else None
 
 
+def is_full_name(text: str) -> bool:
+    """Whether a mention names a person in full: two words or more once a title is dropped ("Mr. Ruiz" does not)."""
+    return " " in _bare_key(text)
+
+
 def is_surname_of(name: str, full_name: str) -> bool:
     """Whether ``name`` is the surname of ``full_name``, bare or titled ("Mr. Ruiz" of "Ana Ruiz")."""
     return " " not in _bare_key(name) and _bare_key(name) == _surname_key(full_name)

@@ -251,7 +251,7 @@ class Resolver:
         surname = normalize(mention.text)
         named = [e for e in (self.discourse.entities if self.discourse else ()) if e.kind == "person"
                  and _ends_with(normalize(e.name), surname)
-                 and any(" " in normalize(s.text) and s.start < mention.start for s in e.sites)]
+                 and any(coref.is_full_name(s.text) and s.start < mention.start for s in e.sites)]
         return self._entry_of(named[-1], AgentKind.PERSON) if len({normalize(e.name) for e in named}) == 1 else None
 
     def unresolved(self, mention: Mention) -> str:
