@@ -41,13 +41,14 @@ def name_tokens(token):
 
 def _after_title(doc, start: int, end: int) -> int:
     """Where a person's name starts after the title words that open a run ("Foreign Minister Ahmed Karim",
-    "CEO Brian Walsh"): after the run's last role word, when a person's name of two words or more follows it
-    (an organisation's name keeps its role words: "General Motors", "Office of the Director of ...")."""
+    "CEO Brian Walsh"): after the run's last role word, when a person's name of two words or more follows it (the
+    parser's PERSON, or a given name opening it: "Lawyer Beatrix Hollis"; an organisation's name keeps its role
+    words: "General Motors", "Office of the Director of ...")."""
     last = None
     for i in range(start, end - 1):
         if _is_title(doc[i].lower_):
             last = i
-    if last is None or end - last < 2 or doc[end].ent_type_ != "PERSON" \
+    if last is None or end - last < 2 or (doc[end].ent_type_ != "PERSON" and not given_name_gender(doc[last + 1].text)) \
             or any(t.lower_ in NAME_INFIXES for t in doc[last + 1:end + 1]):
         return start
     return last + 1
