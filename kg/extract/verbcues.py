@@ -8,6 +8,7 @@ from kg.extract.according import nested_according
 from kg.extract.candidates import Candidate, char_span, inside_quote, overlaps, quote_type_of, token_runs, with_quotes
 from kg.extract.frames import frame_options, has_clausal_frame
 from kg.extract.lexicon import Lexicon
+from kg.extract.quotes import first_starting_from
 from kg.extract.sources import (MEANS_VERBS, addressee_of, clipped, name_between, noun_phrase, passive,
                                 passive_participle, phrase_extent, relative_pronoun, stranded_name_before,
                                 subject_of, to_infinitive, unless_impersonal, unless_judgement, without_speaker,
@@ -224,6 +225,10 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     if quotes and speech_verb and not has_clause and not describes_noun(verb) \
             and verb.dep_ not in ("ccomp", "pcomp"):
         quoted = sentence_quotations(verb, quotes)
+    elif quotes and speech_verb and not has_clause and verb.dep_ == "pcomp":
+        opening = _quotation_opening_after(verb, quotes)
+        if opening is not None:  # "ended her speech by [saying] “Never again.”": the quotation is what it says
+            return Choice([opening], QuoteType.DIRECT, "quote", QUOTE_P)
     in_frames = set()
     if quoted:
         # a quotation inside the verb's own dependents is taken with its frame below; one inside a
@@ -284,6 +289,18 @@ def _cue_preposition(verb, indices: set[int]):
         return None  # "was dismissed [on Monday]": a date, not what the cue is about
     between = verb.doc[verb.i + 1:first.i]
     return first if all(t.dep_ in ("advmod", "prt", "neg") for t in between) else None
+
+
+def _quotation_opening_after(verb, quotes):
+    """The quotation that opens right after a verb, past a comma or colon ("by saying, “...”"), if any. A speech
+    verb under a preposition takes no quotation from elsewhere in its sentence ("Instead of calling himself X, she
+    said, “...”"), but one that follows it is its object, however the parser hung the quoted words."""
+    doc = verb.doc
+    after = next((t for t in doc[verb.i + 1:verb.i + 3] if t.text not in (",", ":") and not t.is_space), None)
+    if after is None:
+        return None
+    opening = first_starting_from(quotes, after.idx)
+    return opening if opening is not None and opening[0] == after.idx else None
 
 
 def _has_unlisted_frame(verb) -> bool:
