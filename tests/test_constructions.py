@@ -1310,3 +1310,18 @@ def test_generic_you_says_nothing(extract_text):
     assert claims_cued(x, "know") == []
     [claim] = claims_cued(x, "announce")
     assert claim.chain[0].source_span.text == "the Germans"
+
+
+def test_object_parsed_as_a_nominal_complement_with_its_own_object(extract_text):
+    # the parser makes "Trump" a verb complement and hangs "a coward" on it: still "calling [X a Y]"
+    x = extract_text("The debate turned ugly, with one senator calling Trump a coward.")
+    claim = find_claim(x, "a coward")
+    assert claim.text == "Trump a coward"
+    assert claim.chain[0].cue.text == "calling" and source_name(x, claim) == "One senator"
+
+
+def test_speech_verb_under_a_preposition_takes_the_quotation_right_after_it(extract_text):
+    x = extract_text("Ruiz ended her speech by saying “Never again.” The crowd cheered.")
+    claim = find_claim(x, "Never again")
+    assert claim.text == "“Never again.”" and source_name(x, claim) == "Ruiz"
+    assert claim.chain[0].cue.text == "saying"
