@@ -1325,3 +1325,11 @@ def test_speech_verb_under_a_preposition_takes_the_quotation_right_after_it(extr
     claim = find_claim(x, "Never again")
     assert claim.text == "“Never again.”" and source_name(x, claim) == "Ruiz"
     assert claim.chain[0].cue.text == "saying"
+
+
+def test_participle_statement_is_not_reported_by_a_verb_inside_its_quotation(extract_text):
+    # the parser hangs the whole sentence on the quoted "know": the participle's speaker is still the mayor
+    x = extract_text('The mayor on Monday stepped up her attacks on the board, saying it is "lazy and broke, '
+                     'you know that."')
+    claim = find_claim(x, "lazy and broke")
+    assert claim.chain[0].cue.text == "saying" and source_name(x, claim) == "Mayor"

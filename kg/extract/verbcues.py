@@ -90,6 +90,10 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
             continue
         content, quote_type, rule, confidence, cue_tokens = choice
         reporter = reporting_verb(token, lexicon)
+        if reporter is not None and inside_quote(reporter, quotes):
+            # "X stepped up his attacks, saying he is “weak, you know that.”": the parser hung the sentence on
+            # the quoted "know"; the quoted words' verb reports nothing said outside them
+            reporter = None
         source = _controller(token, lexicon) or subject_of(reporter if reporter is not None else token)
         if source is None and rule == "quote":
             source = speaker_between_quotations(token, quotes)
