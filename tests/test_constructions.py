@@ -1333,3 +1333,15 @@ def test_participle_statement_is_not_reported_by_a_verb_inside_its_quotation(ext
                      'you know that."')
     claim = find_claim(x, "lazy and broke")
     assert claim.chain[0].cue.text == "saying" and source_name(x, claim) == "Mayor"
+
+
+@pytest.mark.parametrize("text, cue, content", [
+    ("The candidate surprised many by naming a young governor as his running mate.", "naming",
+     "a young governor as his running mate"),
+    ("The mayor responded by saying the pier would close.", "saying", "the pier would close"),
+])
+def test_gerund_cue_after_by_is_a_statement_of_its_own(extract_text, text, cue, content):
+    x = extract_text(text)
+    claim = find_claim(x, content)
+    assert claim.text == content and claim.chain[0].cue.text == cue
+    assert len(x.claims) == 1  # the verb the "by" phrase hangs on says nothing else

@@ -11,7 +11,7 @@ from kg.extract.tokens import SUBJECTS, positions, subtree_indices
 CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
 LIKELY_CUE_P = 0.25  # a learned verb annotated as a cue at least this often (train split)
 # The dependency labels of the clauses separate_statements cuts out (each of its rules needs one of them).
-STATEMENT_CLAUSES = frozenset({"advcl", "acl", "conj", "relcl"})
+STATEMENT_CLAUSES = frozenset({"advcl", "acl", "conj", "relcl", "pcomp"})
 
 
 def separate_statements(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
@@ -20,7 +20,8 @@ def separate_statements(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
     speaker's next cue ("She released a statement, insisting that ...", "He apologized, saying ...")."""
     dropped: set[int] = set()
     clauses = indices.intersection(positions(verb.doc, deps=STATEMENT_CLAUSES))  # the only ones worth a look
-    for statement in (_another_speakers_clause, _participle_statement, _conjunct_statement, _relative_statement):
+    for statement in (_another_speakers_clause, _participle_statement, _conjunct_statement, _relative_statement,
+                      _means_statement):
         remaining = indices - dropped
         for i in sorted(clauses - dropped):
             if i not in dropped:
@@ -51,6 +52,18 @@ def _participle_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> 
             or not (clause.head.i in indices or clause.head.i == verb.i):
         return set()
     return set(subtree_indices(clause)) | {clause.left_edge.i - 1}
+
+
+def _means_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
+    """The "by" phrase of the cue's own verb, when its gerund is a likely cue with a dependent of its own: "The
+    candidate surprised many [by naming X as his running mate]": how the subject surprised is a statement of
+    its own (the gerund's, spoken by the subject), not what the surprise is about."""
+    preposition = clause.head
+    if clause.dep_ != "pcomp" or clause.tag_ != "VBG" or preposition.lower_ != "by" \
+            or preposition.head.i != verb.i or not _likely_cue(clause, lexicon) \
+            or not any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd") for c in clause.children):
+        return set()
+    return set(subtree_indices(preposition))
 
 
 def _relative_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
