@@ -11,7 +11,7 @@ from kg.extract.tokens import SUBJECTS, positions, subtree_indices
 CONTRAST_WORDS = {"while", "whereas", "but", "although", "though", "and"}
 LIKELY_CUE_P = 0.25  # a learned verb annotated as a cue at least this often (train split)
 # The dependency labels of the clauses separate_statements cuts out (each of its rules needs one of them).
-STATEMENT_CLAUSES = frozenset({"advcl", "acl", "conj", "relcl", "pcomp"})
+STATEMENT_CLAUSES = frozenset({"advcl", "acl", "conj", "relcl"})
 
 
 def separate_statements(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
@@ -20,8 +20,7 @@ def separate_statements(verb, indices: set[int], lexicon: Lexicon) -> set[int]:
     speaker's next cue ("She released a statement, insisting that ...", "He apologized, saying ...")."""
     dropped: set[int] = set()
     clauses = indices.intersection(positions(verb.doc, deps=STATEMENT_CLAUSES))  # the only ones worth a look
-    for statement in (_another_speakers_clause, _participle_statement, _conjunct_statement, _relative_statement,
-                      _means_statement):
+    for statement in (_another_speakers_clause, _participle_statement, _conjunct_statement, _relative_statement):
         remaining = indices - dropped
         for i in sorted(clauses - dropped):
             if i not in dropped:
@@ -54,16 +53,19 @@ def _participle_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> 
     return set(subtree_indices(clause)) | {clause.left_edge.i - 1}
 
 
-def _means_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
-    """The "by" phrase of the cue's own verb, when its gerund is a likely cue with a dependent of its own: "The
-    candidate surprised many [by naming X as his running mate]": how the subject surprised is a statement of
-    its own (the gerund's, spoken by the subject), not what the surprise is about."""
-    preposition = clause.head
-    if clause.dep_ != "pcomp" or clause.tag_ != "VBG" or preposition.lower_ != "by" \
-            or preposition.head.i != verb.i or not _likely_cue(clause, lexicon) \
-            or not any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd") for c in clause.children):
-        return set()
-    return set(subtree_indices(preposition))
+def means_gerund(verb, indices: set[int], lexicon: Lexicon):
+    """The gerund of a cue verb's own "by" phrase inside its content, when it is a likely cue with an object or a
+    clause: "The candidate surprised many by [naming] X as his running mate", "responded by [saying] ...". How the
+    subject surprised or responded may be a statement of its own (the gerund's, spoken by the same subject)."""
+    for preposition in verb.children:
+        if preposition.dep_ != "prep" or preposition.lower_ != "by":
+            continue
+        for gerund in preposition.children:
+            if gerund.dep_ == "pcomp" and gerund.tag_ == "VBG" and gerund.i in indices \
+                    and _likely_cue(gerund, lexicon) \
+                    and any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd") for c in gerund.children):
+                return gerund
+    return None
 
 
 def _relative_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:

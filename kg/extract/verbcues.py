@@ -13,8 +13,8 @@ from kg.extract.sources import (MEANS_VERBS, addressee_of, clipped, name_between
                                 passive_participle, phrase_extent, relative_pronoun, stranded_name_before,
                                 subject_of, to_infinitive, unless_impersonal, unless_judgement, without_speaker,
                                 writers_aside, generic_you)
-from kg.extract.statements import is_speech_verb, reporting_verb, separate_statements
-from kg.extract.tokens import SUBJECTS, VERB, VERBAL, positions, shallow, subtree
+from kg.extract.statements import is_speech_verb, means_gerund, reporting_verb, separate_statements
+from kg.extract.tokens import SUBJECTS, VERB, VERBAL, positions, shallow, subtree, subtree_indices
 from kg.extract.verbquotes import (describes_noun, distance, governing_speech_verb, quotations_around,
                                    sentence_quotations, speaker_between_quotations)
 from kg.model import CueType, QuoteType, Stance
@@ -268,6 +268,9 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         indices, cue_tokens = extent.extend(verb, frame, options[frame], addressee), None
     indices -= nested_according(verb.doc, indices)
     indices -= separate_statements(verb, indices, lexicon)
+    gerund = means_gerund(verb, indices, lexicon)
+    if gerund is not None and _says_something(gerund, quotes, lexicon):
+        indices -= set(subtree_indices(gerund.head))  # the "by" phrase is the gerund's statement, not this cue's
     if not indices:
         return None  # "He apologized, saying ...": the participle's statement is the claim, not the apology
     particle = _cue_preposition(verb, indices)
@@ -279,6 +282,13 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     if not spans:
         return None
     return Choice(spans, quote_type_of(spans, quotes), frame, p, cue_tokens)
+
+
+def _says_something(verb, quotes, lexicon: Lexicon) -> bool:
+    """Whether a verb is a cue with content of its own ("by stressing the budget" may not be one)."""
+    lemma = verb.lemma_.lower()
+    return choose_frame(verb, lexicon.verbs.get(lemma), lexicon.learned.get((lemma, "verb")), quotes, lexicon) \
+        is not None
 
 
 def _cue_preposition(verb, indices: set[int]):
