@@ -1310,3 +1310,38 @@ def test_generic_you_says_nothing(extract_text):
     assert claims_cued(x, "know") == []
     [claim] = claims_cued(x, "announce")
     assert claim.chain[0].source_span.text == "the Germans"
+
+
+def test_object_parsed_as_a_nominal_complement_with_its_own_object(extract_text):
+    # the parser makes "Trump" a verb complement and hangs "a coward" on it: still "calling [X a Y]"
+    x = extract_text("The debate turned ugly, with one senator calling Trump a coward.")
+    claim = find_claim(x, "a coward")
+    assert claim.text == "Trump a coward"
+    assert claim.chain[0].cue.text == "calling" and source_name(x, claim) == "One senator"
+
+
+def test_speech_verb_under_a_preposition_takes_the_quotation_right_after_it(extract_text):
+    x = extract_text("Ruiz ended her speech by saying “Never again.” The crowd cheered.")
+    claim = find_claim(x, "Never again")
+    assert claim.text == "“Never again.”" and source_name(x, claim) == "Ruiz"
+    assert claim.chain[0].cue.text == "saying"
+
+
+def test_participle_statement_is_not_reported_by_a_verb_inside_its_quotation(extract_text):
+    # the parser hangs the whole sentence on the quoted "know": the participle's speaker is still the mayor
+    x = extract_text('The mayor on Monday stepped up her attacks on the board, saying it is "lazy and broke, '
+                     'you know that."')
+    claim = find_claim(x, "lazy and broke")
+    assert claim.chain[0].cue.text == "saying" and source_name(x, claim) == "Mayor"
+
+
+@pytest.mark.parametrize("text, cue, content", [
+    ("The candidate surprised many by naming a young governor as his running mate.", "naming",
+     "a young governor as his running mate"),
+    ("The mayor responded by saying the pier would close.", "saying", "the pier would close"),
+])
+def test_gerund_cue_after_by_is_a_statement_of_its_own(extract_text, text, cue, content):
+    x = extract_text(text)
+    claim = find_claim(x, content)
+    assert claim.text == content and claim.chain[0].cue.text == cue
+    assert len(x.claims) == 1  # the verb the "by" phrase hangs on says nothing else

@@ -12,8 +12,9 @@ FRAME_LABELS = ("ccomp", "dobj", "xcomp", "prep", "advcl", "attr", "acl", "nsubj
 def frame_options(token) -> dict[str, set[int]]:
     """Frame name -> token indices of the content that frame would give, for the frames ``token`` has."""
     options: dict[str, set[int]] = {}
+    has_object = any(child.dep_ in ("dobj", "dative") for child in token.children)
     for child in token.children:
-        label = "dobj" if child.dep_ == "dative" else child.dep_
+        label = "dobj" if child.dep_ == "dative" or (not has_object and _object_with_complement(child)) else child.dep_
         if label in FRAME_LABELS:
             if label == "prep":
                 label = f"prep-{child.lower_}"
@@ -23,6 +24,16 @@ def frame_options(token) -> dict[str, set[int]]:
         outside = subtree_indices(token)
         options["parataxis-head"] = set(subtree_indices(token.head)).difference(outside)
     return options
+
+
+def _object_with_complement(child) -> bool:
+    """"with Ruiz calling Berg a crook": the parser may make a verb's object a nominal verb complement and hang
+    the object's complement on it as the object's own object; the two are the verb's object and its complement
+    ("calling [Berg a crook]"), as when it parses them right. A nominal complement without such a dependent is
+    not ("was named [chairman]")."""
+    return child.dep_ == "xcomp" and child.pos_ in ("NOUN", "PROPN", "PRON") \
+        and any(c.dep_ in ("dobj", "attr") and c.i > child.i and c.pos_ in ("NOUN", "PROPN", "PRON")
+                for c in child.children)
 
 
 def has_clausal_frame(token) -> bool:

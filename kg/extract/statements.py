@@ -53,6 +53,21 @@ def _participle_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> 
     return set(subtree_indices(clause)) | {clause.left_edge.i - 1}
 
 
+def means_gerund(verb, indices: set[int], lexicon: Lexicon):
+    """The gerund of a cue verb's own "by" phrase inside its content, when it is a likely cue with an object or a
+    clause: "The candidate surprised many by [naming] X as his running mate", "responded by [saying] ...". How the
+    subject surprised or responded may be a statement of its own (the gerund's, spoken by the same subject)."""
+    for preposition in verb.children:
+        if preposition.dep_ != "prep" or preposition.lower_ != "by":
+            continue
+        for gerund in preposition.children:
+            if gerund.dep_ == "pcomp" and gerund.tag_ == "VBG" and gerund.i in indices \
+                    and _likely_cue(gerund, lexicon) \
+                    and any(c.dep_ in ("dobj", "ccomp", "xcomp", "oprd") for c in gerund.children):
+                return gerund
+    return None
+
+
 def _relative_statement(verb, clause, indices: set[int], lexicon: Lexicon) -> set[int]:
     """The relative clause with its comma, if it is set off by a comma, its subject stands for the noun it
     describes and its verb is a speech verb: "the contract went to Ana Ruiz, who has said she wants Y":

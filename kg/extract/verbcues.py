@@ -8,12 +8,13 @@ from kg.extract.according import nested_according
 from kg.extract.candidates import Candidate, char_span, inside_quote, overlaps, quote_type_of, token_runs, with_quotes
 from kg.extract.frames import frame_options, has_clausal_frame
 from kg.extract.lexicon import Lexicon
+from kg.extract.quotes import first_starting_from
 from kg.extract.sources import (MEANS_VERBS, addressee_of, clipped, name_between, noun_phrase, passive,
                                 passive_participle, phrase_extent, relative_pronoun, stranded_name_before,
                                 subject_of, to_infinitive, unless_impersonal, unless_judgement, without_speaker,
                                 writers_aside, generic_you)
-from kg.extract.statements import is_speech_verb, reporting_verb, separate_statements
-from kg.extract.tokens import SUBJECTS, VERB, VERBAL, positions, shallow, subtree
+from kg.extract.statements import is_speech_verb, means_gerund, reporting_verb, separate_statements
+from kg.extract.tokens import SUBJECTS, VERB, VERBAL, positions, shallow, subtree, subtree_indices
 from kg.extract.verbquotes import (describes_noun, distance, governing_speech_verb, quotations_around,
                                    sentence_quotations, speaker_between_quotations)
 from kg.model import CueType, QuoteType, Stance
@@ -89,6 +90,10 @@ def cue_verbs(doc, lexicon: Lexicon, quotes: list[tuple[int, int]]) -> list[Cand
             continue
         content, quote_type, rule, confidence, cue_tokens = choice
         reporter = reporting_verb(token, lexicon)
+        if reporter is not None and inside_quote(reporter, quotes):
+            # "X stepped up his attacks, saying he is “weak, you know that.”": the parser hung the sentence on
+            # the quoted "know"; the quoted words' verb reports nothing said outside them
+            reporter = None
         source = _controller(token, lexicon) or subject_of(reporter if reporter is not None else token)
         if source is None and rule == "quote":
             source = speaker_between_quotations(token, quotes)
@@ -224,6 +229,10 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     if quotes and speech_verb and not has_clause and not describes_noun(verb) \
             and verb.dep_ not in ("ccomp", "pcomp"):
         quoted = sentence_quotations(verb, quotes)
+    elif quotes and speech_verb and not has_clause and verb.dep_ == "pcomp":
+        opening = _quotation_opening_after(verb, quotes)
+        if opening is not None:  # "ended her speech by [saying] “Never again.”": the quotation is what it says
+            return Choice([opening], QuoteType.DIRECT, "quote", QUOTE_P)
     in_frames = set()
     if quoted:
         # a quotation inside the verb's own dependents is taken with its frame below; one inside a
@@ -259,6 +268,9 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
         indices, cue_tokens = extent.extend(verb, frame, options[frame], addressee), None
     indices -= nested_according(verb.doc, indices)
     indices -= separate_statements(verb, indices, lexicon)
+    gerund = means_gerund(verb, indices, lexicon)
+    if gerund is not None and _says_something(gerund, quotes, lexicon):
+        indices -= set(subtree_indices(gerund.head))  # the "by" phrase is the gerund's statement, not this cue's
     if not indices:
         return None  # "He apologized, saying ...": the participle's statement is the claim, not the apology
     particle = _cue_preposition(verb, indices)
@@ -270,6 +282,13 @@ def choose_frame(verb, hand, learned, quotes, lexicon: Lexicon):
     if not spans:
         return None
     return Choice(spans, quote_type_of(spans, quotes), frame, p, cue_tokens)
+
+
+def _says_something(verb, quotes, lexicon: Lexicon) -> bool:
+    """Whether a verb is a cue with content of its own ("by stressing the budget" may not be one)."""
+    lemma = verb.lemma_.lower()
+    return choose_frame(verb, lexicon.verbs.get(lemma), lexicon.learned.get((lemma, "verb")), quotes, lexicon) \
+        is not None
 
 
 def _cue_preposition(verb, indices: set[int]):
@@ -284,6 +303,18 @@ def _cue_preposition(verb, indices: set[int]):
         return None  # "was dismissed [on Monday]": a date, not what the cue is about
     between = verb.doc[verb.i + 1:first.i]
     return first if all(t.dep_ in ("advmod", "prt", "neg") for t in between) else None
+
+
+def _quotation_opening_after(verb, quotes):
+    """The quotation that opens right after a verb, past a comma or colon ("by saying, “...”"), if any. A speech
+    verb under a preposition takes no quotation from elsewhere in its sentence ("Instead of calling himself X, she
+    said, “...”"), but one that follows it is its object, however the parser hung the quoted words."""
+    doc = verb.doc
+    after = next((t for t in doc[verb.i + 1:verb.i + 3] if t.text not in (",", ":") and not t.is_space), None)
+    if after is None:
+        return None
+    opening = first_starting_from(quotes, after.idx)
+    return opening if opening is not None and opening[0] == after.idx else None
 
 
 def _has_unlisted_frame(verb) -> bool:
