@@ -158,6 +158,18 @@ def site_of(discourse, name):
     return next(s for e in discourse.entities for s in e.sites if s.text == name)
 
 
+def feature_values(discourse, pronoun, word, feature) -> dict[str, float]:
+    """One feature of the model for each candidate of the pronoun, by the candidate's name (in candidate order)."""
+    rivals = coref.candidates(discourse, pronoun, word)
+    at = coref.FEATURES.index(feature)
+    return {e.name: coref.features(pronoun, word, e, rivals, {})[at] for e in rivals}
+
+
+def flagged(discourse, pronoun, word, feature) -> list[str]:
+    """The candidates of the pronoun for which a yes/no feature of the model is on."""
+    return [name for name, value in feature_values(discourse, pronoun, word, feature).items() if value]
+
+
 def pronoun_site(discourse, text, word, nth=0):
     starts = [i for i in range(len(text)) if text.startswith(word, i)
               and not text[i - 1:i].isalpha() and not text[i + len(word):i + len(word) + 1].isalpha()]
@@ -275,9 +287,7 @@ def test_an_object_pronoun_is_not_its_verb_s_subject(discourse_of, text, word, e
     d = discourse_of(text)
     pronoun = pronoun_site(d, text, word)
     rivals = coref.candidates(d, pronoun, word)
-    at = coref.FEATURES.index("object_of_subject")
-    flagged = [e.name for e in rivals if coref.features(pronoun, word, e, rivals, {})[at]]
-    assert flagged == [e.name for e in rivals if e.name != expected]
+    assert flagged(d, pronoun, word, "object_of_subject") == [e.name for e in rivals if e.name != expected]
     assert coref.antecedent(d, pronoun, word).name == expected
 
 
@@ -291,9 +301,7 @@ def test_an_object_pronoun_is_not_its_verb_s_subject(discourse_of, text, word, e
 def test_an_object_pronoun_in_a_participle_clause_is_not_the_main_subject(discourse_of, text, word, subject):
     d = discourse_of(text)
     pronoun = pronoun_site(d, text, word)
-    rivals = coref.candidates(d, pronoun, word)
-    at = coref.FEATURES.index("object_of_subject")
-    assert [e.name for e in rivals if coref.features(pronoun, word, e, rivals, {})[at]] == [subject]
+    assert flagged(d, pronoun, word, "object_of_subject") == [subject]
     assert coref.scores(d, pronoun, word)[0][1].name != subject  # the other one is likelier
 
 
@@ -305,9 +313,7 @@ def test_an_object_pronoun_in_a_participle_clause_is_not_the_main_subject(discou
 def test_the_owner_of_a_named_relative_is_not_the_likely_referent(discourse_of, text, word, owner, named):
     d = discourse_of(text)
     pronoun = pronoun_site(d, text, word)
-    rivals = coref.candidates(d, pronoun, word)
-    at = coref.FEATURES.index("possessor_of_named")
-    assert [e.name for e in rivals if coref.features(pronoun, word, e, rivals, {})[at]] == [owner]
+    assert flagged(d, pronoun, word, "possessor_of_named") == [owner]
     assert coref.antecedent(d, pronoun, word).name == named
 
 
@@ -321,9 +327,7 @@ def test_the_owner_of_a_named_relative_is_not_the_likely_referent(discourse_of, 
 def test_a_rival_bound_out_makes_the_other_likely(discourse_of, text, word, expected):
     d = discourse_of(text)
     pronoun = pronoun_site(d, text, word)
-    rivals = coref.candidates(d, pronoun, word)
-    at = coref.FEATURES.index("vs_object_of_subject")
-    assert {e.name: coref.features(pronoun, word, e, rivals, {})[at] for e in rivals}[expected] == -1.0
+    assert feature_values(d, pronoun, word, "vs_object_of_subject")[expected] == -1.0
     assert coref.antecedent(d, pronoun, word).name == expected
 
 
@@ -332,9 +336,7 @@ def test_an_object_pronoun_is_not_another_object_of_its_verb(discourse_of):
     text = "Viktor Brandt had waited all year. Then Anton Weber introduced Boris Falk to him at the gala."
     d = discourse_of(text)
     him = pronoun_site(d, text, "him")
-    rivals = coref.candidates(d, him, "him")
-    at = coref.FEATURES.index("coargument")
-    assert [e.name for e in rivals if coref.features(him, "him", e, rivals, {})[at]] == ["Boris Falk"]
+    assert flagged(d, him, "him", "coargument") == ["Boris Falk"]
     assert [e.name for e in coref.referents(d, him, "him")] == ["Viktor Brandt"]
 
 
@@ -369,7 +371,5 @@ def test_the_one_asked_to_act_is_the_infinitive_s_subject(discourse_of):
     text = "Nora Quist visited Ines Berg, and Nora Quist asked the driver to help her."
     d = discourse_of(text)
     her = pronoun_site(d, text, "her")
-    rivals = coref.candidates(d, her, "her")
-    at = coref.FEATURES.index("object_of_subject")
-    assert not [e.name for e in rivals if coref.features(her, "her", e, rivals, {})[at]]
+    assert not flagged(d, her, "her", "object_of_subject")
     assert coref.antecedent(d, her, "her").name == "Nora Quist"

@@ -24,6 +24,7 @@ REFLEXIVE = {"himself", "herself", "itself", "themselves"}
 PRONOUNS = PERSONAL | NEUTER | PLURAL
 MALE_TITLES = coref_word_class("male-title")
 FEMALE_TITLES = coref_word_class("female-title")
+ALL_TITLES = TITLES | MALE_TITLES | FEMALE_TITLES  # read per name mention: built once
 MALE_NOUNS = coref_word_class("male-noun")
 FEMALE_NOUNS = coref_word_class("female-noun")
 ORG_NOUNS = coref_word_class("organisation-noun")  # "the ministry said", "the company denied": an organisation named before
@@ -148,7 +149,7 @@ def _name_spans(sent):
 def _trimmed(span):
     doc = span.doc
     start, end = span.start, span.end
-    while start < end - 1 and (doc[start].lower_.rstrip(".") in TITLES | MALE_TITLES | FEMALE_TITLES
+    while start < end - 1 and (doc[start].lower_.rstrip(".") in ALL_TITLES
                                or doc[start].pos_ == "DET" or doc[start].like_url):  # "...html%20 Ana Ruiz"
         start += 1
     while end > start + 1 and doc[end - 1].text in ("'s", "’s", "'", "’"):
@@ -354,11 +355,10 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
         index.setdefault(key, number)
         if len(site.text) > len(entity.name):
             entity.name = site.text
-    for entity, kinds in zip(entities, votes):
+    for number, entity in enumerate(entities):
         # text order: a sentence's entities are read before its unlabelled proper nouns, and the features take
-        # the last mention before a pronoun to be the last in the list (each mention keeps its own kind)
-        pairs = sorted(zip(entity.sites, kinds), key=lambda pair: pair[0].start)
-        entity.sites, kinds[:] = [site for site, _ in pairs], [kind for _, kind in pairs]
+        # the last mention before a pronoun to be the last in the list
+        entity.sites, votes[number] = _in_text_order(entity.sites, votes[number])
     entities, votes = _surnames_named_first(entities, votes)
     for entity, kinds in zip(entities, votes):
         entity.gender = _entity_gender(entity)
@@ -377,10 +377,16 @@ def _entities(sites: list[tuple[Site, str]]) -> list[Entity]:
     return entities
 
 
+def _in_text_order(sites: list[Site], kinds: list[str]) -> tuple[list[Site], list[str]]:
+    """Mentions sorted by where they start, each keeping its own kind (the votes are read mention by mention)."""
+    pairs = sorted(zip(sites, kinds), key=lambda pair: pair[0].start)
+    return [site for site, _ in pairs], [kind for _, kind in pairs]
+
+
 def _bare_key(text: str) -> str:
     """A name's normalised words without a leading title ("Mr. Ruiz" -> "ruiz")."""
     words = normalize(text).split()
-    while len(words) > 1 and words[0] in TITLES | MALE_TITLES | FEMALE_TITLES:
+    while len(words) > 1 and words[0] in ALL_TITLES:
         words = words[1:]
     return " ".join(words)
 
@@ -398,7 +404,8 @@ def is_full_name(text: str) -> bool:
 
 def is_surname_of(name: str, full_name: str) -> bool:
     """Whether ``name`` is the surname of ``full_name``, bare or titled ("Mr. Ruiz" of "Ana Ruiz")."""
-    return " " not in _bare_key(name) and _bare_key(name) == _surname_key(full_name)
+    key = _bare_key(name)
+    return " " not in key and key == _surname_key(full_name)
 
 
 def _surnames_named_first(entities: list[Entity], votes: list[list[str]]) -> tuple[list[Entity], list[list[str]]]:
@@ -419,10 +426,11 @@ def _surnames_named_first(entities: list[Entity], votes: list[list[str]]) -> tup
     joined: dict[int, int] = {}  # entity number -> the person's
     for entity, kinds in zip(entities, votes):
         keys = {_bare_key(site.text) for site in entity.sites}
-        if len(keys) != 1 or " " in next(iter(keys)) or not set(kinds) <= {"person", "named person", "org?"} \
+        surname = next(iter(keys))
+        if len(keys) != 1 or " " in surname or not set(kinds) <= {"person", "named person", "org?"} \
                 or not {"person", "named person"} & set(kinds):
             continue
-        owners = people.get(next(iter(keys)), [])
+        owners = people.get(surname, [])
         if len(owners) > 1:  # "Donald Trump", "Real Donald Trump" (a handle), "Trump v. Trump": the one with a given name
             owners = [owner for owner in owners if _given_gender(entities[owner].name)]
         if len(owners) != 1 or owners[0] == entity.number:
@@ -437,9 +445,8 @@ def _surnames_named_first(entities: list[Entity], votes: list[list[str]]) -> tup
     if not joined:
         return entities, votes
     for number, owner in joined.items():
-        pairs = sorted(zip(entities[owner].sites + entities[number].sites, votes[owner] + votes[number]),
-                       key=lambda pair: pair[0].start)
-        entities[owner].sites, votes[owner] = [site for site, _ in pairs], [kind for _, kind in pairs]
+        entities[owner].sites, votes[owner] = _in_text_order(entities[owner].sites + entities[number].sites,
+                                                             votes[owner] + votes[number])
     # numbered again in the order of their first mentions, as ``_entities`` numbers them (the model reads the
     # person named first off the numbers)
     kept = sorted(((entity, kinds) for entity, kinds in zip(entities, votes) if entity.number not in joined),
