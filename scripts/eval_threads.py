@@ -40,8 +40,8 @@ from kg.threads import Linker, ThreadIndex  # noqa: E402
 from kg.threads.link import Change  # noqa: E402
 from kg.threads.claims import read_claims  # noqa: E402
 from kg.threads.features import features  # noqa: E402
-from kg.threads.match import DEFAULT, Thresholds, disagree, overlap as content_overlap, relation, same_speaker  # noqa: E402
-from kg.threads.match import _said_briefly  # noqa: E402
+from kg.threads.match import (DEFAULT, Thresholds, disagree, overlap as content_overlap, relation,  # noqa: E402
+                              said_briefly, same_speaker)
 
 
 def extract_split(docs: list[dict], cache: Path) -> ox.Store:
@@ -130,7 +130,7 @@ def miss_cause(pair: dict, claims: dict, claims_by_doc: dict[str, list], thread_
         return f"disagree-{what}"
     if content_overlap(fx, fy, limits) < limits.containment:
         return "overlap"
-    return "brief" if _said_briefly(fx, fy) else "other"
+    return "brief" if said_briefly(fx, fy) else "other"
 
 
 def components(items: list, pairs: list[tuple]) -> dict:
@@ -185,11 +185,9 @@ def parts(pairs: list[dict], which: str | None) -> list[tuple[str, list[dict]]]:
     return [*split.items(), ("split", pairs)] if which == "all" else [(which, split[which])]
 
 
-def score(pairs: list[dict], claims, claims_by_doc: dict[str, list], article_ids: dict[str, list[str]],
-          dates: dict[str, str], limits: Thresholds, change: Change | None = None) -> dict:
-    """The scores of ``pairs``; ``change`` is the claims linked with ``limits`` when already done (link())."""
-    if change is None:
-        _, change = link(claims, limits)
+def score(pairs: list[dict], claims_by_doc: dict[str, list], article_ids: dict[str, list[str]],
+          dates: dict[str, str], change: Change) -> dict:
+    """The scores of ``pairs`` on the threads of ``change`` (link(): every claim linked once for all parts)."""
     thread_of = {m.iri: t.iri for t in change.threads for m in t.members}
     first_of = {t.iri: t.first for t in change.threads}
     # (disputing claim, disputed thread), and (disputing claim, disputed claim) for a claim no thread holds
@@ -307,7 +305,7 @@ def main() -> None:
         _, change = link(claims, limits)  # once for every part: linking is most of a run's time after the cache
         link_seconds = round(time.monotonic() - started, 2)
         for part, part_pairs in scored:
-            result = score(part_pairs, claims, claims_by_doc, ids, dates, limits, change)
+            result = score(part_pairs, claims_by_doc, ids, dates, change)
             print(json.dumps({"containment": limits.containment, "min_shared": limits.min_shared,
                               "jaccard": limits.jaccard, "min_said": limits.min_said,
                               **({"part": part} if args.part else {}), **result, "link_seconds": link_seconds}))

@@ -70,7 +70,7 @@ def overlap(a: Features, b: Features, limits: Thresholds = DEFAULT) -> float:
     return shared / smaller
 
 
-def _said_briefly(a: Features, b: Features) -> bool:
+def said_briefly(a: Features, b: Features) -> bool:
     """What the two share beyond names is two words or fewer ("the general election", "presumptive
     Republican nominee Donald Trump"): a phrase in common, not a statement."""
     named = {stem(name) for name in a.names | b.names}
@@ -169,7 +169,7 @@ def relation(a: ThreadClaim, fa: Features, b: ThreadClaim, fb: Features,
     if a.document == b.document or score < limits.containment or disagree(fa, fb):
         return _verdict_edge(a, fa, b, fb)
     reprinted = republished(a, fa, b, limits)
-    if _said_briefly(fa, fb) and not (a.quotes and b.quotes) and not reprinted:
+    if said_briefly(fa, fb) and not (a.quotes and b.quotes) and not reprinted:
         return None  # "the general election", "the next president": a phrase, not a statement, unless quoted
     # polarity over what both say: "I'm not a politician" elsewhere in a long quote does not negate its excerpt
     shared = fa.words & fb.words
